@@ -1,0 +1,92 @@
+"""Configuration: one typed object, read from ``KG_*`` environment variables.
+
+Nothing reads the environment at import time: ``Settings.from_env()`` is
+called by the CLI (and by ``kg serve`` for the web app), and tests build
+their own ``Settings(...)``. Every variable is documented here and in the
+README's configuration table; the two must agree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The repository (or installed source tree) this package lives in: the home
+#: of ``data/``, ``ontology/``, ``shapes/`` and ``queries/`` by default.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """All settings of the build and the service, with safe public defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="KG_", extra="forbid", frozen=True)
+
+    base_iri: str = Field(
+        "https://data.lokaalcirculair.be",
+        description="Canonical base of every IRI in the data (KG_BASE_IRI). No trailing slash.",
+    )
+    store: str = Field(
+        str(PROJECT_ROOT / "var" / "store"),
+        description=(
+            "Where the graph lives (KG_STORE): a folder for the embedded Oxigraph store "
+            "(default ./var/store), or the http(s) URL of a SPARQL 1.1 query endpoint."
+        ),
+    )
+    update_url: str | None = Field(
+        None, description="SPARQL 1.1 update endpoint of a remote store (KG_UPDATE_URL); derived from KG_STORE when unset."
+    )
+    gsp_url: str | None = Field(
+        None, description="Graph Store Protocol endpoint of a remote store (KG_GSP_URL); derived from KG_STORE when unset."
+    )
+    data_dir: Path = Field(PROJECT_ROOT / "data", description="Curated records (KG_DATA_DIR).")
+    ontology_dir: Path = Field(PROJECT_ROOT / "ontology", description="Ontology and vocabularies (KG_ONTOLOGY_DIR).")
+    shapes_dir: Path = Field(PROJECT_ROOT / "shapes", description="SHACL shapes (KG_SHAPES_DIR).")
+    queries_dir: Path = Field(PROJECT_ROOT / "queries", description="Example SPARQL queries (KG_QUERIES_DIR).")
+    artefacts_dir: Path | None = Field(
+        None,
+        description=(
+            "Where dumps, reports and the LDES history of a remote store are kept (KG_ARTEFACTS_DIR); "
+            "for the embedded store they live beside it."
+        ),
+    )
+    keep_builds: int = Field(3, ge=2, description="How many finished builds to keep on disk (KG_KEEP_BUILDS).")
+
+    query_timeout: float = Field(30.0, gt=0, description="Hard deadline per SPARQL query, seconds (KG_QUERY_TIMEOUT).")
+    max_result_rows: int = Field(10_000, gt=0, description="Most rows/triples one query answer carries (KG_MAX_RESULT_ROWS).")
+    max_result_bytes: int = Field(50_000_000, gt=0, description="Most bytes one query answer carries (KG_MAX_RESULT_BYTES).")
+    max_body_bytes: int = Field(1_000_000, gt=0, description="Largest request body accepted (KG_MAX_BODY_BYTES).")
+    query_workers: int = Field(2, ge=1, description="Worker processes that run SPARQL queries (KG_QUERY_WORKERS).")
+    public_url: str | None = Field(
+        None,
+        description=(
+            "Public root URL of the service, e.g. https://data.lokaalcirculair.be (KG_PUBLIC_URL); "
+            "when unset it is taken from each request."
+        ),
+    )
+    ldes_page_size: int = Field(100, ge=1, description="Members per LDES page (KG_LDES_PAGE_SIZE).")
+    reload_interval: float = Field(1.0, gt=0, description="Seconds between checks for a new build (KG_RELOAD_INTERVAL).")
+
+    @field_validator("base_iri")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("KG_BASE_IRI must be an http(s) IRI, e.g. https://data.lokaalcirculair.be")
+        return value.rstrip("/")
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> "Settings":
+        """Read ``KG_*`` variables, then apply explicit overrides (CLI options)."""
+        return cls(**{k: v for k, v in overrides.items() if v is not None})
+
+    @property
+    def is_remote(self) -> bool:
+        """True when the store is a SPARQL server rather than a local folder."""
+        return self.store.startswith(("http://", "https://"))
+
+    def replace(self, **changes: Any) -> "Settings":
+        """A copy with some settings changed (settings are immutable)."""
+        data: Mapping[str, Any] = self.model_dump()
+        return type(self)(**{**data, **changes})
