@@ -1,0 +1,153 @@
+"""Content negotiation: one media-type table and one pure function.
+
+``negotiate(accept, offers)`` picks the best of the server's ``offers`` for an
+HTTP ``Accept`` header, honouring q-values, wildcards (``*/*``,
+``application/*``) and specificity (``text/turtle`` outranks ``text/*``).
+Where the client rates two offers the same, the server's order of ``offers``
+decides, so callers list RDF before HTML for data clients that send
+``*/*`` (trifid-ld #25) and HTML first where browsers are expected.
+No I/O, no framework: tested on its own against real Accept headers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import pyoxigraph as ox
+
+
+@dataclass(frozen=True)
+class Format:
+    """One representation we can produce."""
+
+    media_type: str
+    suffix: str
+    label: str
+    rdf: ox.RdfFormat | None = None
+    results: ox.QueryResultsFormat | None = None
+
+    @property
+    def content_type(self) -> str:
+        """The exact Content-Type header value, with charset for text types."""
+        if self.media_type.startswith("text/") or self.media_type in _UTF8_TYPES:
+            return f"{self.media_type}; charset=utf-8"
+        return self.media_type
+
+
+_UTF8_TYPES = {
+    "application/ld+json", "application/n-triples", "application/n-quads", "application/rdf+xml",
+    "application/trig", "application/sparql-results+json", "application/sparql-results+xml", "application/json",
+    "application/xhtml+xml",
+}
+
+HTML = Format("text/html", "html", "HTML")
+TURTLE = Format("text/turtle", "ttl", "Turtle", rdf=ox.RdfFormat.TURTLE)
+JSONLD = Format("application/ld+json", "jsonld", "JSON-LD", rdf=ox.RdfFormat.JSON_LD)
+NTRIPLES = Format("application/n-triples", "nt", "N-Triples", rdf=ox.RdfFormat.N_TRIPLES)
+RDFXML = Format("application/rdf+xml", "rdf", "RDF/XML", rdf=ox.RdfFormat.RDF_XML)
+NQUADS = Format("application/n-quads", "nq", "N-Quads", rdf=ox.RdfFormat.N_QUADS)
+TRIG = Format("application/trig", "trig", "TriG", rdf=ox.RdfFormat.TRIG)
+SPARQL_JSON = Format("application/sparql-results+json", "srj", "SPARQL JSON", results=ox.QueryResultsFormat.JSON)
+SPARQL_XML = Format("application/sparql-results+xml", "srx", "SPARQL XML", results=ox.QueryResultsFormat.XML)
+SPARQL_CSV = Format("text/csv", "csv", "CSV", results=ox.QueryResultsFormat.CSV)
+SPARQL_TSV = Format("text/tab-separated-values", "tsv", "TSV", results=ox.QueryResultsFormat.TSV)
+
+#: Representations of a linked-data document, in the server's order of preference for ties.
+DOCUMENT_FORMATS: tuple[Format, ...] = (TURTLE, JSONLD, NTRIPLES, RDFXML, HTML)
+#: Representations of SELECT/ASK answers.
+RESULT_FORMATS: tuple[Format, ...] = (SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV)
+#: Representations of CONSTRUCT/DESCRIBE answers (triples).
+GRAPH_FORMATS: tuple[Format, ...] = (TURTLE, NTRIPLES, JSONLD, RDFXML, NQUADS, TRIG)
+
+#: Aliases accepted in ``?format=`` and as file suffixes.
+ALIASES: dict[str, Format] = {}
+for _f in (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML, NQUADS, TRIG, SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV):
+    ALIASES[_f.suffix] = _f
+    ALIASES[_f.media_type] = _f
+ALIASES.update({
+    "turtle": TURTLE, "json-ld": JSONLD, "ntriples": NTRIPLES, "n-triples": NTRIPLES, "xml": RDFXML, "rdfxml": RDFXML,
+    "nquads": NQUADS, "n-quads": NQUADS, "json": SPARQL_JSON, "htm": HTML, "text/plain": NTRIPLES,
+})
+
+
+@dataclass(frozen=True)
+class _Range:
+    type: str
+    subtype: str
+    q: float
+    params: tuple[tuple[str, str], ...]
+    order: int
+
+    def matches(self, media_type: str) -> int:
+        """Specificity of the match (3 exact, 2 type/*, 1 */*), 0 if none."""
+        t, _, s = media_type.partition("/")
+        if self.type == "*" and self.subtype == "*":
+            return 1
+        if self.type == t and self.subtype == "*":
+            return 2
+        if self.type == t and self.subtype == s:
+            return 3
+        return 0
+
+
+def parse_accept(header: str | None) -> list[_Range]:
+    """Parse an Accept header leniently: malformed parts are skipped, not fatal."""
+    if not header or not header.strip():
+        return [_Range("*", "*", 1.0, (), 0)]
+    ranges: list[_Range] = []
+    for order, part in enumerate(header.split(",")):
+        pieces = [p.strip() for p in part.split(";")]
+        media = pieces[0].lower()
+        if "/" not in media:
+            if media == "*":
+                media = "*/*"
+            else:
+                continue
+        t, _, s = media.partition("/")
+        q = 1.0
+        params: list[tuple[str, str]] = []
+        for param in pieces[1:]:
+            key, _, value = param.partition("=")
+            key = key.strip().lower()
+            if key == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    q = 0.0
+            elif key:
+                params.append((key, value.strip().strip('"')))
+        ranges.append(_Range(t.strip(), s.strip(), q, tuple(params), order))
+    return ranges
+
+
+def negotiate(accept: str | None, offers: Sequence[Format]) -> Format | None:
+    """The best offer for the header, or None when nothing acceptable (406).
+
+    For each offer the most specific matching range sets its quality (RFC 9110
+    §12.5.1); the offer with the highest quality wins, ties going to the earlier
+    offer. Quality 0 means "not acceptable".
+    """
+    ranges = parse_accept(accept)
+    best: tuple[float, int, Format] | None = None
+    for index, offer in enumerate(offers):
+        quality = -1.0
+        specificity = 0
+        for r in ranges:
+            spec = r.matches(offer.media_type)
+            if spec > specificity or (spec == specificity and spec and r.q > quality):
+                specificity, quality = spec, r.q
+        if specificity == 0 or quality <= 0:
+            continue
+        key = (quality, -index)
+        if best is None or key > (best[0], best[1]):
+            best = (quality, -index, offer)
+    return best[2] if best else None
+
+
+def by_name(name: str | None, offers: Sequence[Format]) -> Format | None:
+    """An explicit choice (``?format=ttl``, ``.jsonld`` suffix), if it is one of the offers."""
+    if not name:
+        return None
+    fmt = ALIASES.get(name.strip().lower())
+    return fmt if fmt in offers else None

@@ -1,0 +1,186 @@
+"""``kg build``: records → RDF → SHACL gate → new store → artefacts → switch.
+
+Each stage is timed and reported through a ``progress`` callback (the CLI
+prints it; tests collect it). The order is the safety argument: nothing is
+switched live until the new store is loaded, its dumps are written and
+checked, and every artefact step has succeeded. Any exception on the way
+aborts the slot and leaves the live build exactly as it was.
+
+Artefact steps (dumps here; VoID, DCAT, LDES in their own modules) are
+functions ``step(ctx: BuildContext) -> None`` registered in
+``ARTEFACT_STEPS``; they read the new store through the slot and write files
+into ``ctx.slot.artefacts_dir``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+import pyoxigraph as ox
+
+from kg.errors import ValidationFailed
+from kg.mapping import RecordGraph, map_corpus
+from kg.records import Corpus, load_corpus
+from kg.settings import Settings
+from kg.store import DUMP_FORMATS, BuildSlot, build_lock, new_build_id
+from kg.validation import ValidationReport, validate
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildContext:
+    """Everything an artefact step may need about the build in progress."""
+
+    settings: Settings
+    corpus: Corpus
+    graphs: Sequence[RecordGraph]
+    report: ValidationReport
+    slot: BuildSlot
+    build_id: str
+    timings: dict[str, float] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+ArtefactStep = Callable[[BuildContext], None]
+
+
+@dataclass
+class BuildResult:
+    build_id: str
+    triples: int
+    graphs: int
+    report: ValidationReport
+    timings: dict[str, float]
+    folder: Path
+
+
+class _Stopwatch:
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+
+    def stage(self, name: str) -> "_Stage":
+        return _Stage(self, name)
+
+
+class _Stage:
+    def __init__(self, watch: _Stopwatch, name: str) -> None:
+        self.watch, self.name = watch, name
+
+    def __enter__(self) -> None:
+        self.start = time.perf_counter()
+        self.watch.progress(f"{self.name} …")
+
+    def __exit__(self, *exc: object) -> None:
+        elapsed = time.perf_counter() - self.start
+        self.watch.timings[self.name] = elapsed
+        if exc[0] is None:
+            self.watch.progress(f"{self.name}: {elapsed:.2f} s")
+
+
+def paths(settings: Settings) -> tuple[Path, Path, Path, Path]:
+    """(data, vocabularies, ontology file, shapes) folders of the settings."""
+    return (
+        settings.data_dir,
+        settings.ontology_dir / "vocabularies",
+        settings.ontology_dir / "circulair.ttl",
+        settings.shapes_dir,
+    )
+
+
+def check(settings: Settings, only: Sequence[Path] | None = None, progress: Progress = lambda _: None) -> ValidationReport:
+    """Records and SHACL, no store: what ``kg validate`` runs."""
+    data_dir, vocab_dir, ontology, shapes = paths(settings)
+    watch = _Stopwatch(progress)
+    with watch.stage("read records"):
+        corpus = load_corpus(data_dir, vocab_dir, only=only)
+    with watch.stage("map to RDF"):
+        graphs = map_corpus(corpus, settings.base_iri, ontology)
+    with watch.stage("SHACL validation"):
+        report = validate(graphs, shapes)
+    if only is not None:
+        wanted = {p.resolve() for p in only}
+        report = report.restricted_to(wanted)
+    return report
+
+
+def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResult:
+    """Build a new store from the records and make it live, or change nothing."""
+    data_dir, vocab_dir, ontology, shapes = paths(settings)
+    root = Path(settings.store)
+    watch = _Stopwatch(progress)
+    with watch.stage("read records"):
+        corpus = load_corpus(data_dir, vocab_dir)
+    with watch.stage("map to RDF"):
+        graphs = map_corpus(corpus, settings.base_iri, ontology)
+    with watch.stage("SHACL validation"):
+        report = validate(graphs, shapes)
+    if not report.conforms:
+        root.mkdir(parents=True, exist_ok=True)
+        (root / "last-failed-validation.ttl").write_text(report.to_turtle(), encoding="utf-8")
+        raise ValidationFailed(report)
+    with build_lock(root):
+        build_id = new_build_id()
+        slot = BuildSlot(root, build_id, keep=settings.keep_builds)
+        try:
+            with watch.stage("load store"):
+                slot.load(_all_quads(graphs))
+            ctx = BuildContext(settings, corpus, graphs, report, slot, build_id, watch.timings)
+            (slot.artefacts_dir / "validation-report.ttl").write_text(report.to_turtle(), encoding="utf-8")
+            for step in ARTEFACT_STEPS:
+                with watch.stage(step.__doc__.strip().splitlines()[0].rstrip(".") if step.__doc__ else step.__name__):
+                    step(ctx)
+            triples = len(slot)
+            with watch.stage("switch"):
+                slot.commit({
+                    "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                    "triples": triples,
+                    "graphs": len(graphs),
+                    "timings": {k: round(v, 3) for k, v in watch.timings.items()},
+                    "extra": ctx.extra,
+                })
+        except BaseException:
+            slot.abort()
+            raise
+    return BuildResult(build_id, triples, len(graphs), report, watch.timings, slot.final)
+
+
+def _all_quads(graphs: Sequence[RecordGraph]) -> Iterator[ox.Quad]:
+    for graph in graphs:
+        yield from graph.quads
+
+
+def write_dumps(ctx: BuildContext) -> None:
+    """Dumps (N-Quads, N-Triples, Turtle, JSON-LD) with SHA-256 files."""
+    folder = ctx.slot.artefacts_dir / "dumps"
+    folder.mkdir(exist_ok=True)
+    for name, (fmt, _media) in DUMP_FORMATS.items():
+        target = folder / name
+        if name.endswith(".gz"):
+            # mtime=0 keeps the gzip bytes identical for identical content.
+            with open(target, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as out:
+                ctx.slot.dump(out, fmt)  # type: ignore[arg-type]
+        else:
+            with open(target, "wb") as out:
+                ctx.slot.dump(out, fmt)
+        digest = _sha256(target)
+        (folder / f"{name}.sha256").write_text(f"{digest}  {name}\n", encoding="ascii")
+    ctx.extra["dumps"] = sorted(DUMP_FORMATS)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+#: Steps run in order after the store is loaded and before the switch.
+ARTEFACT_STEPS: list[ArtefactStep] = [write_dumps]
