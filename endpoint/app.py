@@ -57,6 +57,12 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         expose_headers=["ETag", "Link", "Content-Location", "Last-Modified", "Vary"],
     )
     install_error_handlers(app)
+
+    @app.get("/health", include_in_schema=False)
+    def health() -> dict[str, str]:
+        """Liveness and the build being served (for load balancers and tests)."""
+        return {"status": "ok", "build": app.state.store.build_id}
+
     for module in _ROUTER_MODULES:
         app.include_router(module.router)
     return app

@@ -10,6 +10,7 @@ server.
 from __future__ import annotations
 
 import html
+import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,6 +18,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Res
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kg.errors import KGError, NoBuildError, QueryError, QueryRefused, QueryTimeout, StoreError
+
+logger = logging.getLogger("endpoint")
 
 
 class HTTPProblem(Exception):
@@ -100,4 +103,5 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
+        logger.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         return problem_response(request, 500, "Internal Server Error", "Something went wrong on our side; the error was logged.")
