@@ -1,0 +1,139 @@
+"""The RDF namespaces the knowledge graph uses, as pyoxigraph term factories.
+
+One tiny module so every part of the build spells an IRI the same way::
+
+    >>> from kg.namespaces import DCT, SCHEMA
+    >>> DCT.title
+    <NamedNode value=http://purl.org/dc/terms/title>
+    >>> SCHEMA["startDate"].value
+    'http://schema.org/startDate'
+
+Terms are cached: the mapping asks for the same few hundred predicates and classes
+millions of times, and building a ``NamedNode`` validates its IRI each time.
+``PREFIXES`` gives the prefix table for serialising readable Turtle.
+"""
+
+from __future__ import annotations
+
+from pyoxigraph import NamedNode
+
+__all__ = [
+    "Namespace",
+    "PREFIXES",
+    "ADMS",
+    "BESLUIT",
+    "CIRC",
+    "DCAT",
+    "DCT",
+    "FOAF",
+    "FRAPO",
+    "GENERIEK",
+    "LDES",
+    "ORG",
+    "OWL",
+    "PERSON",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SD",
+    "SH",
+    "SKOS",
+    "SPDX",
+    "TREE",
+    "VANN",
+    "VOID",
+    "XSD",
+]
+
+
+class Namespace:
+    """An IRI prefix that hands out cached ``NamedNode`` terms by attribute or by key."""
+
+    def __init__(self, prefix: str) -> None:
+        self._prefix = prefix
+        self._terms: dict[str, NamedNode] = {}
+
+    @property
+    def prefix(self) -> str:
+        """The namespace IRI itself, e.g. ``http://purl.org/dc/terms/``."""
+        return self._prefix
+
+    def __getitem__(self, local: str) -> NamedNode:
+        term = self._terms.get(local)
+        if term is None:
+            term = self._terms[local] = NamedNode(self._prefix + local)
+        return term
+
+    def __getattr__(self, local: str) -> NamedNode:
+        # Only called on the first access of a name: the term is then stored as an
+        # ordinary attribute, so the hot loops of the mapping pay a plain lookup.
+        if local.startswith("__"):
+            raise AttributeError(local)
+        term = self[local]
+        setattr(self, local, term)
+        return term
+
+    def __contains__(self, iri: object) -> bool:
+        value = iri.value if isinstance(iri, NamedNode) else iri
+        return isinstance(value, str) and value.startswith(self._prefix)
+
+    def __repr__(self) -> str:
+        return f"Namespace({self._prefix!r})"
+
+
+#: Our own vocabulary. Fixed, independent of the configured base IRI, so that the terms
+#: mean the same in every deployment (a test server, a mirror, production).
+CIRC = Namespace("https://data.lokaalcirculair.be/ns/circulair#")
+
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+BESLUIT = Namespace("http://data.vlaanderen.be/ns/besluit#")  # http, as published by OSLO
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+DCT = Namespace("http://purl.org/dc/terms/")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+FRAPO = Namespace("http://purl.org/cerif/frapo/")
+GENERIEK = Namespace("https://data.vlaanderen.be/ns/generiek#")
+LDES = Namespace("https://w3id.org/ldes#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+OWL = Namespace("http://www.w3.org/2002/07/owl#")
+PERSON = Namespace("http://www.w3.org/ns/person#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+SCHEMA = Namespace("http://schema.org/")  # http, as in the schema.org RDF dumps
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+TREE = Namespace("https://w3id.org/tree#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+VOID = Namespace("http://rdfs.org/ns/void#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+
+#: Prefix table for readable serialisations (Turtle, TriG, HTML pages).
+PREFIXES: dict[str, str] = {
+    "circ": CIRC.prefix,
+    "adms": ADMS.prefix,
+    "besluit": BESLUIT.prefix,
+    "dcat": DCAT.prefix,
+    "dct": DCT.prefix,
+    "foaf": FOAF.prefix,
+    "frapo": FRAPO.prefix,
+    "generiek": GENERIEK.prefix,
+    "ldes": LDES.prefix,
+    "org": ORG.prefix,
+    "owl": OWL.prefix,
+    "person": PERSON.prefix,
+    "prov": PROV.prefix,
+    "rdf": RDF.prefix,
+    "rdfs": RDFS.prefix,
+    "schema": SCHEMA.prefix,
+    "sd": SD.prefix,
+    "sh": SH.prefix,
+    "skos": SKOS.prefix,
+    "spdx": SPDX.prefix,
+    "tree": TREE.prefix,
+    "vann": VANN.prefix,
+    "void": VOID.prefix,
+    "xsd": XSD.prefix,
+}
