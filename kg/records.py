@@ -17,11 +17,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
 from kg.errors import Problem, SourceError
+from kg.yamlfile import LineList, LineMap, YamlSyntaxError
+from kg.yamlfile import load as load_yaml
 
 #: Folder in ``data/`` → record kind (the URI concept name).
 FOLDERS: dict[str, str] = {
@@ -260,7 +258,6 @@ def load_corpus(
     concepts = _read_concept_codes(vocab_dir, problems)
     vocab_files = sorted(vocab_dir.glob("*.ttl")) if vocab_dir.is_dir() else []
     records: dict[tuple[str, str], Record] = {}
-    yaml = YAML(typ="rt")
     for folder, kind in FOLDERS.items():
         folder_path = data_dir / folder
         if not folder_path.is_dir():
@@ -271,7 +268,7 @@ def load_corpus(
             if path.suffix not in (".yaml", ".yml"):
                 problems.append(Problem(path, 1, "Only .yaml files belong in this folder; rename or move this file."))
                 continue
-            record = _read_record(yaml, path, kind, problems)
+            record = _read_record(path, kind, problems)
             if record is not None:
                 records[(kind, record.id)] = record
     for record in _read_municipalities(data_dir / MUNICIPALITY_CSV, problems):
@@ -317,24 +314,18 @@ def _syntax_line(exc: SyntaxError) -> int:
     return exc.lineno or 1
 
 
-def _read_record(yaml: YAML, path: Path, kind: str, problems: list[Problem]) -> Record | None:
+def _read_record(path: Path, kind: str, problems: list[Problem]) -> Record | None:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         problems.append(Problem(path, 1, f"The file is not valid UTF-8 (byte {exc.start}); save it as UTF-8."))
         return None
     try:
-        doc = yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        column = mark.column + 1 if mark else None
-        problems.append(Problem(path, line, f"This is not valid YAML: {exc.problem or exc.context}.", column))
+        doc = load_yaml(text)
+    except YamlSyntaxError as exc:
+        problems.append(Problem(path, exc.line, f"This is not valid YAML: {exc.message}.", exc.column))
         return None
-    except YAMLError as exc:
-        problems.append(Problem(path, 1, f"This is not valid YAML: {exc}."))
-        return None
-    if not isinstance(doc, CommentedMap):
+    if not isinstance(doc, LineMap):
         problems.append(Problem(path, 1, f"A record file holds one mapping of keys to values (a {kind} record), not {type(doc).__name__}."))
         return None
     lines: dict[KeyPath, int] = {(): 1}
@@ -348,7 +339,7 @@ def _read_record(yaml: YAML, path: Path, kind: str, problems: list[Problem]) -> 
 
 
 def _convert(
-    node: CommentedMap,
+    node: LineMap,
     schema: Mapping[str, Field],
     prefix: KeyPath,
     path: Path,
@@ -358,7 +349,7 @@ def _convert(
     """Check a mapping against its schema; return plain Python values."""
     out: dict[str, Any] = {}
     for key in node:
-        line = node.lc.key(key)[0] + 1
+        line = node.key_line(key)
         lines[prefix + (str(key),)] = line
         spec = schema.get(str(key))
         if spec is None:
@@ -369,12 +360,12 @@ def _convert(
         if value is None:
             continue
         if spec.many:
-            if not isinstance(value, CommentedSeq):
+            if not isinstance(value, LineList):
                 problems.append(Problem(path, line, f"'{key}' must be a list (one '- item' per line)."))
                 continue
             items = []
             for i, item in enumerate(value):
-                item_line = value.lc.item(i)[0] + 1
+                item_line = value.item_line(i)
                 lines[prefix + (str(key), i)] = item_line
                 converted = _value(item, spec, prefix + (str(key), i), path, item_line, lines, problems)
                 if converted is not None:
@@ -415,18 +406,18 @@ def _value(
 ) -> Any:
     name = ".".join(str(k) for k in keys)
     if spec.type == "struct":
-        if not isinstance(value, CommentedMap):
+        if not isinstance(value, LineMap):
             problems.append(Problem(path, line, f"'{name}' must be a mapping of keys to values."))
             return None
         assert spec.fields is not None
         return _convert(value, spec.fields, keys, path, lines, problems)
     if spec.type == "text":
-        if not isinstance(value, CommentedMap):
+        if not isinstance(value, LineMap):
             problems.append(Problem(path, line, f"'{name}' must be text per language, e.g. {{nl: \"…\", en: \"…\"}}."))
             return None
         text: dict[str, str] = {}
         for lang in value:
-            lang_line = value.lc.key(lang)[0] + 1
+            lang_line = value.key_line(lang)
             if not LANG_PATTERN.match(str(lang)):
                 problems.append(Problem(path, lang_line, f"'{lang}' in '{name}' is not a two-letter language code (nl, en, fr)."))
             elif not isinstance(value[lang], str) or not value[lang].strip():
