@@ -66,7 +66,7 @@ class Server:
         })
         self.log = Path(settings.store).parent / f"server-{port}.log"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kg.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "kg", "serve", "--port", str(port)],
             env=env, stdout=open(self.log, "wb"), stderr=subprocess.STDOUT,
         )
         self.wait_ready()

@@ -17,7 +17,7 @@ def run(*args: str, store: Path, data: Path | None = None) -> subprocess.Complet
     env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
     env["KG_STORE"] = str(store)
     env["KG_DATA_DIR"] = str(data or PROJECT_ROOT / "data")
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "kg", *args], env=env, capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture()

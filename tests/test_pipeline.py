@@ -140,7 +140,7 @@ def test_dumps_parse_back_to_the_store_and_checksums_match(built_store: Settings
 def build_cli(settings: Settings, *args: str, **kw: object) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
     env.update(KG_STORE=settings.store, KG_DATA_DIR=str(settings.data_dir))
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], env=env, capture_output=True, text=True, **kw)  # type: ignore[call-overload]
+    return subprocess.run([sys.executable, "-m", "kg", *args], env=env, capture_output=True, text=True, **kw)  # type: ignore[call-overload]
 
 
 @pytest.mark.slow
@@ -167,7 +167,7 @@ def test_a_killed_build_leaves_the_live_store_serving(built_store: Settings, tmp
     env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
     env.update(KG_STORE=str(root), KG_DATA_DIR=str(settings.data_dir))
     for delay in [0.5 + 0.25 * i for i in range(40)]:
-        proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", "-q"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen([sys.executable, "-m", "kg", "build", "-q"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + delay
         while time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.01)

@@ -1,0 +1,5 @@
+"""``python -m kg …`` runs the ``kg`` command (tests and process managers use this form)."""
+
+from kg.cli import main
+
+main(prog_name="kg")
