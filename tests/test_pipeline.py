@@ -59,7 +59,7 @@ def test_municipalities_provinces_and_mergers(store: EmbeddedStore) -> None:
     assert count(store, "?x a circ:Gemeente") == 312  # 300 until 2024 + 12 created on 1 January 2025
     assert count(store, "?x a circ:Gemeente FILTER NOT EXISTS { ?x schema:validThrough ?end }") == 285
     assert count(store, "?x a circ:Provincie") == 5
-    assert values(store, f"SELECT ?n WHERE {{ <{BASE}/id/gemeente/24062> skos:prefLabel ?n }}") == ["Leuven"]
+    assert values(store, f"SELECT ?n WHERE {{ <{BASE}/id/gemeente/24062> skos:prefLabel ?n FILTER(LANG(?n) = \"nl\") }}") == ["Leuven"]
     # Kruibeke ended and is replaced by Beveren-Kruibeke-Zwijndrecht, which replaces three municipalities.
     assert values(store, f"SELECT ?s WHERE {{ <{BASE}/id/gemeente/46013> dct:isReplacedBy ?s }}") == [f"{BASE}/id/gemeente/46030"]
     assert values(store, f"SELECT ?o WHERE {{ <{BASE}/id/gemeente/46030> dct:replaces ?o }}") == [
@@ -189,3 +189,30 @@ def test_a_killed_build_leaves_the_live_store_serving(built_store: Settings, tmp
     fresh = EmbeddedStore(root)
     assert fresh.build_id != before_id
     assert fresh.select(probe)[0]["n"].value == before
+
+
+def test_counts_match_the_sources(store: EmbeddedStore) -> None:
+    # 001 lists five action domains with 4 + 4 + 3 + 3 + 5 sub-domains, and three groups of
+    # 3 + 6 + 3 policy instruments; 004 and 000 name seven practice themes.
+    per_scheme = {
+        str(row["s"].value).rsplit("/", 1)[-1]: int(row["n"].value)
+        for row in store.select(PREFIXES + "SELECT ?s (COUNT(?c) AS ?n) WHERE { ?c skos:inScheme ?s } GROUP BY ?s")
+    }
+    assert per_scheme["actiedomein"] == 5 + 19
+    assert per_scheme["beleidsinstrument"] == 3 + 12
+    assert per_scheme["thema"] == 7
+    assert per_scheme["waardeketen"] == 7
+    # 28 practices: AAL (+ sessions, Klimaatdag, masterclass), Leuven, the do-network with its survey,
+    # 2 coaching programmes with 5 + 3 trajectories, 3 CoPs (+ 2 tracks), 6 example practices.
+    assert count(store, "?x a circ:Praktijk") == 4 + 1 + 2 + 2 + 5 + 3 + 3 + 2 + 6
+    titles = values(store, 'SELECT ?t WHERE { ?p a circ:Praktijk ; dct:title ?t FILTER(LANG(?t) = "nl") }')
+    for expected in ("#AAL Circulair", "Strategie circulaire stad", "Doe-netwerk Lokaal Circulair", "Klimaatdag",
+                     "Community of Practice monitoring", "Gerecycleerde wanden in stadskantoren", "Remake stadsgebouwen"):
+        assert expected in titles
+    organisations = values(store, 'SELECT ?n WHERE { ?o a org:Organization ; skos:prefLabel ?n FILTER(LANG(?n) = "nl") }')
+    for expected in ("Vereniging van Vlaamse Steden en Gemeenten", "Bond Beter Leefmilieu", "Agoria", "Möbius", "Circle Economy",
+                     "Imog", "Intradura", "Stad Leuven"):
+        assert any(expected in name for name in organisations), expected
+    # The Leuven contact person is published by name only: her sheet's e-mail needs consent.
+    assert count(store, "?x a <http://www.w3.org/ns/person#Person>") == 1
+    assert not store.ask(PREFIXES + 'ASK { ?x schema:email ?e FILTER(CONTAINS(STR(?e), "leuven.be")) }')
