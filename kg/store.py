@@ -112,7 +112,7 @@ class GraphStore(ABC):
         """Switch to a newer build if one went live; True when it switched."""
         return False
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a no-op default; backends with resources override it
         """Release the store (files, connections)."""
 
     # Convenience forms used by the build and the pages.
