@@ -1,10 +1,11 @@
 """From records to RDF: one named graph of pyoxigraph quads per source record.
 
-The contract is ``docs/mapping.md``: which triples each record key becomes. This module
-follows it key by key, with one small function per record kind and a table of simple
-keys (key → predicates → kind of term) for the rest. The same tables answer the reverse
-question for the SHACL report — which record key, hence which YAML line, a result path
-points at (``key_for_path``, ``key_path``).
+The mapping contract (which triples each record key becomes; shared with ``ontology/`` and
+``shapes/``) is written down here as code: a table of simple keys (key → predicates →
+kind of term, ``SIMPLE_KEYS``) and one small function per record kind for the rest
+(actor roles, lessons, figures, amounts, links, municipality history). The same tables
+answer the reverse question for the SHACL report — which record key, hence which YAML
+line, a result path points at (``key_for_path``, ``key_path``).
 
 Guarantees, because the build depends on them:
 
@@ -173,11 +174,6 @@ class Key:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "convert", _converter(self.term, self.target, self.language))
-
-    def objects(self, iris: Iris, value: Any) -> list[Term]:
-        """The RDF objects for this key's value (a list gives each item's objects)."""
-        values = value if isinstance(value, list) else (value,)
-        return [obj for item in values for obj in self.convert(iris, item)]
 
 
 def _key(key: str, *predicates: NamedNode, term: str, target: str = "", language: str = "nl") -> Key:
