@@ -85,4 +85,7 @@ def factory() -> FastAPI:
 
 
 # Routers register here, in the order their routes should match.
-_ROUTER_MODULES: list = []
+# Linked-data pages last: /id and /doc are broad.
+from endpoint import lists, pages  # noqa: E402
+
+_ROUTER_MODULES: list = [lists, pages]

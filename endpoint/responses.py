@@ -1,0 +1,154 @@
+"""How every page answers: templates, languages, formats, validators and caching.
+
+Shared by :mod:`endpoint.pages` (documents) and :mod:`endpoint.lists` (home, lists,
+search), so that both answer the same way: Jinja2 with autoescape on (a ``<script>``
+in the data shows as text), the reader's language from ``?lang=`` or
+``Accept-Language``, ETags that are the hash of the body, 304s from a per-build table.
+"""
+
+from __future__ import annotations
+
+import email.utils
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import quote, urlencode
+
+import pyoxigraph as ox
+from fastapi import Request
+from fastapi.responses import Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from endpoint import conneg, i18n
+from endpoint.conneg import DOCUMENT_FORMATS, JSONLD, Format, negotiate
+from endpoint.describe import etag as body_etag
+from endpoint.errors import HTTPProblem
+from endpoint.site import Cached, Site, current_site
+from endpoint.views import Lang
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+templates = Environment(
+    loader=FileSystemLoader(str(TEMPLATES_DIR)),
+    autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+#: ``application/json`` gets the JSON-LD (it is plain JSON with a context), labelled as asked.
+JSON_AS_JSONLD = Format("application/json", "jsonld", "JSON", rdf=ox.RdfFormat.JSON_LD)
+#: What a document offers, RDF first: a client that rates everything alike (``*/*``) gets Turtle;
+#: browsers ask for text/html by name.
+OFFERS: tuple[Format, ...] = (*DOCUMENT_FORMATS, JSON_AS_JSONLD)
+BY_SUFFIX: dict[str, Format] = {f.suffix: f for f in DOCUMENT_FORMATS}
+MAX_PAGE = 100_000
+CACHE_CONTROL = "public, max-age=300"
+
+
+def site_of(request: Request) -> Site:
+    return current_site(request.app)
+
+
+def language(request: Request, site: Site) -> Lang:
+    code, explicit = i18n.choose(request.query_params.get("lang"), request.headers.get("accept-language"))
+    return Lang(code, explicit, site.labels, site.uris)
+
+
+def page_number(request: Request) -> int:
+    raw = request.query_params.get("pagina", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise HTTPProblem(400, f"'pagina' must be a whole number from 1 to {MAX_PAGE}, not {raw[:20]!r}.")
+    return int(raw)
+
+
+def choose_format(request: Request, suffix: str | None) -> tuple[Format, bool]:
+    """(format, negotiated): a suffix or ?format= is an explicit choice; else the Accept header decides."""
+    if suffix:
+        return BY_SUFFIX[suffix], False
+    name = request.query_params.get("format")
+    if name:
+        fmt = JSONLD if name.strip().lower() == "json" else conneg.by_name(name, DOCUMENT_FORMATS)
+        if fmt is None:
+            raise HTTPProblem(400, f"Unknown format {name[:40]!r}: use one of ttl, jsonld, nt, rdf, html.")
+        return fmt, False
+    fmt = negotiate(request.headers.get("accept"), OFFERS)
+    if fmt is None:
+        offered = ", ".join(f.media_type for f in DOCUMENT_FORMATS)
+        raise HTTPProblem(406, f"None of the formats you accept is available here; this document comes as {offered}.")
+    return fmt, True
+
+
+def http_date(day: str | None) -> str | None:
+    if not day:
+        return None
+    try:
+        moment = datetime.strptime(day[:10], "%Y-%m-%d").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+    return email.utils.format_datetime(moment, usegmt=True)
+
+
+def etag_matches(if_none_match: str, tag: str) -> bool:
+    candidates = [c.strip() for c in if_none_match.split(",")]
+    return "*" in candidates or tag in candidates or f"W/{tag}" in candidates
+
+
+def _not_modified(request: Request, cached_tag: str | None, last_modified: str | None) -> bool:
+    inm = request.headers.get("if-none-match")
+    if inm is not None:
+        return cached_tag is not None and etag_matches(inm, cached_tag)
+    ims = request.headers.get("if-modified-since")
+    if ims and last_modified:
+        try:
+            return email.utils.parsedate_to_datetime(ims) >= email.utils.parsedate_to_datetime(last_modified)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def respond(request: Request, site: Site, key: tuple[Any, ...], media_type: str,
+            produce: Callable[[], tuple[bytes, str | None]], headers: dict[str, str] | None = None) -> Response:
+    """A cached, validated answer: 304 when the client's copy is current, else the body.
+
+    ``produce`` makes (body, Last-Modified) and runs only on a cache miss; the ETag is the
+    hash of the body, remembered per build so a later 304 costs one lookup.
+    """
+    headers = {"Cache-Control": CACHE_CONTROL, **(headers or {})}
+    tag = site.etags.get(key)
+    if tag is not None and request.headers.get("if-none-match") is not None and etag_matches(request.headers["if-none-match"], tag):
+        return Response(status_code=304, headers={**headers, "ETag": tag})
+    cached = site.responses.get(key)
+    if cached is None:
+        body, modified = produce()
+        cached = Cached(body, body_etag(body), media_type, modified)
+        site.responses.put(key, cached, len(body) + 200)
+        site.etags.put(key, cached.etag)
+    headers["ETag"] = cached.etag
+    if cached.last_modified:
+        headers["Last-Modified"] = cached.last_modified
+    if _not_modified(request, cached.etag, cached.last_modified):
+        return Response(status_code=304, headers=headers)
+    return Response(cached.body, media_type=cached.media_type, headers=headers)
+
+
+def render(name: str, lang: Lang, site: Site, switch_path: str, **context: Any) -> bytes:
+    """A page from a template, with what every page needs (language, texts, switch links)."""
+    other = "en" if lang.code == "nl" else "nl"
+    query = {k: v for k, v in context.pop("query", {}).items() if v not in (None, "", [])}
+    switch = switch_path + "?" + urlencode([*_flatten(query), ("lang", other)])
+    html = templates.get_template(name).render(
+        lang=lang, t=lang.t, site=site, counts=site.counts, switch_url=switch, other_lang=other, **context
+    )
+    return html.encode("utf-8")
+
+
+def _flatten(query: dict[str, Any]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for k, v in query.items():
+        for item in (v if isinstance(v, list) else [v]):
+            out.append((k, str(item)))
+    return out
+
+
+def sparql_url(query: str) -> str:
+    return "/sparql?query=" + quote(query, safe="")
