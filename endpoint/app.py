@@ -65,6 +65,9 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
 
     for module in _ROUTER_MODULES:
         app.include_router(module.router)
+        # A module may also put a pure-ASGI fast path in front of the app (the SPARQL hot path).
+        if hasattr(module, "middleware"):
+            app.add_middleware(module.middleware)
     return app
 
 
@@ -86,6 +89,6 @@ def factory() -> FastAPI:
 
 # Routers register here, in the order their routes should match.
 # Linked-data pages last: /id and /doc are broad.
-from endpoint import lists, pages  # noqa: E402
+from endpoint import assets, lists, pages, sparql  # noqa: E402
 
-_ROUTER_MODULES: list = [lists, pages]
+_ROUTER_MODULES: list = [sparql, assets, lists, pages]

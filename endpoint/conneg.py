@@ -26,6 +26,9 @@ class Format:
     label: str
     rdf: ox.RdfFormat | None = None
     results: ox.QueryResultsFormat | None = None
+    #: Other media types clients use for the same thing (``application/json`` for SPARQL JSON);
+    #: an Accept range naming one of them matches this format as if it named ``media_type``.
+    also: tuple[str, ...] = ()
 
     @property
     def content_type(self) -> str:
@@ -48,8 +51,12 @@ NTRIPLES = Format("application/n-triples", "nt", "N-Triples", rdf=ox.RdfFormat.N
 RDFXML = Format("application/rdf+xml", "rdf", "RDF/XML", rdf=ox.RdfFormat.RDF_XML)
 NQUADS = Format("application/n-quads", "nq", "N-Quads", rdf=ox.RdfFormat.N_QUADS)
 TRIG = Format("application/trig", "trig", "TriG", rdf=ox.RdfFormat.TRIG)
-SPARQL_JSON = Format("application/sparql-results+json", "srj", "SPARQL JSON", results=ox.QueryResultsFormat.JSON)
-SPARQL_XML = Format("application/sparql-results+xml", "srx", "SPARQL XML", results=ox.QueryResultsFormat.XML)
+SPARQL_JSON = Format(
+    "application/sparql-results+json", "srj", "SPARQL JSON", results=ox.QueryResultsFormat.JSON, also=("application/json",)
+)
+SPARQL_XML = Format(
+    "application/sparql-results+xml", "srx", "SPARQL XML", results=ox.QueryResultsFormat.XML, also=("application/xml", "text/xml")
+)
 SPARQL_CSV = Format("text/csv", "csv", "CSV", results=ox.QueryResultsFormat.CSV)
 SPARQL_TSV = Format("text/tab-separated-values", "tsv", "TSV", results=ox.QueryResultsFormat.TSV)
 
@@ -135,6 +142,8 @@ def negotiate(accept: str | None, offers: Sequence[Format]) -> Format | None:
         specificity = 0
         for r in ranges:
             spec = r.matches(offer.media_type)
+            for alias in offer.also:
+                spec = max(spec, r.matches(alias))
             if spec > specificity or (spec == specificity and spec and r.q > quality):
                 specificity, quality = spec, r.q
         if specificity == 0 or quality <= 0:
