@@ -182,5 +182,17 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _harvest_steps() -> list[ArtefactStep]:
+    """The harvesting artefacts (kg.ldes, kg.catalog, kg.void, kg.sitemap), after the dumps:
+    the LDES history comes first because the catalogue's dates and the sitemap's lastmod
+    are read from it."""
+    from kg.catalog import write_catalog
+    from kg.ldes import write_ldes
+    from kg.sitemap import write_sitemap
+    from kg.void import write_void
+
+    return [write_ldes, write_catalog, write_void, write_sitemap]
+
+
 #: Steps run in order after the store is loaded and before the switch.
-ARTEFACT_STEPS: list[ArtefactStep] = [write_dumps]
+ARTEFACT_STEPS: list[ArtefactStep] = [write_dumps, *_harvest_steps()]
