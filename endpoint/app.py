@@ -88,7 +88,7 @@ def factory() -> FastAPI:
 
 
 # Routers register here, in the order their routes should match.
-# Linked-data pages last: /id and /doc are broad.
-from endpoint import assets, lists, pages, sparql  # noqa: E402
+# harvesting after sparql, before pages; linked-data pages last: /id and /doc are broad
+from endpoint import assets, harvest, lists, pages, sparql  # noqa: E402
 
-_ROUTER_MODULES: list = [sparql, assets, lists, pages]
+_ROUTER_MODULES: list = [sparql, assets, harvest, lists, pages]
