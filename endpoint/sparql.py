@@ -90,6 +90,11 @@ _FORMAT_IRIS = {
 }
 
 
+#: ``format=`` words that mean one thing for results and another for graphs: "xml" is
+#: SPARQL XML for SELECT/ASK and RDF/XML for CONSTRUCT/DESCRIBE; "json" likewise.
+_FORMAT_WORDS = {"xml": conneg.SPARQL_XML, "json": conneg.SPARQL_JSON}
+
+
 class ProtocolError(Exception):
     """A request that breaks a protocol rule: status and a message naming the rule."""
 
@@ -306,7 +311,13 @@ def _one_query(values: list[str], where: str) -> str:
 def _choose(params: dict[str, list[str]], accept: str | None, offers: tuple[conneg.Format, ...]) -> conneg.Format:
     names = params.get("format")
     if names:
-        fmt = conneg.by_name(names[-1], offers)
+        fmt = conneg.by_name(names[-1], offers) or _FORMAT_WORDS.get(names[-1].strip().lower())
+        if fmt not in offers and names[-1].strip().lower() == "json":
+            fmt = conneg.JSONLD
+        if fmt not in offers and names[-1].strip().lower() == "xml":
+            fmt = conneg.RDFXML
+        if fmt not in offers:
+            fmt = None
         if fmt is None:
             known = ", ".join(f.suffix for f in offers)
             raise ProtocolError(400, f"Unknown or unsuitable format={names[-1]!r} for this query; use one of {known}.")
