@@ -1,0 +1,357 @@
+"""The Linked Data Event Stream across builds, read over HTTP like a harvester reads it.
+
+A copy of ``data/`` is built, then one record is changed and another removed and it is built
+again, then built once more unchanged. A harvester written here (rdflib, independent of the
+pyoxigraph code that writes the pages) replays the stream from its start and keeps the
+latest version of each entity: that must be exactly the triples of the current dump. The
+independent client ``ldes-client`` from the npm registry must read every member too.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+import pytest
+import rdflib
+from conftest import Server, free_port
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import DCTERMS, PROV, RDF, XSD
+
+from kg.ldes import read_history
+from kg.pipeline import ARTEFACT_STEPS, BuildContext, build
+from kg.settings import PROJECT_ROOT, Settings
+
+REPO = PROJECT_ROOT
+BASE = "https://data.lokaalcirculair.be"
+TREE = rdflib.Namespace("https://w3id.org/tree#")
+LDES = rdflib.Namespace("https://w3id.org/ldes#")
+AS = rdflib.Namespace("https://www.w3.org/ns/activitystreams#")
+PAGE_SIZE = 40
+TRIG = {"Accept": "application/trig"}
+
+
+def _copy_settings(root: Path) -> Settings:
+    data = root / "data"
+    shutil.copytree(REPO / "data", data)
+    return Settings(store=str(root / "store"), data_dir=data, ontology_dir=REPO / "ontology",
+                    shapes_dir=REPO / "shapes", ldes_page_size=PAGE_SIZE)
+
+
+def _record_id(path: Path) -> str:
+    match = re.search(r"^id:\s*(\S+)\s*$", path.read_text(encoding="utf-8"), re.MULTILINE)
+    assert match, path
+    return match.group(1)
+
+
+def _change(settings: Settings) -> str:
+    """Change one practice (its modification date); returns its IRI."""
+    path = sorted((settings.data_dir / "praktijken").glob("*.yaml"))[0]
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(r'^gewijzigd:.*$', 'gewijzigd: "2026-12-01"', text, count=1, flags=re.MULTILINE)
+    assert changed != text
+    path.write_text(changed, encoding="utf-8")
+    return f"{BASE}/id/praktijk/{_record_id(path)}"
+
+
+def _delete(settings: Settings) -> str:
+    """Remove one record that no other record refers to; returns its IRI."""
+    files = sorted(settings.data_dir.rglob("*.yaml"))
+    for folder, kind in (("publicaties", "publicatie"), ("personen", "persoon"), ("indicatoren", "indicator")):
+        for path in sorted((settings.data_dir / folder).glob("*.yaml")):
+            ident = _record_id(path)
+            others = (p for p in files if p != path)
+            if not any(re.search(rf"\b{re.escape(ident)}\b", p.read_text(encoding="utf-8")) for p in others):
+                path.unlink()
+                return f"{BASE}/id/{kind}/{ident}"
+    raise AssertionError("no record that nothing refers to")
+
+
+def _members(settings: Settings) -> int:
+    history = read_history(Path(settings.store) / "current" / "artefacts" / "ldes")
+    assert history is not None
+    return history.members
+
+
+@dataclass
+class Stream:
+    settings: Settings
+    changed: str
+    deleted: str
+    counts: list[int] = field(default_factory=list)
+    page_files_before_rebuild: dict[str, int] = field(default_factory=dict)
+    page_files_after_rebuild: dict[str, int] = field(default_factory=dict)
+
+
+@pytest.fixture(scope="module")
+def stream(tmp_path_factory: pytest.TempPathFactory) -> Stream:
+    settings = _copy_settings(tmp_path_factory.mktemp("ldes"))
+    build(settings)
+    first = _members(settings)
+    result = Stream(settings, _change(settings), _delete(settings))
+    build(settings)
+    second = _members(settings)
+    pages = Path(settings.store) / "current" / "artefacts" / "ldes" / "pagina"
+    result.page_files_before_rebuild = {p.name: p.stat().st_ino for p in pages.iterdir()}
+    build(settings)  # nothing changed
+    pages = Path(settings.store) / "current" / "artefacts" / "ldes" / "pagina"
+    result.page_files_after_rebuild = {p.name: p.stat().st_ino for p in pages.iterdir()}
+    result.counts = [first, second, _members(settings)]
+    return result
+
+
+@pytest.fixture(scope="module")
+def ldes_server(stream: Stream) -> Iterator[Server]:
+    srv = Server(stream.settings, free_port())
+    yield srv
+    srv.stop()
+
+
+# --- a harvester -----------------------------------------------------------------------------
+
+
+@dataclass
+class Member:
+    iri: str
+    entity: str
+    time: str
+    types: set[str]
+    triples: set[tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]]
+    page: int
+
+
+@dataclass
+class Replay:
+    members: list[Member]
+    pages: list[httpx.Response]
+
+
+def replay(url: str) -> Replay:
+    """Follow the stream from /ldes: its view, then every relation, in order."""
+    with httpx.Client(timeout=30) as client:
+        root = client.get(f"{url}/ldes", headers=TRIG)
+        assert root.status_code == 200 and root.headers["content-type"].startswith("application/trig")
+        graph = rdflib.Dataset()
+        graph.parse(data=root.text, format="trig", publicID=f"{url}/ldes")
+        es = rdflib.URIRef(f"{url}/ldes")
+        assert (es, RDF.type, LDES.EventStream) in graph
+        assert graph.value(es, LDES.timestampPath) == PROV.generatedAtTime
+        assert graph.value(es, LDES.versionOfPath) == DCTERMS.isVersionOf
+        assert graph.value(es, LDES.versionDeleteObject) == AS.Delete
+        assert graph.value(es, TREE.shape) is not None
+        next_url = str(graph.value(es, TREE.view))
+        members: list[Member] = []
+        pages: list[httpx.Response] = []
+        lower_bound = ""
+        while next_url:
+            response = client.get(next_url, headers=TRIG)
+            assert response.status_code == 200, next_url
+            pages.append(response)
+            page = rdflib.Dataset(default_union=False)
+            page.parse(data=response.text, format="trig", publicID=next_url)
+            default = page.graph(DATASET_DEFAULT_GRAPH_ID)
+            iris = list(default.objects(es, TREE.member))
+            assert 0 < len(iris) <= PAGE_SIZE
+            for iri in iris:
+                time = default.value(iri, PROV.generatedAtTime)
+                assert time.datatype == XSD.dateTime and re.search(r"(Z|[+-]\d\d:\d\d)$", str(time))
+                assert str(time) >= lower_bound, "a member is older than its page's relation promised"
+                content = {(s, p, o) for s, p, o in page.graph(iri)}
+                members.append(Member(str(iri), str(default.value(iri, DCTERMS.isVersionOf)), str(time),
+                                      {str(t) for t in default.objects(iri, RDF.type)}, content, len(pages)))
+            relations = list(default.objects(rdflib.URIRef(next_url), TREE.relation))
+            assert len(relations) <= 1
+            next_url = ""
+            for relation in relations:
+                assert default.value(relation, RDF.type) == TREE.GreaterThanOrEqualToRelation
+                assert default.value(relation, TREE.path) == PROV.generatedAtTime
+                lower_bound = str(default.value(relation, TREE.value))
+                next_url = str(default.value(relation, TREE.node))
+        return Replay(members, pages)
+
+
+def _latest(members: list[Member]) -> dict[str, Member]:
+    latest: dict[str, Member] = {}
+    for member in members:  # in stream order; a later member of the same time wins too
+        if member.entity not in latest or member.time >= latest[member.entity].time:
+            latest[member.entity] = member
+    return latest
+
+
+def _dump(settings: Settings) -> set[tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]]:
+    data = gzip.decompress((Path(settings.store) / "current" / "artefacts" / "dumps" / "lokaalcirculair.nt.gz").read_bytes())
+    return set(rdflib.Graph().parse(data=data.decode("utf-8"), format="nt"))
+
+
+@pytest.fixture(scope="module")
+def replayed(ldes_server: Server) -> Replay:
+    return replay(ldes_server.url)
+
+
+# --- the tests ---------------------------------------------------------------------------------
+
+
+def test_replaying_the_stream_gives_exactly_the_dump(replayed: Replay, stream: Stream) -> None:
+    latest = _latest(replayed.members)
+    triples: set[tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]] = set()
+    for member in latest.values():
+        if str(AS.Delete) not in member.types:
+            triples |= member.triples
+    assert triples == _dump(stream.settings)
+
+
+def test_a_changed_record_has_a_newer_version(replayed: Replay, stream: Stream) -> None:
+    versions = [m for m in replayed.members if m.entity == stream.changed]
+    assert len(versions) == 2
+    old, new = versions
+    assert str(AS.Create) in old.types and str(AS.Update) in new.types
+    assert old.time < new.time and old.iri != new.iri
+    modified = rdflib.URIRef(str(DCTERMS.modified))
+    assert (rdflib.URIRef(stream.changed), modified, rdflib.Literal("2026-12-01", datatype=XSD.date)) in new.triples
+
+
+def test_a_deleted_record_gets_a_tombstone(replayed: Replay, stream: Stream) -> None:
+    versions = [m for m in replayed.members if m.entity == stream.deleted]
+    assert len(versions) == 2
+    assert str(AS.Delete) in versions[1].types and versions[1].triples == set()
+    assert versions[0].time < versions[1].time
+
+
+def test_second_build_added_only_what_changed_and_a_rebuild_adds_nothing(stream: Stream) -> None:
+    first, second, third = stream.counts
+    assert second == first + 2  # one new version, one tombstone
+    assert third == second
+    # The unchanged rebuild kept every page file itself (hard links: same inode).
+    assert stream.page_files_after_rebuild == stream.page_files_before_rebuild
+
+
+def test_member_iris_are_unique_and_times_never_go_back(replayed: Replay) -> None:
+    iris = [m.iri for m in replayed.members]
+    assert len(iris) == len(set(iris))
+    times = [m.time for m in replayed.members]
+    assert times == sorted(times)
+    assert all(m.iri.startswith(f"{BASE}/ldes/versie/") for m in replayed.members)
+
+
+def test_full_pages_are_immutable_and_the_latest_is_short_lived(replayed: Replay, ldes_server: Server) -> None:
+    assert len(replayed.pages) > 2
+    for response in replayed.pages[:-1]:
+        assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert response.headers["etag"]
+    last = replayed.pages[-1]
+    assert "immutable" not in last.headers["cache-control"] and "max-age=60" in last.headers["cache-control"]
+    again = httpx.get(str(replayed.pages[0].url), headers={**TRIG, "If-None-Match": replayed.pages[0].headers["etag"]})
+    assert again.status_code == 304
+
+
+def test_pages_in_other_formats(replayed: Replay) -> None:
+    url = str(replayed.pages[0].url)
+    trig = rdflib.Dataset()
+    trig.parse(data=replayed.pages[0].text, format="trig", publicID=url)
+    nquads = httpx.get(url, headers={"Accept": "application/n-quads"})
+    assert nquads.headers["content-type"].startswith("application/n-quads")
+    other = rdflib.Dataset()
+    other.parse(data=nquads.text, format="nquads")
+    assert len(other) == len(trig)
+    html = httpx.get(url, headers={"Accept": "text/html"})
+    assert html.status_code == 200 and replayed.members[0].iri in html.text
+    assert httpx.get(url, headers={"Accept": "text/turtle"}).status_code == 406
+
+
+def test_a_member_iri_dereferences(replayed: Replay, ldes_server: Server) -> None:
+    member = next(m for m in replayed.members if str(AS.Update) in m.types)
+    response = httpx.get(ldes_server.url + member.iri.removeprefix(BASE), headers=TRIG)
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    data = rdflib.Dataset()
+    data.parse(data=response.text, format="trig")
+    assert {(s, p, o) for s, p, o in data.graph(rdflib.URIRef(member.iri))} == member.triples
+    assert httpx.get(ldes_server.url + "/ldes/versie/praktijk/x/20000101T000000000000Z").status_code == 404
+
+
+def test_the_shape_is_served(ldes_server: Server) -> None:
+    response = httpx.get(f"{ldes_server.url}/ldes/shape")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
+    shape = rdflib.Graph().parse(data=response.text, format="turtle", publicID=f"{ldes_server.url}/ldes/shape")
+    assert (rdflib.URIRef(f"{ldes_server.url}/ldes/shape"), RDF.type, rdflib.URIRef("http://www.w3.org/ns/shacl#NodeShape")) in shape
+
+
+def test_unknown_pages_are_404(ldes_server: Server) -> None:
+    for path in ("/ldes/pagina/0", "/ldes/pagina/999", "/ldes/pagina/..%2F..%2FBUILD.json", "/ldes/pagina/1.trig"):
+        assert httpx.get(ldes_server.url + path).status_code == 404, path
+
+
+def test_a_failed_build_keeps_the_live_history(tmp_path: Path) -> None:
+    settings = _copy_settings(tmp_path)
+    build(settings)
+    ldes = Path(settings.store) / "current" / "artefacts" / "ldes"
+    state_before = (ldes / "state.json").read_bytes()
+    _change(settings)
+
+    def fail_after_ldes(ctx: BuildContext) -> None:
+        """Injected failure after the LDES step."""
+        assert (ctx.slot.artefacts_dir / "ldes" / "state.json").read_bytes() != state_before
+        raise RuntimeError("injected failure")
+
+    ARTEFACT_STEPS.append(fail_after_ldes)
+    try:
+        with pytest.raises(RuntimeError):
+            build(settings)
+    finally:
+        ARTEFACT_STEPS.remove(fail_after_ldes)
+    live = Path(settings.store) / "current" / "artefacts" / "ldes"
+    assert (live / "state.json").read_bytes() == state_before
+    members = _members(settings)
+    build(settings)  # the next build adds the change after all
+    assert _members(settings) == members + 1
+
+
+def _ldes_client() -> Path:
+    client = REPO / "node_modules" / ".bin" / "ldes-client"
+    if shutil.which("node") is None:
+        pytest.skip("Node.js is not installed; scripts/setup installs it with the npm packages.")
+    assert client.exists(), "ldes-client is missing: run `npm ci` (scripts/setup does) to install the npm dev dependencies."
+    return client
+
+
+def test_the_independent_ldes_client_reads_every_member(replayed: Replay, ldes_server: Server, tmp_path: Path) -> None:
+    client = _ldes_client()
+    result = subprocess.run(
+        [str(client), f"{ldes_server.url}/ldes"], capture_output=True, text=True, timeout=300, cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    dataset = rdflib.Dataset()
+    dataset.parse(data=_strict_nquads(result.stdout), format="nquads")
+    read = {str(s) for s, _p, _o, _g in dataset.quads((None, DCTERMS.isVersionOf, None, None))}
+    assert read == {m.iri for m in replayed.members}
+    for member in replayed.members[:25]:
+        assert {(s, p, o) for s, p, o in dataset.graph(rdflib.URIRef(member.iri))} == member.triples
+
+
+_SHORT_LITERAL = re.compile(r"^(<[^>]+> <[^>]+> )(-?[0-9]+(?:\.[0-9]+)?|true|false)( <[^>]+>)? \.$")
+
+
+def _strict_nquads(text: str) -> str:
+    """ldes-client prints integers the Turtle way (``<s> <p> 1 <g> .``); spell them out."""
+    lines = []
+    for line in text.splitlines():
+        match = _SHORT_LITERAL.match(line)
+        if match:
+            head, value, graph = match.group(1), match.group(2), match.group(3) or ""
+            kind = "boolean" if value in ("true", "false") else "decimal" if "." in value else "integer"
+            line = f'{head}"{value}"^^<http://www.w3.org/2001/XMLSchema#{kind}>{graph} .'
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def test_state_is_plain_json(stream: Stream) -> None:
+    state = json.loads((Path(stream.settings.store) / "current" / "artefacts" / "ldes" / "state.json").read_text())
+    assert state["members"] == stream.counts[-1] and state["page_size"] == PAGE_SIZE
+    assert [b["create"] + b["update"] + b["delete"] for b in state["builds"]] == [stream.counts[0], 2]
