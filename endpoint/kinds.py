@@ -212,6 +212,7 @@ def praktijk(site: Site, page: Page, lang: Lang, number: int) -> None:
         "parts": incoming_links(page.description, lang, "dct:isPartOf"),
         "publications": incoming_links(page.description, lang, "prov:wasGeneratedBy"),
         "period": _period(main, lang),
+        "incoming": incoming_groups(page.description, lang, ("schema:fundedItem", "dct:isPartOf", "prov:wasGeneratedBy")),
     })
     schema = _base_schema(site, main, "Project", page.title, page.description)
     if main.literal("schema:startDate"):
@@ -263,6 +264,9 @@ def organisatie(site: Site, page: Page, lang: Lang, number: int) -> None:
         "publications": incoming_links(page.description, lang, "dct:publisher"),
         "practice_count": len(site.practices.under(e)),
         "filter": e.rsplit("/", 1)[-1],
+        "incoming": incoming_groups(page.description, lang, (
+            "prov:agent", "prov:wasAssociatedWith", "org:memberOf", "org:subOrganizationOf", "org:unitOf", "circ:ontvanger",
+            "schema:funder", "dct:publisher")),
     })
     page.data["programmes"] = [p for p in page.data["programmes"] if "/programma/" in p.iri]
     schema = _base_schema(site, main, "GovernmentOrganization" if main.has("besluit:werkingsgebied") else "Organization",
@@ -285,6 +289,7 @@ def organisatie(site: Site, page: Page, lang: Lang, number: int) -> None:
 
 def persoon(site: Site, page: Page, lang: Lang, number: int) -> None:
     page.data["roles"] = _roles_of(site, page.main.iri, lang)
+    page.data["incoming"] = incoming_groups(page.description, lang, ("prov:agent", "prov:wasAssociatedWith"))
     schema = _base_schema(site, page.main, "Person", page.title, page.description)
     org = page.main.link("org:memberOf")
     if org:
@@ -312,6 +317,8 @@ def gemeente(site: Site, page: Page, lang: Lang, number: int) -> None:
         "valid_through": main.literal("schema:validThrough"),
         "same_as": [link for link in main.links("owl:sameAs") if link.external],
         "nis": main.literal("skos:notation") or e.rsplit("/", 1)[-1],
+        "incoming": incoming_groups(page.description, lang, (
+            "dct:spatial", "besluit:werkingsgebied", "dct:replaces", "dct:isReplacedBy")),
     })
     schema = _base_schema(site, main, "AdministrativeArea", page.title, page.description)
     schema["identifier"] = page.data["nis"]
@@ -412,6 +419,7 @@ def programma(site: Site, page: Page, lang: Lang, number: int) -> None:
         "grant_total": total_of(grants, lang),
         "practices": _practice_links(site, site.practices.under(e), lang, number),
         "filter": e.rsplit("/", 1)[-1],
+        "incoming": incoming_groups(page.description, lang, ("dct:isPartOf", "circ:programma")),
     })
     schema = _base_schema(site, page.main, "FundingScheme", page.title, page.description)
     funder = page.main.link("schema:funder")

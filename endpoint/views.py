@@ -77,6 +77,11 @@ class Lang:
         head, hash_, fragment = path.partition("#")
         return head + ("&" if "?" in head else "?") + urlencode(query) + hash_ + fragment
 
+    def count(self, key: str, n: int, **more: object) -> str:
+        """``{n} praktijken`` / ``1 praktijk``: the ``key_one`` text when there is exactly one."""
+        text = self.t.get(f"{key}_one", self.t[key]) if n == 1 else self.t[key]
+        return text.format(n=self.number(n), **more)
+
     def href(self, iri: str) -> str:
         local = self.uris.href(iri)
         return self.url(local) if local.startswith("/") else local
