@@ -9,7 +9,7 @@ README's configuration table; the two must agree.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -50,6 +50,13 @@ class Settings(BaseSettings):
         description=(
             "Where dumps, reports and the LDES history of a remote store are kept (KG_ARTEFACTS_DIR); "
             "for the embedded store they live beside it."
+        ),
+    )
+    validator: Literal["sparql", "pyshacl"] = Field(
+        "sparql",
+        description=(
+            "SHACL engine of the build gate (KG_VALIDATOR): sparql (shapes compiled to SPARQL on Oxigraph, fast) "
+            "or pyshacl (the reference implementation, slow on large data)."
         ),
     )
     keep_builds: int = Field(3, ge=2, description="How many finished builds to keep on disk (KG_KEEP_BUILDS).")

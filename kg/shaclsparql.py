@@ -1,0 +1,577 @@
+"""SHACL Core compiled to SPARQL and run on Oxigraph: the fast path of the SHACL gate.
+
+Why: pyshacl (the reference, kept in :mod:`kg.validation`) walks the data graph in
+Python at ~40 µs per triple; 100 000 practices take minutes and gigabytes. SHACL
+Core says the same things as SPARQL filters, and Oxigraph evaluates those in Rust
+on its indexes. So every (shape, constraint component) of ``shapes/*.ttl`` becomes
+one SELECT query that returns exactly the failing focus nodes and value nodes;
+the queries run on any pyoxigraph store whose union default graph is the data
+graph, in threads (Oxigraph releases the GIL while it queries).
+
+How the compilation works:
+
+- a shape's *targets* become a pattern binding ``?this`` (``sh:targetClass`` →
+  ``?this rdf:type/rdfs:subClassOf* C``, and so on);
+- a SHACL path becomes the same SPARQL property path;
+- each *value-type* constraint (class, datatype, nodeKind, ranges, lengths,
+  pattern, languageIn, in, hasValue on node shapes, node, not, and, or, xone,
+  closed) becomes a boolean "violates" expression of one value node;
+- nested shapes (``sh:node``, ``sh:or``, ``sh:qualifiedValueShape``, …) become a
+  "conforms" expression: the conjunction of ``!violates`` over their own
+  constraints, recursively, with their property shapes as ``EXISTS`` patterns;
+- count constraints (min/maxCount, qualified counts, uniqueLang, pair
+  constraints) are per focus node: GROUP BY at top level, pairwise-distinct
+  ``EXISTS`` patterns inside nested shapes.
+
+Only results of shapes with targets (and of their ``sh:property`` shapes) are
+reported, as SHACL prescribes; nested shapes only decide conformance. Not
+supported (a clear error, never silently ignored): SHACL-SPARQL constraints,
+recursive shapes. Literals are not checked for ill-formedness beyond their
+datatype IRI (the mapping writes only well-formed literals).
+
+``tests/test_shacl_differential.py`` holds this engine to pyshacl: the same
+(focus node, path, constraint component, severity, value) on the fixtures and on
+synthetic data with planted defects.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import Problem, SourceError
+
+__all__ = ["Check", "RawResult", "Shapes", "compile_shapes", "run_checks"]
+
+SH = "http://www.w3.org/ns/shacl#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
+RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
+RDF_NIL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
+RDFS_CLASS = "http://www.w3.org/2000/01/rdf-schema#Class"
+OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
+TYPE_PATH = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
+
+Node = ox.NamedNode | ox.BlankNode | ox.Literal
+
+#: Parameters that make a node a shape's constraint (SHACL Core components).
+VALUE_COMPONENTS = (
+    "class", "datatype", "nodeKind", "minExclusive", "minInclusive", "maxExclusive", "maxInclusive",
+    "minLength", "maxLength", "pattern", "languageIn", "in", "node", "not", "and", "or", "xone",
+)
+_COMPONENT = {
+    "class": "ClassConstraintComponent", "datatype": "DatatypeConstraintComponent",
+    "nodeKind": "NodeKindConstraintComponent", "minExclusive": "MinExclusiveConstraintComponent",
+    "minInclusive": "MinInclusiveConstraintComponent", "maxExclusive": "MaxExclusiveConstraintComponent",
+    "maxInclusive": "MaxInclusiveConstraintComponent", "minLength": "MinLengthConstraintComponent",
+    "maxLength": "MaxLengthConstraintComponent", "pattern": "PatternConstraintComponent",
+    "languageIn": "LanguageInConstraintComponent", "in": "InConstraintComponent", "node": "NodeConstraintComponent",
+    "not": "NotConstraintComponent", "and": "AndConstraintComponent", "or": "OrConstraintComponent",
+    "xone": "XoneConstraintComponent", "hasValue": "HasValueConstraintComponent",
+    "minCount": "MinCountConstraintComponent", "maxCount": "MaxCountConstraintComponent",
+    "uniqueLang": "UniqueLangConstraintComponent", "closed": "ClosedConstraintComponent",
+    "equals": "EqualsConstraintComponent", "disjoint": "DisjointConstraintComponent",
+    "lessThan": "LessThanConstraintComponent", "lessThanOrEquals": "LessThanOrEqualsConstraintComponent",
+    "qualifiedMinCount": "QualifiedMinCountConstraintComponent",
+    "qualifiedMaxCount": "QualifiedMaxCountConstraintComponent",
+}
+_UNSUPPORTED = ("sparql", "expression", "rule", "js")
+_NODE_KINDS = {
+    "IRI": "isIRI({x})", "BlankNode": "isBlank({x})", "Literal": "isLiteral({x})",
+    "BlankNodeOrIRI": "!isLiteral({x})", "BlankNodeOrLiteral": "!isIRI({x})", "IRIOrLiteral": "!isBlank({x})",
+}
+
+
+# --------------------------------------------------------------------------- shapes graph
+
+
+class Shapes:
+    """The shapes graph as an index: subject → predicate IRI → objects (file order)."""
+
+    def __init__(self, triples: Iterable[ox.Triple]) -> None:
+        self.index: dict[Node, dict[str, list[Node]]] = {}
+        for t in triples:
+            self.index.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)  # type: ignore[arg-type]
+
+    @classmethod
+    def load(cls, shapes_dir: Path, base: str) -> Shapes:
+        """Parse ``shapes_dir/*.ttl`` with relative IRIs resolved against ``{base}/``."""
+        files = sorted(shapes_dir.glob("*.ttl")) if shapes_dir.is_dir() else []
+        if not files:
+            raise SourceError([Problem(shapes_dir, 1, "There are no SHACL shapes (*.ttl) in this folder, so nothing can be validated.")])
+        triples: list[ox.Triple] = []
+        problems: list[Problem] = []
+        for path in files:
+            try:
+                triples.extend(q.triple for q in ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=base + "/", rename_blank_nodes=True))
+            except SyntaxError as exc:
+                problems.append(Problem(path, exc.lineno or 1, f"This shapes file is not valid Turtle: {exc.msg}", exc.offset))
+        if problems:
+            raise SourceError(problems)
+        return cls(triples)
+
+    def objects(self, subject: Node, local: str) -> list[Node]:
+        """Objects of ``subject sh:{local}`` (or of a full IRI when ``local`` has a colon)."""
+        return self.index.get(subject, {}).get(local if ":" in local else SH + local, [])
+
+    def value(self, subject: Node, local: str) -> Node | None:
+        found = self.objects(subject, local)
+        return found[0] if found else None
+
+    def items(self, head: Node) -> list[Node]:
+        """The members of an RDF list."""
+        out: list[Node] = []
+        seen: set[Node] = set()
+        while not (isinstance(head, ox.NamedNode) and head.value == RDF_NIL):
+            if head in seen:
+                raise _unsupported("an RDF list in the shapes is cyclic")
+            seen.add(head)
+            first = self.objects(head, RDF_FIRST)
+            rest = self.objects(head, RDF_REST)
+            if not first or not rest:
+                raise _unsupported("an RDF list in the shapes is malformed")
+            out.append(first[0])
+            head = rest[0]
+        return out
+
+    def flag(self, subject: Node, local: str) -> bool:
+        value = self.value(subject, local)
+        return isinstance(value, ox.Literal) and value.value in ("true", "1")
+
+
+def _unsupported(what: str) -> SourceError:
+    return SourceError([Problem(Path("shapes"), 1, f"The fast SHACL validator cannot handle this: {what}. Run with KG_VALIDATOR=pyshacl.")])
+
+
+# --------------------------------------------------------------------------- terms
+
+
+def term(node: Node) -> str:
+    """A term in SPARQL syntax."""
+    if isinstance(node, ox.NamedNode):
+        return f"<{node.value}>"
+    if isinstance(node, ox.Literal):
+        text = node.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        if node.language:
+            return f'"{text}"@{node.language}'
+        return f'"{text}"^^<{node.datatype.value}>'
+    raise _unsupported("a blank node used as a constraint value")
+
+
+def _string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+@dataclass(frozen=True)
+class Path_:
+    """A SHACL path: its SPARQL form and the text form the report uses."""
+
+    sparql: str
+    text: str
+
+
+def compile_path(shapes: Shapes, node: Node) -> Path_:
+    """SHACL path → SPARQL property path (and ``^p``, ``a/b``, ``a|b``, ``(p)*`` text)."""
+    if isinstance(node, ox.NamedNode):
+        return Path_(f"<{node.value}>", node.value)
+    inverse = shapes.value(node, "inversePath")
+    if inverse is not None:
+        inner = compile_path(shapes, inverse)
+        return Path_(f"^({inner.sparql})", "^" + inner.text)
+    for local, mark in (("zeroOrMorePath", "*"), ("oneOrMorePath", "+"), ("zeroOrOnePath", "?")):
+        inner_node = shapes.value(node, local)
+        if inner_node is not None:
+            inner = compile_path(shapes, inner_node)
+            return Path_(f"({inner.sparql}){mark}", f"({inner.text}){mark}")
+    alternatives = shapes.value(node, "alternativePath")
+    if alternatives is not None:
+        parts = [compile_path(shapes, item) for item in shapes.items(alternatives)]
+        return Path_("(" + "|".join(p.sparql for p in parts) + ")", "|".join(p.text for p in parts))
+    if RDF_FIRST in shapes.index.get(node, {}):
+        parts = [compile_path(shapes, item) for item in shapes.items(node)]
+        return Path_("(" + "/".join(p.sparql for p in parts) + ")", "/".join(p.text for p in parts))
+    raise _unsupported("a sh:path that is not a SHACL path")
+
+
+# --------------------------------------------------------------------------- checks
+
+
+@dataclass(frozen=True)
+class Check:
+    """One compiled (shape, constraint component): a SELECT with ``?this`` and maybe ``?value``/``?path``."""
+
+    shape: Node
+    component: str
+    severity: str
+    path: str | None
+    messages: tuple[ox.Literal, ...]
+    sparql: str
+    parameter: Node | None = None
+    path_node: Node | None = None
+
+
+@dataclass(frozen=True)
+class RawResult:
+    """One validation result as the engine found it (not yet located in the records)."""
+
+    focus: Node
+    path: str | None
+    value: Node | None
+    component: str
+    severity: str
+    messages: tuple[ox.Literal, ...]
+    shape: Node
+    parameter: Node | None = None
+    path_node: Node | None = None
+
+
+_DEFAULT_MESSAGES = {
+    "MinCount": "Less than the minimum number of values on {path}",
+    "MaxCount": "More than the maximum number of values on {path}",
+    "Class": "Value {value} does not have the required class",
+    "Datatype": "Value {value} does not have the required datatype",
+}
+
+
+def default_messages(result: RawResult) -> tuple[ox.Literal, ...]:
+    """One plain message for a result of a shape without ``sh:message`` (as pyshacl
+    gives one, in English: the shapes' own nl/en messages are what curators see)."""
+    name = result.component.rpartition("#")[2].removesuffix("ConstraintComponent")
+    text = _DEFAULT_MESSAGES.get(name, f"Constraint {name} is not satisfied on {{path}}")
+    value = result.value.value if result.value is not None and not isinstance(result.value, ox.BlankNode) else "?"
+    return (ox.Literal(text.format(path=result.path or "the focus node", value=value)),)
+
+
+@dataclass
+class _Compiler:
+    shapes: Shapes
+    counter: itertools.count = field(default_factory=lambda: itertools.count(1))
+    stack: list[Node] = field(default_factory=list)
+
+    def var(self, stem: str = "v") -> str:
+        return f"?{stem}{next(self.counter)}"
+
+    # ---- shape kinds -------------------------------------------------------
+
+    def deactivated(self, shape: Node) -> bool:
+        return self.shapes.flag(shape, "deactivated")
+
+    def severity(self, shape: Node) -> str:
+        value = self.shapes.value(shape, "severity")
+        return value.value if isinstance(value, ox.NamedNode) else SH + "Violation"
+
+    def check_supported(self, shape: Node) -> None:
+        for local in _UNSUPPORTED:
+            if self.shapes.objects(shape, local):
+                raise _unsupported(f"sh:{local} in shape {shape} (SHACL-SPARQL/advanced features)")
+
+    # ---- "violates" expressions of one value node ----------------------------
+
+    def value_violations(self, shape: Node, x: str) -> Iterator[tuple[str, str, Node | None]]:
+        """(component local name, violates-expression, parameter) for each value-type constraint."""
+        s = self.shapes
+        for c in s.objects(shape, "class"):
+            yield "class", f"NOT EXISTS {{ {x} {TYPE_PATH} {term(c)} }}", c
+        for d in s.objects(shape, "datatype"):
+            yield "datatype", f"!COALESCE(isLiteral({x}) && sameTerm(datatype({x}), {term(d)}), false)", d
+        for k in s.objects(shape, "nodeKind"):
+            local = k.value.rpartition("#")[2]
+            yield "nodeKind", f"!({_NODE_KINDS[local].format(x=x)})", k
+        for local, op in (("minExclusive", ">"), ("minInclusive", ">="), ("maxExclusive", "<"), ("maxInclusive", "<=")):
+            for bound in s.objects(shape, local):
+                yield local, f"!COALESCE({x} {op} {term(bound)}, false)", bound
+        for local, op in (("minLength", ">="), ("maxLength", "<=")):
+            for n in s.objects(shape, local):
+                yield local, f"!COALESCE(!isBlank({x}) && STRLEN(STR({x})) {op} {int(n.value)}, false)", n
+        for p in s.objects(shape, "pattern"):
+            flags = s.value(shape, "flags")
+            flag_arg = f", {_string(flags.value)}" if flags is not None else ""
+            yield "pattern", f"!COALESCE(!isBlank({x}) && REGEX(STR({x}), {_string(p.value)}{flag_arg}), false)", p
+        for lst in s.objects(shape, "languageIn"):
+            langs = [item.value for item in s.items(lst)]
+            alternatives = " || ".join(f"langMatches(lang({x}), {_string(lang)})" for lang in langs) or "false"
+            yield "languageIn", f"!COALESCE(isLiteral({x}) && ({alternatives}), false)", lst
+        for lst in s.objects(shape, "in"):
+            members = " || ".join(f"sameTerm({x}, {term(m)})" for m in s.items(lst)) or "false"
+            yield "in", f"!({members})", lst
+        for other in s.objects(shape, "node"):
+            yield "node", f"!({self.conforms(other, x)})", other
+        for other in s.objects(shape, "not"):
+            yield "not", self.conforms(other, x), other
+        for lst in s.objects(shape, "and"):
+            parts = [self.conforms(m, x) for m in s.items(lst)]
+            yield "and", "!(" + (" && ".join(parts) or "true") + ")", lst
+        for lst in s.objects(shape, "or"):
+            parts = [self.conforms(m, x) for m in s.items(lst)]
+            yield "or", "!(" + (" || ".join(parts) or "false") + ")", lst
+        for lst in s.objects(shape, "xone"):
+            parts = [f"IF({self.conforms(m, x)}, 1, 0)" for m in s.items(lst)]
+            yield "xone", "((" + (" + ".join(parts) or "0") + ") != 1)", lst
+
+    def node_only_violations(self, shape: Node, x: str) -> Iterator[tuple[str, str, Node | None]]:
+        """Constraints that act on the focus of a *node* shape only (hasValue, closed)."""
+        for v in self.shapes.objects(shape, "hasValue"):
+            yield "hasValue", f"!sameTerm({x}, {term(v)})", v
+        if self.shapes.flag(shape, "closed"):
+            p, o = self.var("p"), self.var("o")
+            yield "closed", f"EXISTS {{ {x} {p} {o} FILTER({self.not_allowed(shape, p)}) }}", None
+
+    def not_allowed(self, shape: Node, p: str) -> str:
+        allowed = [compile_path(self.shapes, path).sparql for prop in self.shapes.objects(shape, "property")
+                   for path in self.shapes.objects(prop, "path") if isinstance(path, ox.NamedNode)]
+        for lst in self.shapes.objects(shape, "ignoredProperties"):
+            allowed += [term(m) for m in self.shapes.items(lst)]
+        return f"{p} NOT IN ({', '.join(allowed)})" if allowed else "true"
+
+    def conforms(self, shape: Node, x: str) -> str:
+        """A SPARQL expression: true when the node bound to ``x`` conforms to ``shape``."""
+        if self.deactivated(shape):
+            return "true"
+        if shape in self.stack:
+            raise _unsupported(f"the shape {shape} refers to itself (recursive shapes are undefined in SHACL)")
+        self.check_supported(shape)
+        self.stack.append(shape)
+        try:
+            path_node = self.shapes.value(shape, "path")
+            if path_node is not None:  # a property shape used as a node shape: its checks with x as focus
+                parts = [v for v in self.property_violations_nested(shape, x)]
+            else:
+                parts = [expr for _, expr, _ in self.value_violations(shape, x)]
+                parts += [expr for _, expr, _ in self.node_only_violations(shape, x)]
+                for prop in self.shapes.objects(shape, "property"):
+                    if not self.deactivated(prop):
+                        parts += self.property_violations_nested(prop, x, parent=shape)
+        finally:
+            self.stack.pop()
+        return "!(" + " || ".join(parts) + ")" if parts else "true"
+
+    def property_violations_nested(self, prop: Node, x: str, parent: Node | None = None) -> list[str]:
+        """Each constraint of a property shape as one expression about the focus ``x``."""
+        self.stack.append(prop)
+        try:
+            s = self.shapes
+            path = compile_path(s, s.value(prop, "path"))  # type: ignore[arg-type]
+            out: list[str] = []
+            v = self.var()
+            for _, expr, _ in self.value_violations(prop, v):
+                out.append(f"EXISTS {{ {x} {path.sparql} {v} FILTER({expr}) }}")
+            for n in s.objects(prop, "minCount"):
+                out.append(f"!({self.at_least(x, path.sparql, int(n.value))})")
+            for n in s.objects(prop, "maxCount"):
+                out.append(self.at_least(x, path.sparql, int(n.value) + 1))
+            for value in s.objects(prop, "hasValue"):
+                out.append(f"NOT EXISTS {{ {x} {path.sparql} {term(value)} }}")
+            if s.flag(prop, "uniqueLang"):
+                a, b = self.var(), self.var()
+                out.append(f"EXISTS {{ {x} {path.sparql} {a} . {x} {path.sparql} {b} . "
+                           f"FILTER(!sameTerm({a}, {b}) && isLiteral({a}) && lang({a}) != \"\" && LCASE(lang({a})) = LCASE(lang({b}))) }}")
+            for local, expr in self.pair_violations(prop, x, path.sparql):
+                out.append(expr)
+            for q in s.objects(prop, "qualifiedValueShape"):
+                cond = self.qualified_condition(prop, q, parent)
+                for n in s.objects(prop, "qualifiedMinCount"):
+                    out.append(f"!({self.at_least(x, path.sparql, int(n.value), cond)})")
+                for n in s.objects(prop, "qualifiedMaxCount"):
+                    out.append(self.at_least(x, path.sparql, int(n.value) + 1, cond))
+            return out
+        finally:
+            self.stack.pop()
+
+    def at_least(self, x: str, path: str, n: int, condition: Any = None) -> str:
+        """EXISTS n pairwise-distinct values (each satisfying ``condition(var)``)."""
+        if n <= 0:
+            return "true"
+        vs = [self.var() for _ in range(n)]
+        patterns = " . ".join(f"{x} {path} {v}" for v in vs)
+        filters = [f"!sameTerm({a}, {b})" for a, b in itertools.combinations(vs, 2)]
+        if condition is not None:
+            filters += [condition(v) for v in vs]
+        where = f" FILTER({' && '.join(filters)})" if filters else ""
+        return f"EXISTS {{ {patterns}{where} }}"
+
+    def qualified_condition(self, prop: Node, q: Node, parent: Node | None) -> Any:
+        siblings: list[Node] = []
+        if parent is not None and self.shapes.flag(prop, "qualifiedValueShapesDisjoint"):
+            for other in self.shapes.objects(parent, "property"):
+                if other != prop:
+                    siblings += self.shapes.objects(other, "qualifiedValueShape")
+
+        def condition(v: str) -> str:
+            parts = [self.conforms(q, v)] + [f"!({self.conforms(sib, v)})" for sib in siblings if sib != q]
+            return " && ".join(parts)
+        return condition
+
+    def pair_violations(self, prop: Node, x: str, path: str) -> Iterator[tuple[str, str]]:
+        s = self.shapes
+        for p in s.objects(prop, "equals"):
+            v = self.var()
+            yield "equals", (f"(EXISTS {{ {x} {path} {v} FILTER NOT EXISTS {{ {x} {term(p)} {v} }} }} || "
+                             f"EXISTS {{ {x} {term(p)} {v} FILTER NOT EXISTS {{ {x} {path} {v} }} }})")
+        for p in s.objects(prop, "disjoint"):
+            v = self.var()
+            yield "disjoint", f"EXISTS {{ {x} {path} {v} . {x} {term(p)} {v} }}"
+        for local, op in (("lessThan", "<"), ("lessThanOrEquals", "<=")):
+            for p in s.objects(prop, local):
+                v, w = self.var(), self.var()
+                yield local, f"EXISTS {{ {x} {path} {v} . {x} {term(p)} {w} FILTER(!COALESCE({v} {op} {w}, false)) }}"
+
+    # ---- top level -----------------------------------------------------------
+
+    def targets(self, shape: Node) -> str | None:
+        """A pattern binding ``?this`` to every focus node of ``shape``, or None."""
+        s = self.shapes
+        branches: list[str] = []
+        classes = list(s.objects(shape, "targetClass"))
+        types = {t.value for t in s.objects(shape, RDF_TYPE) if isinstance(t, ox.NamedNode)}
+        if isinstance(shape, ox.NamedNode) and types & {RDFS_CLASS, OWL_CLASS}:
+            classes.append(shape)  # implicit class target
+        branches += [f"?this {TYPE_PATH} {term(c)} ." for c in classes]
+        nodes = s.objects(shape, "targetNode")
+        if nodes:
+            branches.append("VALUES ?this { " + " ".join(term(n) for n in nodes) + " }")
+        branches += [f"?this {term(p)} [] ." for p in s.objects(shape, "targetSubjectsOf")]
+        branches += [f"[] {term(p)} ?this ." for p in s.objects(shape, "targetObjectsOf")]
+        if not branches:
+            return None
+        return branches[0] if len(branches) == 1 else " UNION ".join("{ " + b + " }" for b in branches)
+
+    def top_level(self) -> list[Check]:
+        """Every check of every shape that has targets."""
+        checks: list[Check] = []
+        for shape in list(self.shapes.index):
+            focus = self.targets(shape)
+            if focus is None or self.deactivated(shape):
+                continue
+            self.check_supported(shape)
+            if self.shapes.value(shape, "path") is not None:
+                checks += self.property_checks(shape, focus, None)
+                continue
+            severity = self.severity(shape)
+            messages = self.messages(shape)
+            self.stack.append(shape)
+            try:
+                for local, expr, param in itertools.chain(self.value_violations(shape, "?this"), self.closed_or_value(shape)):
+                    if local == "closed":
+                        p, o = "?path", "?value"
+                        sparql = f"SELECT DISTINCT ?this ?path ?value WHERE {{ {focus} ?this ?path ?value . FILTER({self.not_allowed(shape, p)}) }}"
+                    else:
+                        sparql = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} BIND(?this AS ?value) FILTER({expr}) }}"
+                    checks.append(Check(shape, SH + _COMPONENT[local], severity, None, messages, sparql, param))
+                for prop in self.shapes.objects(shape, "property"):
+                    if not self.deactivated(prop):
+                        checks += self.property_checks(prop, focus, shape)
+            finally:
+                self.stack.pop()
+        return checks
+
+    def closed_or_value(self, shape: Node) -> Iterator[tuple[str, str, Node | None]]:
+        for v in self.shapes.objects(shape, "hasValue"):
+            yield "hasValue", f"!sameTerm(?this, {term(v)})", v
+        if self.shapes.flag(shape, "closed"):
+            yield "closed", "", None
+
+    def property_checks(self, prop: Node, focus: str, parent: Node | None) -> list[Check]:
+        s = self.shapes
+        self.check_supported(prop)
+        path = compile_path(s, s.value(prop, "path"))  # type: ignore[arg-type]
+        severity = self.severity(prop)
+        messages = self.messages(prop)
+        checks: list[Check] = []
+
+        path_node = s.value(prop, "path")
+
+        def add(local: str, sparql: str, param: Node | None = None) -> None:
+            checks.append(Check(prop, SH + _COMPONENT[local], severity, path.text, messages, sparql, param, path_node))
+
+        self.stack.append(prop)
+        try:
+            for local, expr, param in self.value_violations(prop, "?value"):
+                add(local, f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {path.sparql} ?value . FILTER({expr}) }}", param)
+            for n in s.objects(prop, "minCount"):
+                k = int(n.value)
+                if k == 1:
+                    add("minCount", f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path.sparql} ?v }} }}", n)
+                elif k > 1:
+                    add("minCount", f"SELECT ?this WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {focus} }} }} OPTIONAL {{ ?this {path.sparql} ?v }} }} "
+                                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {k})", n)
+            for n in s.objects(prop, "maxCount"):
+                add("maxCount", f"SELECT ?this WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {focus} }} }} ?this {path.sparql} ?v }} "
+                                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(n.value)})", n)
+            for value in s.objects(prop, "hasValue"):
+                add("hasValue", f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path.sparql} {term(value)} }} }}", value)
+            if s.flag(prop, "uniqueLang"):
+                add("uniqueLang", f"SELECT DISTINCT ?this ?lang WHERE {{ {focus} ?this {path.sparql} ?a . ?this {path.sparql} ?b . "
+                                  "FILTER(!sameTerm(?a, ?b) && isLiteral(?a) && lang(?a) != \"\" && LCASE(lang(?a)) = LCASE(lang(?b))) "
+                                  "BIND(LCASE(lang(?a)) AS ?lang) }")
+            for p in s.objects(prop, "equals"):
+                # Two queries' worth in one: each UNION branch starts from the focus nodes
+                # (a UNION joined with the focus afterwards would walk the whole graph).
+                add("equals", f"SELECT DISTINCT ?this ?value WHERE {{ {{ {focus} ?this {path.sparql} ?value FILTER NOT EXISTS {{ ?this {term(p)} ?value }} }} "
+                              f"UNION {{ {focus} ?this {term(p)} ?value FILTER NOT EXISTS {{ ?this {path.sparql} ?value }} }} }}", p)
+            for p in s.objects(prop, "disjoint"):
+                add("disjoint", f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {path.sparql} ?value . ?this {term(p)} ?value }}", p)
+            for local, op in (("lessThan", "<"), ("lessThanOrEquals", "<=")):
+                for p in s.objects(prop, local):
+                    add(local, f"SELECT DISTINCT ?this ?value ?other WHERE {{ {focus} ?this {path.sparql} ?value . ?this {term(p)} ?other . "
+                               f"FILTER(!COALESCE(?value {op} ?other, false)) }}", p)
+            for q in s.objects(prop, "qualifiedValueShape"):
+                cond = self.qualified_condition(prop, q, parent)
+                v = "?v"
+                for n in s.objects(prop, "qualifiedMinCount"):
+                    add("qualifiedMinCount", f"SELECT ?this WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {focus} }} }} "
+                                             f"OPTIONAL {{ ?this {path.sparql} {v} FILTER({cond(v)}) }} }} "
+                                             f"GROUP BY ?this HAVING (COUNT(DISTINCT {v}) < {int(n.value)})", n)
+                for n in s.objects(prop, "qualifiedMaxCount"):
+                    add("qualifiedMaxCount", f"SELECT ?this WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {focus} }} }} "
+                                             f"?this {path.sparql} {v} FILTER({cond(v)}) }} "
+                                             f"GROUP BY ?this HAVING (COUNT(DISTINCT {v}) > {int(n.value)})", n)
+            for nested in s.objects(prop, "property"):  # a property shape's own sh:property: of its value nodes
+                if not self.deactivated(nested):
+                    inner = f"{{ SELECT DISTINCT ?this WHERE {{ {{ SELECT DISTINCT ?f WHERE {{ {focus.replace('?this', '?f')} }} }} ?f {path.sparql} ?this }} }}"
+                    checks += self.property_checks(nested, inner, prop)
+        finally:
+            self.stack.pop()
+        return checks
+
+    def messages(self, shape: Node) -> tuple[ox.Literal, ...]:
+        return tuple(m for m in self.shapes.objects(shape, "message") if isinstance(m, ox.Literal))
+
+
+def compile_shapes(shapes: Shapes) -> list[Check]:
+    """Every check of the shapes graph, in a stable order (shapes file order)."""
+    return _Compiler(shapes).top_level()
+
+
+# --------------------------------------------------------------------------- running
+
+
+def run_checks(store: ox.Store, checks: Sequence[Check], threads: int = 2) -> list[RawResult]:
+    """Run the checks on ``store`` (its union default graph is the data graph)."""
+
+    def run(check: Check) -> list[RawResult]:
+        try:
+            solutions = store.query(check.sparql, use_default_graph_as_union=True)
+        except SyntaxError as exc:  # a bug of the compiler, not of the data: say which shape
+            raise _unsupported(f"shape {check.shape} compiled to a query that does not parse ({exc})") from exc
+        assert isinstance(solutions, ox.QuerySolutions)
+        names = {v.value for v in solutions.variables}
+        out: list[RawResult] = []
+        for row in solutions:
+            value = row["value"] if "value" in names else None
+            path, path_node = check.path, check.path_node
+            if "path" in names and row["path"] is not None:
+                path, path_node = row["path"].value, row["path"]
+            out.append(RawResult(row["this"], path, value, check.component, check.severity, check.messages, check.shape,
+                                 check.parameter, path_node))
+        return out
+
+    if threads <= 1 or len(checks) < 2:
+        return [r for check in checks for r in run(check)]
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return [r for part in pool.map(run, checks) for r in part]
