@@ -143,6 +143,33 @@ def query(ctx: click.Context, sparql: str, fmt: str) -> None:
 
 
 @main.command()
+@click.option("--practices", type=click.IntRange(min=1), required=True, help="How many practice records to write.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="New folder for the synthetic data.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same files.")
+@click.option("--broken-share", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Share of practices with one deliberate defect each (0.01 = one in a hundred).")
+@click.option("--defect", "defects", multiple=True, help="Plant only these defects (repeatable; default: all kinds).")
+@click.pass_context
+@_reports_errors
+def synth(ctx: click.Context, practices: int, out: Path, seed: int, broken_share: float, defects: tuple[str, ...]) -> None:
+    """Write synthetic practice records for measurements (never for publication).
+
+    The folder gets a SYNTHETIC marker: `kg build` builds it only under the base
+    IRI https://synth.invalid and into a store of its own.
+    """
+    from kg.synth import SYNTHETIC_BASE_IRI, synthesize
+
+    settings = _settings(ctx)
+    summary = synthesize(
+        out, practices, source_data=settings.data_dir, vocab_dir=settings.ontology_dir / "vocabularies",
+        seed=seed, broken_share=broken_share, defects=list(defects) or None,
+    )
+    counts = ", ".join(f"{n} {folder}" for folder, n in sorted(summary.counts.items()))
+    click.echo(f"Wrote {counts} to {out} ({len(summary.broken)} broken on purpose).")
+    click.echo(f"Build it with: KG_BASE_IRI={SYNTHETIC_BASE_IRI} KG_DATA_DIR={out} KG_STORE={out.parent / 'store'} kg build")
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", envvar="KG_HOST", show_default=True, help="Interface to listen on (KG_HOST).")
 @click.option("--port", default=8000, envvar="KG_PORT", type=int, show_default=True, help="Port (KG_PORT).")
 @click.option("--workers", default=1, envvar="KG_WORKERS", type=int, show_default=True, help="Web worker processes (KG_WORKERS).")
