@@ -490,6 +490,8 @@ def service_description(root: str, store: GraphStore, fmt: conneg.Format) -> byt
         ox.Triple(dataset, n(sd, "defaultGraph"), graph),
         ox.Triple(dataset, n(void, "sparqlEndpoint"), ox.NamedNode(endpoint)),
         ox.Triple(dataset, ox.NamedNode(PREFIXES["rdfs"] + "seeAlso"), ox.NamedNode(root + "/.well-known/void")),
+        ox.Triple(dataset, ox.NamedNode(PREFIXES["rdfs"] + "seeAlso"), ox.NamedNode(root + "/catalog")),
+        ox.Triple(dataset, ox.NamedNode(PREFIXES["rdfs"] + "seeAlso"), ox.NamedNode(root + "/ldes")),
         ox.Triple(graph, rdf_type, n(sd, "Graph")),
     ]
     for media, local in _FORMAT_IRIS.items():

@@ -235,3 +235,20 @@ def test_robots_points_to_the_sitemap(http: httpx.Client) -> None:
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
     assert f"Sitemap: {BASE}/sitemap.xml" in response.text.splitlines()
 
+
+
+# --- discovery ------------------------------------------------------------------------------
+
+
+def test_home_page_links_the_harvesting_surfaces(http: httpx.Client) -> None:
+    page = http.get("/", headers={"Accept": "text/html"}).text
+    for href in ("/catalog", "/.well-known/void", "/ldes", "/dumps/"):
+        assert f'href="{href}"' in page, href
+
+
+def test_service_description_links_catalogue_void_and_ldes(http: httpx.Client) -> None:
+    response = http.get("/sparql", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    sd = rdflib.Graph().parse(data=response.text, format="turtle")
+    paths = {urlsplit(str(o)).path for o in sd.objects(None, rdflib.RDFS.seeAlso)}
+    assert {"/.well-known/void", "/catalog", "/ldes"} <= paths
