@@ -121,14 +121,21 @@ class Names:
         return ox.NamedNode(f"{self.public}/.well-known/void#{fragment}")
 
 
-def write_rdf(folder: Path, stem: str, triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> dict[str, Path]:
+def write_rdf(
+    folder: Path, stem: str, triples: Iterable[ox.Triple], prefixes: dict[str, str], first: str = ""
+) -> dict[str, Path]:
     """Write one small RDF document in every format of ``RDF_SUFFIXES``; returns suffix → path.
 
     The documents are written once per build so the web tier only streams files.
     Triples are sorted first: the same description gives the same bytes, hence the
-    same ETag, build after build.
+    same ETag, build after build. Subjects starting with ``first`` (our own IRIs) come
+    before the code-list values they use, so a person reading the Turtle meets the
+    catalogue and the dataset first.
     """
-    ordered = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    ordered = sorted(
+        set(triples),
+        key=lambda t: (not (first and term_value(t.subject).startswith(first)), str(t.subject), str(t.predicate), str(t.object)),
+    )
     written: dict[str, Path] = {}
     for suffix, fmt in RDF_SUFFIXES.items():
         target = folder / f"{stem}.{suffix}"

@@ -95,7 +95,7 @@ def write_catalog(ctx: "BuildContext") -> None:
     names = Names.of(ctx.settings)
     history = read_history(ctx.slot.artefacts_dir / "ldes")
     triples = catalog_triples(ctx.settings, names, ctx.slot, ctx.slot.artefacts_dir / DUMPS, history)
-    write_rdf(ctx.slot.artefacts_dir, CATALOG, triples, PREFIXES_CATALOG)
+    write_rdf(ctx.slot.artefacts_dir, CATALOG, triples, PREFIXES_CATALOG, first=names.base + "/id/")
 
 
 def catalog_triples(settings: Settings, names: Names, store: object, dumps: Path, history: History | None) -> list[ox.Triple]:

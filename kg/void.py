@@ -50,7 +50,7 @@ def write_void(ctx: "BuildContext") -> None:
     examples = _examples(ctx.graphs)
     dumps = [name for name in sorted(DUMP_FORMATS) if (ctx.slot.artefacts_dir / DUMPS / name).is_file()]
     triples = list(void_triples(names, ctx.slot, examples, dumps))
-    write_rdf(ctx.slot.artefacts_dir, VOID, triples, {**PREFIXES_CATALOG, "owl": PREFIXES["owl"]})
+    write_rdf(ctx.slot.artefacts_dir, VOID, triples, {**PREFIXES_CATALOG, "owl": PREFIXES["owl"]}, first=names.base + "/id/")
     stats = {t.predicate.value.rsplit("#", 1)[-1]: int(term_value(t.object)) for t in triples
              if t.subject == names.dataset and t.predicate in (V.triples, V.entities)}
     ctx.extra["void"] = stats
