@@ -1,0 +1,130 @@
+"""The query runner over real HTTP: the hard deadline and the live switch to a new build.
+
+* A deliberately explosive query is stopped at a short deadline (a separate
+  server with ``KG_QUERY_TIMEOUT=2``) while a stream of small queries keeps
+  succeeding, and the killed worker is replaced.
+* Two real builds: ``kg build`` finishing while ``kg serve`` runs is served
+  within seconds, and a request in flight during the switch completes on the
+  old build.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import REPO, Server, free_port
+from kg.settings import Settings
+
+EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+# Slow but finite on the real data (all triples × the skos:notation triples, filtered): seconds.
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d <http://www.w3.org/2004/02/skos/core#notation> ?f FILTER(?c != ?f) }"
+
+
+def worker_processes(server: Server) -> list[int]:
+    """Pids of the query workers below this server (read from /proc)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat[1]) == server.process.pid and b"endpoint.runner" in cmdline:
+            pids.append(int(entry.name))
+    return pids
+
+
+@pytest.mark.slow
+def test_runaway_query_is_stopped_while_small_queries_keep_succeeding(built_store: Settings) -> None:
+    srv = Server(built_store, free_port(), {"KG_QUERY_TIMEOUT": "2", "KG_QUERY_WORKERS": "2"})
+    try:
+        with httpx.Client(base_url=srv.url, timeout=30) as client:
+            assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200  # workers up
+            runaway: dict[str, httpx.Response] = {}
+            running = threading.Event()
+
+            def explode() -> None:
+                running.set()
+                with httpx.Client(base_url=srv.url, timeout=60) as other:
+                    runaway["r"] = other.get("/sparql", params={"query": EXPLOSIVE}, headers={"Accept": "application/json"})
+
+            thread = threading.Thread(target=explode)
+            thread.start()
+            running.wait()
+            small: list[int] = []
+            while thread.is_alive():
+                for q in ("ASK { ?s ?p ?o }", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", f"ASK {{ ?s ?p {len(small)} }}"):
+                    small.append(client.get("/sparql", params={"query": q}).status_code)
+            thread.join()
+            answer = runaway["r"]
+            assert answer.status_code == 503
+            detail = answer.json()["detail"]
+            assert "limit of 2 seconds" in detail and "stopped" in detail
+            assert len(small) >= 30  # the endpoint kept answering while the runaway ran
+            assert set(small) == {200}
+            # The killed worker is replaced: the pool is back at two processes and answers.
+            for _ in range(100):
+                if len(worker_processes(srv)) == 2:
+                    break
+                time.sleep(0.1)
+            assert len(worker_processes(srv)) == 2
+            again = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "format": "json"})
+            assert again.status_code == 200
+            assert int(again.json()["results"]["bindings"][0]["n"]["value"]) > 1000
+    finally:
+        srv.stop()
+
+
+@pytest.mark.slow
+def test_new_build_goes_live_and_request_in_flight_finishes_on_the_old(tmp_path: Path) -> None:
+    from kg.pipeline import build
+
+    settings = Settings(store=str(tmp_path / "store"), data_dir=REPO / "data", ontology_dir=REPO / "ontology", shapes_dir=REPO / "shapes")
+    first = build(settings)
+    srv = Server(settings, free_port(), {"KG_QUERY_TIMEOUT": "120"})
+    try:
+        with httpx.Client(base_url=srv.url, timeout=120) as client:
+            assert client.get("/health").json()["build"] == first.build_id
+            slow: dict[str, httpx.Response] = {}
+            done = threading.Event()
+
+            def run_slow() -> None:
+                with httpx.Client(base_url=srv.url, timeout=120) as other:
+                    slow["r"] = other.post("/sparql", data={"query": SLOW}, headers={"Accept": "application/sparql-results+json"})
+                done.set()
+
+            thread = threading.Thread(target=run_slow)
+            thread.start()
+            time.sleep(0.5)  # let the slow query start on a worker
+            second = build(settings)
+            assert not done.is_set(), "the slow query finished before the switch; make it slower"
+            assert os.readlink(Path(settings.store) / "current").endswith(second.build_id)
+            # New requests are answered from the new build within seconds.
+            seen = ""
+            for _ in range(200):
+                r = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+                assert r.status_code == 200
+                seen = r.headers["x-kg-build"]
+                if seen == second.build_id:
+                    break
+                time.sleep(0.1)
+            assert seen == second.build_id
+            assert client.get("/health").json()["build"] == second.build_id
+            thread.join()
+            answer = slow["r"]
+            assert answer.status_code == 200, answer.text
+            assert answer.headers["x-kg-build"] == first.build_id  # finished on the build it started on
+            assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) > 100_000
+            # The other worker also moved on: every new query is answered by the new build.
+            builds = {client.get("/sparql", params={"query": f"ASK {{ ?s ?p {i} }}"}).headers["x-kg-build"] for i in range(6)}
+            assert builds == {second.build_id}
+    finally:
+        srv.stop()
