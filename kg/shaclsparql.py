@@ -371,7 +371,7 @@ class _Compiler:
                 a, b = self.var(), self.var()
                 out.append(f"EXISTS {{ {x} {path.sparql} {a} . {x} {path.sparql} {b} . "
                            f"FILTER(!sameTerm({a}, {b}) && isLiteral({a}) && lang({a}) != \"\" && LCASE(lang({a})) = LCASE(lang({b}))) }}")
-            for local, expr in self.pair_violations(prop, x, path.sparql):
+            for _local, expr in self.pair_violations(prop, x, path.sparql):
                 out.append(expr)
             for q in s.objects(prop, "qualifiedValueShape"):
                 cond = self.qualified_condition(prop, q, parent)
@@ -458,8 +458,10 @@ class _Compiler:
             try:
                 for local, expr, param in itertools.chain(self.value_violations(shape, "?this"), self.closed_or_value(shape)):
                     if local == "closed":
-                        p, o = "?path", "?value"
+                        p = "?path"
                         sparql = f"SELECT DISTINCT ?this ?path ?value WHERE {{ {focus} ?this ?path ?value . FILTER({self.not_allowed(shape, p)}) }}"
+                    elif local == "hasValue":  # about the focus node itself: no value node (as pyshacl)
+                        sparql = f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER({expr}) }}"
                     else:
                         sparql = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} BIND(?this AS ?value) FILTER({expr}) }}"
                     checks.append(Check(shape, SH + _COMPONENT[local], severity, None, messages, sparql, param))

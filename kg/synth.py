@@ -64,6 +64,22 @@ ID_PREFIX = "synth-"
 #: Real reference records the synthetic folder needs (the mapping cites the Statbel source).
 REFERENCE_RECORDS = ("bronnen/statbel-refnis.yaml", "organisaties/statbel.yaml")
 MODIFIED = "2026-01-15"
+#: Real organisations the build's catalogue names as publisher: copied with their name,
+#: type and contact, citing the synthetic source instead of the real ones.
+CATALOGUE_PUBLISHERS = ("vlaanderen-circulair",)
+_PUBLISHER_KEYS = ("id", "naam", "afkorting", "type", "website", "email", "gewijzigd")
+
+
+def _publisher_record(path: Path, world_source: str) -> Record:
+    from kg.yamlfile import load
+
+    try:
+        real = load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path} is missing; `kg synth` copies the catalogue publisher from there.") from exc
+    record = {k: (dict(real[k]) if isinstance(real[k], dict) else real[k]) for k in _PUBLISHER_KEYS if k in real}
+    record["bronnen"] = [world_source]
+    return record
 
 Record = dict[str, Any]
 
@@ -198,6 +214,7 @@ class Defect:
     description: str
     apply: Callable[[Record, random.Random], None] | None = None
     raw: Callable[[str], str] | None = None
+    on: str = "praktijk"  # or "financiering": the practice's grant gets the defect
 
 
 def _drop(key: str) -> Callable[[Record, random.Random], None]:
@@ -233,8 +250,6 @@ def _no_themes(rec: Record, _: random.Random) -> None:
         rec.pop(key, None)
 
 
-def _no_english_title(rec: Record, _: random.Random) -> None:
-    rec["titel"] = {"nl": rec["titel"]["nl"]}
 
 
 #: Every kind of defect ``kg synth --broken-share`` plants, in a fixed order.
@@ -257,7 +272,7 @@ DEFECTS: tuple[Defect, ...] = (
     Defect("geen-thema", "shacl", "no theme, action domain, instrument or value chain", _no_themes),
     Defect("geen-startdatum", "shacl", "no start date", _drop("start")),
     Defect("geen-actoren", "shacl", "no actors", _drop("actoren")),
-    Defect("geen-engelse-titel", "shacl", "a title without English text", _no_english_title),
+    Defect("subsidie-zonder-bedrag", "shacl", "a grant without an amount", _drop("bedrag"), on="financiering"),
 )
 
 
@@ -320,7 +335,7 @@ class _World:
         self.gov_ids = [f"{ID_PREFIX}bestuur-{m['nis']}" for m in self.governments]
         n_other = max(len(_ORG_KINDS), practices // 25)
         self.other_orgs = [(f"{ID_PREFIX}org-{i + 1}", _ORG_KINDS[i % len(_ORG_KINDS)]) for i in range(n_other)]
-        self.units = [(f"{ID_PREFIX}dienst-{m['nis']}", gid, m) for gid, m in zip(self.gov_ids, self.governments)][: max(2, n_gov // 2)]
+        self.units = [(f"{ID_PREFIX}dienst-{m['nis']}", gid, m) for gid, m in zip(self.gov_ids, self.governments, strict=True)][: max(2, n_gov // 2)]
         self.people = [f"{ID_PREFIX}persoon-{i + 1}" for i in range(max(2, practices // 200))]
         self.funders = [oid for oid, kind in self.other_orgs if kind[0] in ("samenwerkingsverband", "federatie")] or [self.gov_ids[0]]
         self.programmes = [f"{ID_PREFIX}programma-{i + 1}" for i in range(max(3, practices // 1000))]
@@ -340,7 +355,7 @@ class _World:
                 "bestand": f"{sid}.txt",
                 "gewijzigd": MODIFIED,
             }
-        for gid, m in zip(self.gov_ids, self.governments):
+        for gid, m in zip(self.gov_ids, self.governments, strict=True):
             yield "organisaties", {
                 "id": gid,
                 "naam": {"nl": f"Gemeente {m['naam_nl']} (synthetisch)", "en": f"Municipality of {m['naam_nl']} (synthetic)"},
@@ -402,7 +417,7 @@ def _pick_code(codes: Mapping[str, list[str]], scheme: str, preferred: str, n: i
     return preferred if preferred in values else values[n % len(values)]
 
 
-def _practice(i: int, seed: int, world: _World) -> tuple[Record, list[tuple[str, Record]]]:
+def _practice(i: int, seed: int, world: _World, force_grant: bool = False) -> tuple[Record, list[tuple[str, Record]]]:
     """Practice number ``i`` (1-based) and the records that hang off it (grant, publication)."""
     rng = random.Random(f"{seed}-praktijk-{i}")
     codes = world.codes
@@ -445,14 +460,14 @@ def _practice(i: int, seed: int, world: _World) -> tuple[Record, list[tuple[str,
     rec["gemeenten"] = sorted(nis)
     if i > 10 and rng.random() < 0.05:
         rec["onderdeel_van"] = f"{ID_PREFIX}praktijk-{rng.randint(1, i - 1)}"
-    actors = [{"organisatie": world.gov_ids[gov_index], "rol": "trekker"}]
+    actors: list[dict[str, Any]] = [{"organisatie": world.gov_ids[gov_index], "rol": "trekker"}]
     if rng.random() < 0.2:
         actors.append({"organisatie": rng.choice(world.org_ids), "rol": rng.choice(_ROLES_ORG[1:])})
     if rng.random() < 0.05:
         actors.append({"persoon": rng.choice(world.people), "rol": "contactpersoon",
                        "toelichting": {"nl": "Aanspreekpunt (synthetisch)", "en": "Point of contact (synthetic)"}})
     rec["actoren"] = [a for a in actors if a["rol"] in codes["rol"]] or actors[:1]
-    funded = rng.random() < 0.12
+    funded = rng.random() < 0.12 or force_grant
     if funded:
         rec["financieringskanalen"] = [_pick_code(codes, "financieringskanaal", "vlaamse-subsidie", 0)]
         rec["programmas"] = [rng.choice(world.programmes)]
@@ -589,6 +604,11 @@ def synthesize(
     summary = SynthSummary(out, seed, practices)
     (out / "reference").mkdir()
     shutil.copyfile(csv_path, out / "reference" / "gemeenten.csv")
+    for org in CATALOGUE_PUBLISHERS:  # the catalogue (metadata/catalog.ttl) names its publisher
+        record = _publisher_record(source_data / "organisaties" / f"{org}.yaml", world_source=f"{ID_PREFIX}bron-1")
+        (out / "organisaties").mkdir(exist_ok=True)
+        (out / "organisaties" / f"{org}.yaml").write_text(to_yaml(record), encoding="utf-8")
+        summary.counts["organisaties"] = summary.counts.get("organisaties", 0) + 1
     for relative in REFERENCE_RECORDS:
         target = out / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -620,13 +640,14 @@ def synthesize(
     broken_at = {round((k + 0.5) * practices / n_broken) for k in range(n_broken)} if n_broken else set()
     k = 0
     for i in range(1, practices + 1):
-        rec, extra = _practice(i, seed, world)
+        defect = chosen[k % len(chosen)] if i in broken_at else None
+        rec, extra = _practice(i, seed, world, force_grant=defect is not None and defect.on == "financiering")
         text: str | None = None
-        if i in broken_at:
-            defect = chosen[k % len(chosen)]
+        if defect is not None:
             k += 1
+            damaged = rec if defect.on == "praktijk" else next(r for folder, r in extra if folder == "financieringen")
             if defect.apply is not None:
-                defect.apply(rec, random.Random(f"{seed}-defect-{i}"))
+                defect.apply(damaged, random.Random(f"{seed}-defect-{i}"))
             if defect.raw is not None:
                 text = defect.raw(to_yaml(rec))
             summary.broken[rec["id"] if "id" in rec else f"{ID_PREFIX}praktijk-{i}"] = defect.name

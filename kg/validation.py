@@ -195,7 +195,9 @@ def validate(
     )
     assert isinstance(results_graph, Graph)
     locator = _Locator(everything)
-    results = [_result(results_graph, node, locator) for node in results_graph.subjects(RDF.type, SH.ValidationResult)]
+    # Only the report's own results: the nested ones pyshacl attaches with sh:detail (why an
+    # sh:node value failed) explain a result, they are not results of the data graph.
+    results = [_result(results_graph, node, locator) for node in results_graph.objects(None, SH.result)]
     results.sort(key=_order)
     return ValidationReport(tuple(results), results_graph)
 

@@ -51,7 +51,7 @@ class YamlSyntaxError(Exception):
         self.column = column
 
 
-class LineMap(dict):  # type: ignore[type-arg]
+class LineMap(dict[Any, Any]):
     """A mapping that knows the line of each of its keys."""
 
     __slots__ = ("lines",)
@@ -65,7 +65,7 @@ class LineMap(dict):  # type: ignore[type-arg]
         return self.lines[key]
 
 
-class LineList(list):  # type: ignore[type-arg]
+class LineList(list[Any]):
     """A list that knows the line of each of its items."""
 
     __slots__ = ("lines",)
