@@ -18,7 +18,7 @@ Embedded layout (``KG_STORE`` is a folder, ``var/store`` by default)::
       builds/<build-id>/oxigraph/      the RocksDB store of that build
       builds/<build-id>/artefacts/     dumps, reports, catalog, VoID, LDES pages
       builds/.tmp-<build-id>/          a build in progress (removed if it died)
-      history/                         what must outlive builds (LDES versions)
+      history/                         reserved; the LDES history lives in each build's artefacts/ldes (kg.ldes)
       build.lock                       one build at a time
 
 A remote SPARQL server (``KG_STORE=http://…``) is served by
