@@ -132,7 +132,7 @@ def execute(store: GraphStore, job: Job) -> Answer:
         if isinstance(result, ox.QueryBoolean):
             fmt = RESULT_MEDIA.get(job.media_type)
             media = job.media_type if fmt else "application/sparql-results+json"
-            body = result.serialize(format=fmt or ox.QueryResultsFormat.JSON)
+            body = _out(result.serialize(format=fmt or ox.QueryResultsFormat.JSON))
             return Answer(body, media, "boolean", 1, "", time.perf_counter() - started, build_id)
         if isinstance(result, ox.QuerySolutions):
             return _solutions(result, job, started, build_id)
@@ -141,13 +141,18 @@ def execute(store: GraphStore, job: Job) -> Answer:
         raise QueryError(f"The query failed while running: {exc}") from exc
 
 
+def _out(body: bytes | None) -> bytes:
+    """pyoxigraph returns the bytes when no output file is given."""
+    return body or b""
+
+
 def _solutions(result: ox.QuerySolutions, job: Job, started: float, build_id: str) -> Answer:
     fmt = RESULT_MEDIA.get(job.media_type)
     media = job.media_type if fmt else "application/sparql-results+json"
     fmt = fmt or ox.QueryResultsFormat.JSON
     variables = result.variables
     if not variables:  # SELECT * {} and friends: nothing to cap but the row count itself
-        body = result.serialize(format=fmt)
+        body = _out(result.serialize(format=fmt))
         return Answer(body, media, "results", -1, "", time.perf_counter() - started, build_id)
     # Collect at most max_rows rows as TSV lines (term syntax straight from the engine),
     # then let oxigraph's fast serializers write the wanted format from them.
@@ -162,7 +167,7 @@ def _solutions(result: ox.QuerySolutions, job: Job, started: float, build_id: st
     keep = len(lines)
     while True:
         text = header + "\n" + "".join(line + "\n" for line in lines[:keep])
-        body = ox.parse_query_results(text.encode("utf-8"), format=ox.QueryResultsFormat.TSV).serialize(format=fmt)
+        body = _out(ox.parse_query_results(text.encode("utf-8"), format=ox.QueryResultsFormat.TSV).serialize(format=fmt))
         if len(body) <= job.max_bytes or keep == 0:
             break
         truncated = "bytes"
@@ -182,7 +187,7 @@ def _triples(result: ox.QueryTriples, job: Job, started: float, build_id: str) -
     prefixes = PREFIXES if fmt in _PREFIXED_FORMATS else None
     keep = len(triples)
     while True:
-        body = ox.serialize(triples[:keep], format=fmt, prefixes=prefixes) if prefixes else ox.serialize(triples[:keep], format=fmt)
+        body = _out(ox.serialize(triples[:keep], format=fmt, prefixes=prefixes) if prefixes else ox.serialize(triples[:keep], format=fmt))
         if len(body) <= job.max_bytes or keep == 0:
             break
         truncated = "bytes"
@@ -445,7 +450,11 @@ class QueryRunner:
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[_Worker] = loop.create_future()
         self._waiting.append(waiter)
-        timer = loop.call_at(deadline, lambda: waiter.done() or waiter.set_exception(self._busy()))
+        def give_up() -> None:
+            if not waiter.done():
+                waiter.set_exception(self._busy())
+
+        timer = loop.call_at(deadline, give_up)
         try:
             return await waiter
         except asyncio.CancelledError:

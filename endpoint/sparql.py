@@ -37,6 +37,7 @@ answered and ``Server-Timing: query;dur=ms`` the time spent on the query.
 
 from __future__ import annotations
 
+import gc
 import html
 import json
 import time
@@ -153,6 +154,13 @@ class SparqlFastPath:
                     "Send the query as ?query=… or in a POST body.",
                     {"Allow": "GET, HEAD, POST, OPTIONS"},
                 )
+            key = (scope["query_string"], _header(scope, b"accept")) if method != "POST" else None
+            engine = _engine(app)
+            prepared = engine.prepared.get(key) if key is not None else None
+            if prepared is not None:
+                answer = await engine.run(prepared)
+                await _send_answer(scope, send, answer, settings, method == "HEAD")
+                return
             request = await _read_request(scope, receive, settings)
             if request is None:  # GET without query: page or service description
                 await self.app(scope, _replay(b""), send)
@@ -176,7 +184,11 @@ class SparqlFastPath:
                 named_graphs = named_graphs or (_EMPTY_GRAPH,)
             job = Job(query, default_graphs, named_graphs, fmt.media_type, settings.max_result_rows,
                       settings.max_result_bytes, shape.deterministic)
-            answer = await _engine(app).run(job)
+            if key is not None and len(key[0]) <= 4096:
+                if len(engine.prepared) >= 1024:
+                    engine.prepared.clear()
+                engine.prepared[key] = job
+            answer = await engine.run(job)
         except ProtocolError as exc:
             await _problem(scope, receive, send, exc.status, exc.detail, exc.headers)
             return
@@ -384,6 +396,10 @@ class _Engine:
         self.app = app
         self.runner: QueryRunner | None = None
         self._starting: Any = None
+        #: GET requests already checked and negotiated: (query string, Accept) → job. A repeated
+        #: request (a dashboard, a harvester, a benchmark) skips parsing, the guard and negotiation;
+        #: it still goes through the runner (deadline, memo of proven-cheap queries) every time.
+        self.prepared: dict[tuple[bytes, str | None], Job] = {}
 
     def prestart(self) -> None:
         import asyncio
@@ -401,6 +417,11 @@ class _Engine:
             await runner.close()
             raise
         self.runner = runner
+        # Everything alive now (modules, routes, templates) lives as long as the process: move it
+        # out of the collector's sight, or each full collection walks it and stalls the hot path
+        # for tens of milliseconds (measured: p99 from ~100 ms down to a few ms under load).
+        gc.collect()
+        gc.freeze()
         return runner
 
     async def run(self, job: Job) -> Answer:
@@ -494,7 +515,7 @@ def service_description(root: str, store: GraphStore, fmt: conneg.Format) -> byt
         ox.Triple(dataset, ox.NamedNode(PREFIXES["rdfs"] + "seeAlso"), ox.NamedNode(root + "/ldes")),
         ox.Triple(graph, rdf_type, n(sd, "Graph")),
     ]
-    for media, local in _FORMAT_IRIS.items():
+    for local in _FORMAT_IRIS.values():
         triples.append(ox.Triple(service, n(sd, "resultFormat"), ox.NamedNode("http://www.w3.org/ns/formats/" + local)))
     info = _build_info(store)
     if info is not None:
@@ -503,9 +524,8 @@ def service_description(root: str, store: GraphStore, fmt: conneg.Format) -> byt
         triples.append(ox.Triple(dataset, n(void, "triples"), count))
     assert fmt.rdf is not None
     prefixes = {k: PREFIXES[k] for k in ("sd", "void", "dct", "rdfs")} if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    if prefixes:
-        return ox.serialize(triples, format=fmt.rdf, prefixes=prefixes)
-    return ox.serialize(triples, format=fmt.rdf)
+    body = ox.serialize(triples, format=fmt.rdf, prefixes=prefixes) if prefixes else ox.serialize(triples, format=fmt.rdf)
+    return body or b""
 
 
 def _build_info(store: GraphStore) -> BuildInfo | None:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from conftest import REPO, Server, free_port
+
 from kg.settings import Settings
 
 EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

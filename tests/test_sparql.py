@@ -19,9 +19,9 @@ from typing import Iterator
 import httpx
 import pytest
 import rdflib
+from conftest import Server, free_port
 
 from kg.settings import Settings
-from conftest import Server, free_port
 
 CIRC = "https://data.lokaalcirculair.be/ns/circulair#"
 COUNT_PRACTICES = f"SELECT (COUNT(?p) AS ?n) WHERE {{ ?p a <{CIRC}Praktijk> }}"
@@ -449,7 +449,7 @@ def test_query_link_opened_in_a_browser_shows_the_page_with_the_query(http: http
 
 
 def test_sparqlwrapper(server: Server) -> None:
-    from SPARQLWrapper import JSON, POST, SPARQLWrapper, XML
+    from SPARQLWrapper import JSON, POST, XML, SPARQLWrapper
 
     client = SPARQLWrapper(server.url + "/sparql")
     client.setQuery(COUNT_PRACTICES)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Iterator
 
 import pytest
-
 from conftest import Server
 
 pytestmark = pytest.mark.browser
