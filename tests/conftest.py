@@ -31,11 +31,74 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+#: ``KG_TEST_BACKEND=oxigraph-server`` runs the session's build and server against a real
+#: ``oxigraph serve`` (the remote SPARQL 1.1 store of kg.remote) instead of the embedded
+#: store; .ci/run runs the HTTP suites a second time that way. Default: ``embedded``.
+TEST_BACKEND = os.environ.get("KG_TEST_BACKEND", "embedded")
+
+
+class OxigraphServer:
+    """A real ``oxigraph serve`` (the PyPI package's binary) on a free local port."""
+
+    def __init__(self, folder: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.query_url = f"{self.url}/query"
+        binary = Path(sys.executable).parent / "oxigraph"
+        self.log = folder / f"oxigraph-{self.port}.log"
+        self.process = subprocess.Popen(
+            [str(binary), "serve", "--location", str(folder / "oxigraph"), "--bind", f"127.0.0.1:{self.port}", "--union-default-graph"],
+            stdout=open(self.log, "wb"), stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"oxigraph serve exited early:\n{self.log.read_text(errors='replace')}")
+            try:
+                httpx.get(f"{self.query_url}?query=ASK%7B%7D", timeout=1)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        raise RuntimeError(f"oxigraph serve did not start:\n{self.log.read_text(errors='replace')}")
+
+    def settings(self, artefacts: Path, **kw: object) -> Settings:
+        """Settings that build into and read from this server."""
+        return Settings(store=self.query_url, artefacts_dir=artefacts, **kw)  # type: ignore[arg-type]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
 @pytest.fixture(scope="session")
-def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings for the real data, with a store in a temporary folder."""
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """A real Oxigraph SPARQL server for the session (empty until something builds into it)."""
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-server"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def real_settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings for the real data, with a store in a temporary folder (or, with
+    ``KG_TEST_BACKEND=oxigraph-server``, on a real Oxigraph server)."""
+    folders = dict(data_dir=REPO / "data", ontology_dir=REPO / "ontology", shapes_dir=REPO / "shapes")
+    if TEST_BACKEND == "oxigraph-server":
+        server: OxigraphServer = request.getfixturevalue("oxigraph_server")
+        return server.settings(tmp_path_factory.mktemp("real") / "artefacts", **folders)
     store = tmp_path_factory.mktemp("real") / "store"
-    return Settings(store=str(store), data_dir=REPO / "data", ontology_dir=REPO / "ontology", shapes_dir=REPO / "shapes")
+    return Settings(store=str(store), **folders)
+
+
+def live_build(settings: Settings) -> Path:
+    """The folder of the live build (``BUILD.json``, ``artefacts/``) on either backend: beside
+    the embedded store, or in ``KG_ARTEFACTS_DIR`` for a remote one. Tests that read build
+    files should use this rather than ``Path(settings.store) / "current"``."""
+    root = Path(str(settings.artefacts_dir)) if settings.is_remote else Path(settings.store)
+    return (root / "current").resolve()
 
 
 @pytest.fixture(scope="session")
@@ -61,10 +124,12 @@ class Server:
             "KG_ONTOLOGY_DIR": str(settings.ontology_dir),
             "KG_SHAPES_DIR": str(settings.shapes_dir),
             "KG_BASE_IRI": settings.base_iri,
+            **({"KG_ARTEFACTS_DIR": str(settings.artefacts_dir)} if settings.artefacts_dir else {}),
             "KG_RELOAD_INTERVAL": "0.5",
             **(extra_env or {}),
         })
-        self.log = Path(settings.store).parent / f"server-{port}.log"
+        logs = Path(settings.artefacts_dir) if settings.is_remote and settings.artefacts_dir else Path(settings.store).parent
+        self.log = logs / f"server-{port}.log"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kg", "serve", "--port", str(port)],
             env=env, stdout=open(self.log, "wb"), stderr=subprocess.STDOUT,

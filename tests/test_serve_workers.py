@@ -1,0 +1,78 @@
+"""``kg serve --workers N``: N processes share one embedded store, read-only, and all
+follow a new build without a restart (the web tier keeps no state of its own)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import REPO, Server, free_port
+
+from kg.pipeline import build
+from kg.settings import Settings
+
+ASK = "ASK { ?s a <https://data.lokaalcirculair.be/ns/circulair#Praktijk> }"
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children = (task / "children").read_text().split()
+        out += [int(c) for c in children]
+    return out
+
+
+def _opens(pid: int, folder: Path) -> bool:
+    """True when process ``pid`` holds a file of ``folder`` open (the RocksDB files of the store)."""
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            if str(folder) in os.readlink(fd):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+@pytest.mark.slow
+def test_two_workers_share_one_store_and_follow_a_new_build(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    settings = Settings(store=str(tmp_path / "store"), data_dir=data, ontology_dir=REPO / "ontology", shapes_dir=REPO / "shapes")
+    first = build(settings)
+    web = Server(settings, free_port(), extra_env={"KG_WORKERS": "2"})
+    try:
+        with httpx.Client(base_url=web.url, timeout=30) as client:
+
+            def ask(_: int) -> tuple[int, bool, str]:
+                r = client.get("/sparql", params={"query": ASK}, headers={"Accept": "application/sparql-results+json"})
+                return r.status_code, r.json()["boolean"], client.get("/health").json()["build"]
+
+            with ThreadPoolExecutor(8) as pool:
+                answers = list(pool.map(ask, range(64)))
+            assert all(a == (200, True, first.build_id) for a in answers)
+
+            workers = _children(web.process.pid)
+            serving = [pid for pid in workers if _opens(pid, first.folder)]
+            assert len(serving) >= 2, f"worker processes {workers}, with the store open: {serving}"
+
+            # A rebuild (one record changed) goes live in every worker without a restart.
+            record = data / "organisaties" / "vvsg.yaml"
+            text = record.read_text(encoding="utf-8")
+            record.write_text(text.replace('gewijzigd: "2026-11-25"', 'gewijzigd: "2027-01-01"'), encoding="utf-8")
+            second = build(settings)
+            deadline = time.monotonic() + 20
+            builds: set[str] = set()
+            while time.monotonic() < deadline:
+                with ThreadPoolExecutor(8) as pool:
+                    builds = {b for _, _, b in pool.map(ask, range(32))}
+                if builds == {second.build_id}:
+                    break
+                time.sleep(0.3)
+            assert builds == {second.build_id}
+    finally:
+        web.stop()
