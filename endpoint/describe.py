@@ -8,7 +8,7 @@ For a thing ``E`` (``{base}/id/{concept}/{ref}``) the document ``D`` (``{base}/d
 2. **linked**: the labels and types of every resource ``E`` links to (and of the
    classes it belongs to), so a client can show names without dereferencing each;
 3. **incoming**: the triples that point at ``E`` from elsewhere (a theme's practices,
-   a municipality's organisations), ordered and paged: ``page_size`` per document,
+   a municipality's organisations), paged in the store's index order (stable for a build): ``page_size`` per document,
    the next page at ``D?pagina=2`` and announced with ``hydra:next``. A hash subject
    that points at ``E`` (``P#rol-3 prov:agent E``) comes with its own triples and its
    parent's link and label, so the role and the practice it belongs to are known;
@@ -122,10 +122,12 @@ def describe(store: GraphStore, target: Target, page: int = 1, build_date: str |
         return None
     own.sort(key=lambda t: (term_value(t.subject) != e, *_sort_key(t)))
 
-    # Incoming links, one page (one more row tells whether there is a next page).
+    # Incoming links, one page (one more row tells whether there is a next page). No ORDER BY:
+    # Oxigraph sorts 10 000 rows in ~0.8 s, while its index order is already stable for a
+    # build (terms are keyed by their hash), so OFFSET pages are disjoint and reproducible.
     rows = store.select(
-        f"SELECT ?s ?p WHERE {{ ?s ?p <{e}> FILTER(isIRI(?s) && ?s != <{e}> && !STRSTARTS(STR(?s), \"{e}#\")) }} "
-        f"ORDER BY ?p ?s LIMIT {page_size + 1} OFFSET {(page - 1) * page_size}"
+        f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{e}> FILTER(isIRI(?s) && ?s != <{e}> && !STRSTARTS(STR(?s), \"{e}#\")) }} "
+        f"LIMIT {page_size + 1} OFFSET {(page - 1) * page_size}"
     )
     has_next = len(rows) > page_size
     rows = rows[:page_size]

@@ -64,6 +64,7 @@ def _messages() -> dict[str, dict[str, str]]:
     return data
 
 
+@lru_cache(maxsize=8)
 def messages(lang: str) -> dict[str, str]:
     """The interface texts of one language (Dutch for any key English lacks)."""
     table = _messages()

@@ -39,14 +39,14 @@ def _html_key(name: str, lang: Lang, *parts: Any) -> tuple[Any, ...]:
     return ("list", name, lang.code, lang.explicit, *parts)
 
 
-def _html(request: Request, site: Site, key: tuple[Any, ...], make: Any) -> Response:
-    return respond(request, site, key, "text/html; charset=utf-8", lambda: (make(), None), {"Vary": "Accept-Language"})
+async def _html(request: Request, site: Site, key: tuple[Any, ...], make: Any) -> Response:
+    return await respond(request, site, key, "text/html; charset=utf-8", lambda: (make(), None, {}), {"Vary": "Accept-Language"})
 
 
 @router.api_route("/", methods=["GET", "HEAD"], tags=["pages"])
-def home(request: Request) -> Response:
+async def home(request: Request) -> Response:
     """Home: what the graph holds and the ways in."""
-    site = site_of(request)
+    site = await site_of(request)
     lang = language(request, site)
 
     def make() -> bytes:
@@ -55,7 +55,7 @@ def home(request: Request) -> Response:
         return render("home.html", lang, site, "/", themes=themes, domains=domains, provinces=_provinces(site, lang),
                       sparql=sparql_url(_HOME_QUERY))
 
-    return _html(request, site, _html_key("home", lang), make)
+    return await _html(request, site, _html_key("home", lang), make)
 
 
 _HOME_QUERY = """PREFIX circ: <https://data.lokaalcirculair.be/ns/circulair#>
@@ -103,9 +103,9 @@ def _options(site: Site, lang: Lang, param: str, results: list[Practice], chosen
 
 
 @router.api_route("/praktijken", methods=["GET", "HEAD"], tags=["pages"])
-def practices(request: Request) -> Response:
+async def practices(request: Request) -> Response:
     """All practices, filtered by theme, action domain, instrument, place, organisation, role, programme, period."""
-    site = site_of(request)
+    site = await site_of(request)
     lang = language(request, site)
     chosen = {param: _codes(request, param) for param in FACETS}
     year_from, year_to = _year(request, "van"), _year(request, "tot")
@@ -135,13 +135,13 @@ def practices(request: Request) -> Response:
                       last=start + len(shown), year_from=year_from, year_to=year_to, chosen=chosen,
                       filtered=bool(query), query={**query, "pagina": number if number > 1 else None}, base_query=query)
 
-    return _html(request, site, key, make)
+    return await _html(request, site, key, make)
 
 
 @router.api_route("/organisaties", methods=["GET", "HEAD"], tags=["pages"])
-def organisations(request: Request) -> Response:
+async def organisations(request: Request) -> Response:
     """Organisations grouped by type, with how many practices each took part in."""
-    site = site_of(request)
+    site = await site_of(request)
     lang = language(request, site)
 
     def make() -> bytes:
@@ -158,7 +158,7 @@ def organisations(request: Request) -> Response:
         out.sort(key=lambda g: (g["type"] is None, g["type"].label.casefold() if g["type"] else ""))
         return render("list-organisaties.html", lang, site, "/organisaties", groups=out, total=len({r["o"].value for r in rows}))
 
-    return _html(request, site, _html_key("organisaties", lang), make)
+    return await _html(request, site, _html_key("organisaties", lang), make)
 
 
 def _provinces(site: Site, lang: Lang) -> list[dict[str, Any]]:
@@ -187,18 +187,18 @@ def _provinces(site: Site, lang: Lang) -> list[dict[str, Any]]:
 
 
 @router.api_route("/gemeenten", methods=["GET", "HEAD"], tags=["pages"])
-def municipalities(request: Request) -> Response:
+async def municipalities(request: Request) -> Response:
     """Every municipality, grouped by province (those that ended on 1 January 2025 too)."""
-    site = site_of(request)
+    site = await site_of(request)
     lang = language(request, site)
-    return _html(request, site, _html_key("gemeenten", lang),
+    return await _html(request, site, _html_key("gemeenten", lang),
                  lambda: render("list-gemeenten.html", lang, site, "/gemeenten", provinces=_provinces(site, lang)))
 
 
 @router.api_route("/themas", methods=["GET", "HEAD"], tags=["pages"])
-def themes(request: Request) -> Response:
+async def themes(request: Request) -> Response:
     """Every concept scheme with its hierarchy and practice counts."""
-    site = site_of(request)
+    site = await site_of(request)
     lang = language(request, site)
 
     def make() -> bytes:
@@ -215,13 +215,13 @@ def themes(request: Request) -> Response:
         schemes.sort(key=lambda s: (order.index(s["code"]) if s["code"] in order else len(order), s["link"].label.casefold()))
         return render("list-themas.html", lang, site, "/themas", schemes=schemes)
 
-    return _html(request, site, _html_key("themas", lang), make)
+    return await _html(request, site, _html_key("themas", lang), make)
 
 
 @router.api_route("/financiering", methods=["GET", "HEAD"], tags=["pages"])
-def funding(request: Request) -> Response:
+async def funding(request: Request) -> Response:
     """Funding programmes and their awards, with amounts."""
-    site = site_of(request)
+    site = await site_of(request)
     lang = language(request, site)
 
     def make() -> bytes:
@@ -239,13 +239,13 @@ def funding(request: Request) -> Response:
         loose = [g for g in grants_of(site, "?g a <http://schema.org/MonetaryGrant> .", lang) if not g["programmes"]]
         return render("list-financiering.html", lang, site, "/financiering", programmes=programmes, loose=loose)
 
-    return _html(request, site, _html_key("financiering", lang), make)
+    return await _html(request, site, _html_key("financiering", lang), make)
 
 
 @router.api_route("/zoeken", methods=["GET", "HEAD"], tags=["pages"])
-def search(request: Request) -> Response:
+async def search(request: Request) -> Response:
     """Search titles, descriptions and labels (nl and en), tolerant of case and accents."""
-    site = site_of(request)
+    site = await site_of(request)
     lang = language(request, site)
     q = request.query_params.get("q", "")[:200]
     number = page_number(request)
@@ -264,7 +264,7 @@ def search(request: Request) -> Response:
                       pages=max(1, -(-len(hits) // SEARCH_PAGE_SIZE)), first=start + 1 if shown else 0,
                       last=start + len(shown), query={"q": q, "pagina": number if number > 1 else None}, base_query={"q": q})
 
-    return _html(request, site, _html_key("zoeken", lang, q, number), make)
+    return await _html(request, site, _html_key("zoeken", lang, q, number), make)
 
 
 def _snippet(texts: list[tuple[str, str]], lang: Lang, size: int = 240) -> str:

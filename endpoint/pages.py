@@ -9,7 +9,7 @@ Routes (all answer GET and HEAD)::
     /ns/context.jsonld         the published JSON-LD context
     /                          home: counts and the ways in
     /praktijken /organisaties /gemeenten /themas /financiering /zoeken   browse lists and search
-    /static/{name}             the style sheet (a fixed list of files, nothing else)
+    (/static/… with the style sheet is served by endpoint.assets)
 
 Every answer of a document carries ``Vary``, ``Content-Location``, ``Link: rel=alternate``
 for the other formats, an ``ETag`` (hash of the body) and ``Last-Modified`` (the thing's
@@ -22,13 +22,18 @@ so no parameter can send a reader to another host.
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
+from typing import Any, Callable, Mapping
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from endpoint import conneg, i18n, jsonld
+from endpoint import conneg, i18n
 from endpoint.conneg import DOCUMENT_FORMATS, HTML, Format
 from endpoint.describe import etag as body_etag
 from endpoint.describe import rdf_bytes
@@ -37,25 +42,26 @@ from endpoint.kinds import build_page, schema_json
 from endpoint.responses import (
     BY_SUFFIX,
     CACHE_CONTROL,
+    cached_response,
     choose_format,
     etag_matches,
+    format_from,
     http_date,
     language,
-    page_number,
+    number_from,
     render,
     respond,
     site_of,
     sparql_url,
 )
-from endpoint.site import Site
+from endpoint.site import Site, ready_site
 from endpoint.uris import Target
+from endpoint.views import Lang
 
 router = APIRouter()
 
 STATIC_DIR = Path(__file__).parent / "static"
 
-#: Static files served, by name; nothing else under /static can be reached.
-STATIC_FILES: dict[str, str] = {"site.css": "text/css; charset=utf-8", "context.jsonld": "application/ld+json"}
 
 
 def _target(site: Site, concept: str, ref: str, allow_suffix: bool) -> Target:
@@ -77,28 +83,20 @@ def _gone_or_moved(site: Site, target: Target, space: str) -> Response | None:
     return Response(status_code=301, headers={"Location": location, "Cache-Control": CACHE_CONTROL})
 
 
+@functools.lru_cache(maxsize=4)
+def _static_file(name: str) -> tuple[bytes, str]:
+    """A file of ``endpoint/static`` and its ETag, read once per process (only fixed names are asked)."""
+    body = (STATIC_DIR / name).read_bytes()
+    return body, body_etag(body)
+
+
 # --- routes ---------------------------------------------------------------------
 
 
-@router.api_route("/static/{name}", methods=["GET", "HEAD"], include_in_schema=False)
-def static(request: Request, name: str) -> Response:
-    """The style sheet and the JSON-LD context: a fixed list of files, nothing else."""
-    media = STATIC_FILES.get(name)
-    if media is None:
-        raise HTTPProblem(404, f"There is no static file {name[:60]!r}.")
-    body = (STATIC_DIR / name).read_bytes()
-    tag = body_etag(body)
-    headers = {"ETag": tag, "Cache-Control": "public, max-age=3600"}
-    if request.headers.get("if-none-match") and etag_matches(request.headers["if-none-match"], tag):
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type=media, headers=headers)
-
-
 @router.api_route("/ns/context.jsonld", methods=["GET", "HEAD"], tags=["linked data"])
-def context_document(request: Request) -> Response:
+async def context_document(request: Request) -> Response:
     """The published JSON-LD ``@context`` of every document (short Dutch keys)."""
-    body = jsonld.context_bytes()
-    tag = body_etag(body)
+    body, tag = _static_file("context.jsonld")
     headers = {"ETag": tag, "Cache-Control": "public, max-age=86400"}
     if request.headers.get("if-none-match") and etag_matches(request.headers["if-none-match"], tag):
         return Response(status_code=304, headers=headers)
@@ -106,13 +104,13 @@ def context_document(request: Request) -> Response:
 
 
 @router.api_route("/ns/circulair{suffix:path}", methods=["GET", "HEAD"], tags=["linked data"])
-def ontology(request: Request, suffix: str = "") -> Response:
+async def ontology(request: Request, suffix: str = "") -> Response:
     """The ontology: an HTML documentation page for people, RDF for code."""
     from endpoint import ontology as onto
 
     if suffix and (not suffix.startswith(".") or suffix[1:] not in BY_SUFFIX):
         raise HTTPProblem(404, f"There is no /ns/circulair{suffix[:40]} here.")
-    site = site_of(request)
+    site = await site_of(request)
     fmt, negotiated = choose_format(request, suffix[1:] if suffix else None)
     lang = language(request, site)
     triples = onto.triples(site)
@@ -120,16 +118,16 @@ def ontology(request: Request, suffix: str = "") -> Response:
         raise HTTPProblem(404, "The ontology is not in this build.")
     key = ("ns", fmt.media_type, lang.code if fmt is HTML else "", lang.explicit if fmt is HTML else False)
 
-    def produce() -> tuple[bytes, str | None]:
+    def produce() -> tuple[bytes, str | None, dict[str, str]]:
         if fmt is HTML:
             return render("ontology.html", lang, site, "/ns/circulair", doc=onto.document(site, triples, lang),
                           formats=_format_links("/ns/circulair"),
                           sparql=sparql_url(f"SELECT ?term ?label WHERE {{ GRAPH <{site.uris.base}/graph/ontology> "
-                                            f"{{ ?term <http://www.w3.org/2000/01/rdf-schema#label> ?label }} }}")), None
+                                            f"{{ ?term <http://www.w3.org/2000/01/rdf-schema#label> ?label }} }}")), None, {}
         assert fmt.rdf is not None
-        return rdf_bytes(triples, fmt.rdf, site.prefixes), None
+        return rdf_bytes(triples, fmt.rdf, site.prefixes), None, {}
 
-    return respond(request, site, key, fmt.content_type, produce, _document_headers("/ns/circulair", fmt, negotiated, ""))
+    return await respond(request, site, key, fmt.content_type, produce, _document_headers("/ns/circulair", fmt, negotiated, ""))
 
 
 def _format_links(path: str) -> list[tuple[str, str, str]]:
@@ -149,14 +147,17 @@ def _document_headers(path: str, fmt: Format, negotiated: bool, query: str) -> d
 
 
 @router.api_route("/id/{concept}/{ref:path}", methods=["GET", "HEAD"], tags=["linked data"], status_code=303)
-def thing(request: Request, concept: str, ref: str) -> Response:
+async def thing(request: Request, concept: str, ref: str) -> Response:
     """A thing's IRI: 303 See Other to the document about it (or 301/410/404)."""
-    site = site_of(request)
+    site = await site_of(request)
     target = _target(site, concept, ref, allow_suffix=False)
     moved = _gone_or_moved(site, target, "id")
     if moved is not None:
         return moved
-    if not site.exists(target):
+    known = site.known(target)
+    if known is None:
+        known = await run_in_threadpool(site.exists, target)
+    if not known:
         raise HTTPProblem(404, f"The graph knows nothing about {target.iri}.")
     params = []
     lang_param = request.query_params.get("lang")
@@ -169,41 +170,148 @@ def thing(request: Request, concept: str, ref: str) -> Response:
     return Response(status_code=303, headers={"Location": location, "Vary": "Accept", "Cache-Control": CACHE_CONTROL})
 
 
+@dataclass(frozen=True)
+class DocRequest:
+    """What a request for a document asks: the same for the routed and the fast path."""
+
+    target: Target
+    fmt: Format
+    negotiated: bool
+    number: int
+    lang_code: str
+    lang_explicit: bool
+    public_root: str
+
+    @property
+    def is_html(self) -> bool:
+        return self.fmt.media_type == HTML.media_type
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """The cache key: everything the bytes of the answer depend on."""
+        return ("doc", self.target.key, self.number, self.fmt.media_type, self.lang_code if self.is_html else "",
+                self.lang_explicit if self.is_html else False, self.public_root if self.fmt.suffix == "jsonld" else "")
+
+
+def doc_request(site: Site, target: Target, params: Mapping[str, str], headers: Mapping[str, str], base_url: Callable[[], str]) -> DocRequest:
+    """Read format, page and language of a document request (raises HTTPProblem)."""
+    fmt, negotiated = format_from(target.suffix, params.get("format"), headers.get("accept"))
+    number = number_from(params.get("pagina", "1"))
+    code, explicit = i18n.choose(params.get("lang"), headers.get("accept-language"))
+    public_root = site.settings.public_url or (base_url() if fmt.suffix == "jsonld" else "")
+    return DocRequest(target, fmt, negotiated, number, code, explicit, public_root.rstrip("/"))
+
+
 @router.api_route("/doc/{concept}/{ref:path}", methods=["GET", "HEAD"], tags=["linked data"])
-def document(request: Request, concept: str, ref: str) -> Response:
+async def document(request: Request, concept: str, ref: str) -> Response:
     """The document about a thing, in the format asked for."""
-    site = site_of(request)
+    site = await site_of(request)
     target = _target(site, concept, ref, allow_suffix=True)
     moved = _gone_or_moved(site, target, "doc")
     if moved is not None:
         return moved
-    fmt, negotiated = choose_format(request, target.suffix)
-    number = page_number(request)
-    lang = language(request, site)
-    is_html = fmt.media_type == HTML.media_type
-    public_root = site.settings.public_url or str(request.base_url).rstrip("/")
-    key = ("doc", target.key, number, fmt.media_type, lang.code if is_html else "", lang.explicit if is_html else False,
-           public_root if fmt.suffix == "jsonld" else "")
+    ask = doc_request(site, target, request.query_params, request.headers, lambda: str(request.base_url))
+    fmt, number = ask.fmt, ask.number
+    lang = Lang(ask.lang_code, ask.lang_explicit, site.labels, site.uris)
     query = f"?pagina={number}" if number > 1 else ""
-    headers = _document_headers(target.doc_path, fmt, negotiated, query)
+    headers = _document_headers(target.doc_path, fmt, ask.negotiated, query)
 
-    def produce() -> tuple[bytes, str | None]:
+    def produce() -> tuple[bytes, str | None, dict[str, str]]:
         desc = site.description(target, number)
         if desc is None or (number > 1 and not desc.incoming):
             raise HTTPProblem(404, f"The graph knows nothing about {target.iri}" + (f" on page {number}." if number > 1 else "."))
         modified = http_date(desc.modified)
-        if is_html:
+        extra = {}
+        if desc.has_next:
+            extra["Link"] = f'<{target.doc_path}.{"html" if ask.is_html else fmt.suffix}?pagina={number + 1}>; rel="next"'
+        if ask.is_html:
             page = build_page(site, desc, target.concept, lang, number)
             return render(
                 page.template, lang, site, target.doc_path, page=page, d=page.data, main=page.main,
                 formats=_format_links(target.doc_path), schema=schema_json(page.schema), sparql=sparql_url(page.sparql),
                 iri=target.iri, doc_path=target.doc_path, number=number, query={"pagina": number if number > 1 else None},
-            ), modified
-        return desc.serialize(fmt, site.prefixes, f"{public_root}/ns/context.jsonld"), modified
+            ), modified, extra
+        return desc.serialize(fmt, site.prefixes, f"{ask.public_root}/ns/context.jsonld"), modified, extra
 
-    response = respond(request, site, key, fmt.content_type, produce, headers)
-    desc = site.descriptions.get((target.key, number))
-    if desc is not None and desc.has_next:
-        next_path = f"{target.doc_path}.{'html' if is_html else fmt.suffix}?pagina={number + 1}"
-        response.headers["Link"] = response.headers["Link"] + f', <{next_path}>; rel="next"'
-    return response
+    return await respond(request, site, ask.key, fmt.content_type, produce, headers)
+
+
+# --- the fast path ------------------------------------------------------------------------
+
+_DOC_PARAMS = frozenset({"format", "pagina", "lang"})
+#: What the application's CORS middleware adds (endpoint/app.py); the fast path must answer alike.
+_CORS_SIMPLE = [(b"access-control-allow-origin", b"*"),
+                (b"access-control-expose-headers", b"ETag, Link, Content-Location, Last-Modified, Vary")]
+
+
+class PagesFastPath:
+    """Pure ASGI: answers a ``GET``/``HEAD`` of a document that is already in the cache.
+
+    Routing a request through FastAPI's router costs more than the answer itself (dozens
+    of route patterns, dependency solving); for a cached document everything needed is a
+    few dictionary lookups. Anything else — a miss, a redirect, an error, parameters this
+    path does not know — goes on to the application untouched, which then fills the
+    cache. Both paths compute the key with :func:`doc_request` and send the headers kept
+    with the cached answer, plus what the CORS middleware would add; a test compares them.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") and scope["path"].startswith("/doc/"):
+            hit = self._hit(scope)
+            if hit is not None:
+                response, origin = hit
+                await response(scope, receive, _with_cors(send, origin))
+                return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _hit(scope: Scope) -> tuple[Response, bool] | None:
+        app = scope.get("app")
+        site = ready_site(app) if app is not None else None
+        if site is None:
+            return None
+        concept, _, ref = scope["path"][len("/doc/"):].partition("/")
+        target = site.uris.parse(concept, ref)
+        if target is None or site.redirects.get(target.key) is not None:
+            return None
+        pairs = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+        params = dict(pairs)
+        if len(params) != len(pairs) or not params.keys() <= _DOC_PARAMS:
+            return None
+        headers: dict[str, str] = {}
+        for name, value in scope["headers"]:
+            headers.setdefault(name.decode("latin-1"), value.decode("latin-1"))
+        try:
+            ask = doc_request(site, target, params, headers, lambda: str(Request(scope).base_url))
+        except HTTPProblem:
+            return None
+        inm, ims = headers.get("if-none-match"), headers.get("if-modified-since")
+        validator = site.etags.get(ask.key)
+        if validator is not None and inm is not None and etag_matches(inm, validator.etag):
+            return Response(status_code=304, headers=validator.headers), "origin" in headers
+        cached = site.responses.get(ask.key)
+        if cached is None:
+            return None
+        return cached_response(cached, inm, ims), "origin" in headers
+
+
+def _with_cors(send: Send, origin: bool) -> Send:
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            if origin:
+                headers = [h for h in headers if h[0] not in (b"access-control-allow-origin", b"access-control-expose-headers")]
+                headers += _CORS_SIMPLE
+            vary = [v for k, v in headers if k == b"vary"]
+            headers = [h for h in headers if h[0] != b"vary"] + [(b"vary", b", ".join([*vary, b"Origin"]))]
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return wrapped
+
+
+#: Registered by :mod:`endpoint.app` in front of everything (see ``_ROUTER_MODULES``).
+middleware = PagesFastPath

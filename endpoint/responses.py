@@ -18,12 +18,13 @@ import pyoxigraph as ox
 from fastapi import Request
 from fastapi.responses import Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 
 from endpoint import conneg, i18n
 from endpoint.conneg import DOCUMENT_FORMATS, JSONLD, Format, negotiate
 from endpoint.describe import etag as body_etag
 from endpoint.errors import HTTPProblem
-from endpoint.site import Cached, Site, current_site
+from endpoint.site import Cached, Site, current_site, ready_site
 from endpoint.views import Lang
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -45,8 +46,12 @@ MAX_PAGE = 100_000
 CACHE_CONTROL = "public, max-age=300"
 
 
-def site_of(request: Request) -> Site:
-    return current_site(request.app)
+async def site_of(request: Request) -> Site:
+    """The site of the live build; made in a worker thread when a new build appeared."""
+    site = ready_site(request.app)
+    if site is None:
+        site = await run_in_threadpool(current_site, request.app)
+    return site
 
 
 def language(request: Request, site: Site) -> Lang:
@@ -54,28 +59,35 @@ def language(request: Request, site: Site) -> Lang:
     return Lang(code, explicit, site.labels, site.uris)
 
 
-def page_number(request: Request) -> int:
-    raw = request.query_params.get("pagina", "1")
+def number_from(raw: str) -> int:
+    """The ``pagina`` parameter as a page number (400 unless 1 … MAX_PAGE)."""
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
         raise HTTPProblem(400, f"'pagina' must be a whole number from 1 to {MAX_PAGE}, not {raw[:20]!r}.")
     return int(raw)
 
 
-def choose_format(request: Request, suffix: str | None) -> tuple[Format, bool]:
+def page_number(request: Request) -> int:
+    return number_from(request.query_params.get("pagina", "1"))
+
+
+def format_from(suffix: str | None, name: str | None, accept: str | None) -> tuple[Format, bool]:
     """(format, negotiated): a suffix or ?format= is an explicit choice; else the Accept header decides."""
     if suffix:
         return BY_SUFFIX[suffix], False
-    name = request.query_params.get("format")
     if name:
         fmt = JSONLD if name.strip().lower() == "json" else conneg.by_name(name, DOCUMENT_FORMATS)
         if fmt is None:
             raise HTTPProblem(400, f"Unknown format {name[:40]!r}: use one of ttl, jsonld, nt, rdf, html.")
         return fmt, False
-    fmt = negotiate(request.headers.get("accept"), OFFERS)
+    fmt = negotiate(accept, OFFERS)
     if fmt is None:
         offered = ", ".join(f.media_type for f in DOCUMENT_FORMATS)
         raise HTTPProblem(406, f"None of the formats you accept is available here; this document comes as {offered}.")
     return fmt, True
+
+
+def choose_format(request: Request, suffix: str | None) -> tuple[Format, bool]:
+    return format_from(suffix, request.query_params.get("format"), request.headers.get("accept"))
 
 
 def http_date(day: str | None) -> str | None:
@@ -93,42 +105,56 @@ def etag_matches(if_none_match: str, tag: str) -> bool:
     return "*" in candidates or tag in candidates or f"W/{tag}" in candidates
 
 
-def _not_modified(request: Request, cached_tag: str | None, last_modified: str | None) -> bool:
-    inm = request.headers.get("if-none-match")
-    if inm is not None:
-        return cached_tag is not None and etag_matches(inm, cached_tag)
-    ims = request.headers.get("if-modified-since")
-    if ims and last_modified:
+def not_modified(if_none_match: str | None, if_modified_since: str | None, tag: str, last_modified: str | None) -> bool:
+    """Is the client's copy current? ``If-None-Match`` decides when sent, else ``If-Modified-Since``."""
+    if if_none_match is not None:
+        return etag_matches(if_none_match, tag)
+    if if_modified_since and last_modified:
         try:
-            return email.utils.parsedate_to_datetime(ims) >= email.utils.parsedate_to_datetime(last_modified)
+            return email.utils.parsedate_to_datetime(if_modified_since) >= email.utils.parsedate_to_datetime(last_modified)
         except (TypeError, ValueError):
             return False
     return False
 
 
-def respond(request: Request, site: Site, key: tuple[Any, ...], media_type: str,
-            produce: Callable[[], tuple[bytes, str | None]], headers: dict[str, str] | None = None) -> Response:
+def cached_response(cached: Cached, if_none_match: str | None, if_modified_since: str | None) -> Response:
+    """The answer for a cached body: 304 when the client's copy is current, else the body."""
+    if not_modified(if_none_match, if_modified_since, cached.etag, cached.last_modified):
+        return Response(status_code=304, headers=cached.headers)
+    return Response(cached.body, media_type=cached.media_type, headers=cached.headers)
+
+
+Produce = Callable[[], "tuple[bytes, str | None, dict[str, str]]"]
+
+
+async def respond(request: Request, site: Site, key: tuple[Any, ...], media_type: str,
+                  produce: Produce, headers: dict[str, str] | None = None) -> Response:
     """A cached, validated answer: 304 when the client's copy is current, else the body.
 
-    ``produce`` makes (body, Last-Modified) and runs only on a cache miss; the ETag is the
-    hash of the body, remembered per build so a later 304 costs one lookup.
+    ``produce`` makes (body, Last-Modified, more headers) and runs only on a cache miss, in
+    a worker thread (it queries the store); a hit never leaves the event loop. The ETag is
+    the hash of the body; the headers of an answer depend only on its key, so they are
+    kept with it, and a 304 is answered from the per-build table of validators (which
+    outlives the bodies) by one lookup.
     """
-    headers = {"Cache-Control": CACHE_CONTROL, **(headers or {})}
-    tag = site.etags.get(key)
-    if tag is not None and request.headers.get("if-none-match") is not None and etag_matches(request.headers["if-none-match"], tag):
-        return Response(status_code=304, headers={**headers, "ETag": tag})
+    inm, ims = request.headers.get("if-none-match"), request.headers.get("if-modified-since")
+    validator = site.etags.get(key)
+    if validator is not None and inm is not None and etag_matches(inm, validator.etag):
+        return Response(status_code=304, headers=validator.headers)
     cached = site.responses.get(key)
     if cached is None:
-        body, modified = produce()
-        cached = Cached(body, body_etag(body), media_type, modified)
+        body, modified, extra = await run_in_threadpool(produce)
+        tag = body_etag(body)
+        final = {"Cache-Control": CACHE_CONTROL, **(headers or {})}
+        for name, value in extra.items():
+            final[name] = f"{final[name]}, {value}" if name in final else value
+        final["ETag"] = tag
+        if modified:
+            final["Last-Modified"] = modified
+        cached = Cached(body, tag, media_type, modified, final)
         site.responses.put(key, cached, len(body) + 200)
-        site.etags.put(key, cached.etag)
-    headers["ETag"] = cached.etag
-    if cached.last_modified:
-        headers["Last-Modified"] = cached.last_modified
-    if _not_modified(request, cached.etag, cached.last_modified):
-        return Response(status_code=304, headers=headers)
-    return Response(cached.body, media_type=cached.media_type, headers=headers)
+        site.etags.put(key, cached.validator)
+    return cached_response(cached, inm, ims)
 
 
 def render(name: str, lang: Lang, site: Site, switch_path: str, **context: Any) -> bytes:

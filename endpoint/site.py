@@ -16,6 +16,7 @@ Nothing here reads the store after loading except through :mod:`kg.store`.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections import OrderedDict
@@ -70,13 +71,26 @@ class LRU(Generic[K, V]):
 
 
 @dataclass(frozen=True)
+class Validator:
+    """What a 304 needs: the ETag and the headers of the full answer (no body)."""
+
+    etag: str
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Cached:
-    """A finished response body."""
+    """A finished response: body, ETag, type, Last-Modified and every header it carries."""
 
     body: bytes
     etag: str
     media_type: str
     last_modified: str | None
+    headers: dict[str, str]
+
+    @property
+    def validator(self) -> Validator:
+        return Validator(self.etag, self.headers)
 
 
 class Site:
@@ -97,7 +111,7 @@ class Site:
         self.counts = _counts(store, self.uris.base)
         self.descriptions: LRU[tuple[str, int], Description | None] = LRU(4096)
         self.responses: LRU[tuple[Any, ...], Cached] = LRU(50_000, max_size=96 * 1024 * 1024)
-        self.etags: LRU[tuple[Any, ...], str] = LRU(500_000)
+        self.etags: LRU[tuple[Any, ...], Validator] = LRU(500_000)
         self.exists_cache: LRU[str, bool] = LRU(200_000)
         self.lists: dict[Any, Any] = {}
         self.load_seconds = time.perf_counter() - started
@@ -109,6 +123,10 @@ class Site:
             found = describe(self.store, target, page, self.build_date)
             self.descriptions.put(key, found)
         return found
+
+    def known(self, target: Target) -> bool | None:
+        """:meth:`exists` if it was asked before in this build, else None (no query)."""
+        return self.exists_cache.get(target.key)
 
     def exists(self, target: Target) -> bool:
         """Does the store say anything about (or point at) this thing?"""
@@ -163,6 +181,31 @@ def _counts(store: GraphStore, base: str) -> dict[str, int]:
 _site_lock = threading.Lock()
 
 
+def ready_site(app: Any) -> Site | None:
+    """The site of the build being served if it is made already (no waiting, no I/O)."""
+    store: GraphStore = app.state.store
+    site: Site | None = getattr(app.state, "pages_site", None)
+    if site is not None and site.build_id == store.build_id and site.store is store:
+        return site
+    return None
+
+
+def warm_on_refresh(app: Any) -> None:
+    """Make the next build's site in the background as soon as the app switches to it.
+
+    ``app.state.on_refresh`` hooks run in the event loop, so the hook only starts a thread;
+    requests that arrive meanwhile wait for that same site (one build at a time, under the lock).
+    """
+    hooks = getattr(app.state, "on_refresh", None)
+    if hooks is None:
+        hooks = app.state.on_refresh = []
+    if not any(getattr(h, "__name__", "") == "_warm_pages" for h in hooks):
+        def _warm_pages() -> None:
+            threading.Thread(target=current_site, args=(app,), name="pages-warm", daemon=True).start()
+
+        hooks.append(_warm_pages)
+
+
 def current_site(app: Any) -> Site:
     """The site of the build being served, made anew when the build changed."""
     store: GraphStore = app.state.store
@@ -174,4 +217,10 @@ def current_site(app: Any) -> Site:
         if site is None or site.build_id != store.build_id or site.store is not store:
             site = Site(store, app.state.settings)
             app.state.pages_site = site
+            warm_on_refresh(app)
+            # The indexes are a few million long-lived objects: a full garbage collection that
+            # walks them stalls every request for a few hundred ms. Freezing moves everything
+            # alive now out of the collector's sight (the previous site is freed by refcounts).
+            gc.collect()
+            gc.freeze()
     return site

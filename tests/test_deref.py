@@ -267,3 +267,27 @@ def test_the_json_ld_context_is_published(http: httpx.Client, server: Server) ->
     assert thing["id"] == f"{BASE}/id/{LEUVEN}"
     assert thing["titel"]["nl"] == "Strategie circulaire stad"
     assert {t["naam"]["nl"] for t in thing["thema"]} >= {"Materialen", "Energie", "Beleid", "Voedsel", "Water"}
+
+
+def test_the_fast_path_answers_exactly_like_the_application(fx: httpx.Client) -> None:
+    """A cached document is answered before routing; the answer must not differ from the routed one."""
+
+    def headers(r: httpx.Response) -> dict[str, str]:
+        return {k: v for k, v in r.headers.items() if k not in ("date", "server")}
+
+    for extra in ({}, {"Origin": "https://example.org"}):
+        for path, accept in (("/doc/gemeente/46025.nt", "*/*"), ("/doc/provincie/40000", "text/turtle"),
+                             ("/doc/provincie/40000", "text/html")):
+            h = {"Accept": accept, **extra}
+            first = fx.get(path, headers=h)  # routed (fills the cache, or already cached)
+            fast = fx.get(path, headers=h)  # answered by the fast path
+            routed = fx.get(path, params={"routed": "1"}, headers=h)  # an unknown parameter: routed again
+            assert first.status_code == fast.status_code == routed.status_code == 200
+            assert first.content == fast.content == routed.content
+            assert headers(fast) == headers(routed) == headers(first)
+            tag = fast.headers["etag"]
+            fast304 = fx.get(path, headers={**h, "If-None-Match": tag})
+            routed304 = fx.get(path, params={"routed": "1"}, headers={**h, "If-None-Match": tag})
+            assert fast304.status_code == routed304.status_code == 304
+            assert headers(fast304) == headers(routed304)
+            assert fast304.headers["last-modified"] == fast.headers["last-modified"]
