@@ -114,12 +114,14 @@ def _construct(store: GraphStore, query: str) -> list[ox.Triple]:
 
 def describe(store: GraphStore, target: Target, page: int = 1, build_date: str | None = None,
              page_size: int = PAGE_SIZE) -> Description | None:
-    """The description of one thing, or None when the store knows nothing about it."""
+    """The description of one thing, or None when the store knows nothing about it.
+
+    A thing the data only point at (``gewest/vlaanderen`` as the area of a figure) still has
+    a document: its incoming links and the metadata.
+    """
     e = target.iri
     entity = ox.NamedNode(e)
     own = _own(store, e)
-    if not own:
-        return None
     own.sort(key=lambda t: (term_value(t.subject) != e, *_sort_key(t)))
 
     # Incoming links, one page (one more row tells whether there is a next page). No ORDER BY:
@@ -129,6 +131,8 @@ def describe(store: GraphStore, target: Target, page: int = 1, build_date: str |
         f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{e}> FILTER(isIRI(?s) && ?s != <{e}> && !STRSTARTS(STR(?s), \"{e}#\")) }} "
         f"LIMIT {page_size + 1} OFFSET {(page - 1) * page_size}"
     )
+    if not own and not rows:
+        return None  # neither described nor pointed at: not ours to speak of
     has_next = len(rows) > page_size
     rows = rows[:page_size]
     incoming = [ox.Triple(r["s"], r["p"], entity) for r in rows]  # type: ignore[arg-type]

@@ -291,3 +291,24 @@ def test_the_fast_path_answers_exactly_like_the_application(fx: httpx.Client) ->
             assert fast304.status_code == routed304.status_code == 304
             assert headers(fast304) == headers(routed304)
             assert fast304.headers["last-modified"] == fast.headers["last-modified"]
+
+
+def test_the_published_redirect_table_is_valid_and_empty() -> None:
+    """data/reference/redirects.csv parses; no real record has been merged or withdrawn yet."""
+    from conftest import REPO
+
+    from endpoint.redirects import TABLE, _read_table
+    from endpoint.uris import Uris
+
+    path = REPO / "data" / TABLE
+    assert path.is_file()
+    assert _read_table(path, Uris(BASE)) == {}
+
+
+def test_a_thing_the_data_only_point_at_still_has_a_document(fx: httpx.Client) -> None:
+    assert fx.get("/id/gewest/vlaanderen").status_code == 303
+    g = rdflib.Graph().parse(data=fx.get("/doc/gewest/vlaanderen.ttl").text, format="turtle")
+    figure = rdflib.URIRef(f"{BASE}/id/praktijk/proef#cijfer-bereik")
+    assert (figure, rdflib.DCTERMS.spatial, rdflib.URIRef(f"{BASE}/id/gewest/vlaanderen")) in g
+    assert (rdflib.URIRef(f"{BASE}/id/praktijk/proef"), rdflib.URIRef("https://data.lokaalcirculair.be/ns/circulair#kerncijfer"), figure) in g
+    assert fx.get("/doc/gewest/vlaanderen", headers={"Accept": "text/html"}).status_code == 200
