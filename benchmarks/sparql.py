@@ -243,8 +243,8 @@ def main() -> int:
         rd = results.get(("rdflib-endpoint", name))
         for label, _, _ in servers:
             r = results[(label, name)]
-            vs_ox = f"{r.rps / ox.rps:.2f}" if ox else ""
-            vs_rd = f"{r.rps / rd.rps:.0f}" if rd and kind == "heavy" else ""
+            vs_ox = f"{r.rps / ox.rps:.2f}" if ox and ox.rps else ""
+            vs_rd = (f"{r.rps / rd.rps:.0f}" if rd.rps else "∞ (rdflib: no answer in time)") if rd and kind == "heavy" else ""
             print(f"| {name} | {kind} | {label} | {r.rps:.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {vs_ox} | {vs_rd} |")
     return 0
 
