@@ -60,6 +60,11 @@ def problem_response(request: Request, status: int, title: str, detail: str, hea
     if request.method == "HEAD":
         return Response(status_code=status, headers=headers)
     if "text/html" in accept:
+        from endpoint.responses import error_page  # the site's layout once a build is served (imports this module)
+
+        page = error_page(request, status, title, detail)
+        if page is not None:
+            return HTMLResponse(page, status_code=status, headers=headers)
         body = (
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
             f"<title>{status} {html.escape(title)}</title><link rel=\"stylesheet\" href=\"/static/site.css\"></head>"

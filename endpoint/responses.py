@@ -178,3 +178,15 @@ def _flatten(query: dict[str, Any]) -> list[tuple[str, str]]:
 
 def sparql_url(query: str) -> str:
     return "/sparql?query=" + quote(query, safe="")
+
+
+def error_page(request: Request, status: int, title: str, detail: str) -> bytes | None:
+    """The HTML error page in the site's layout and the reader's language; None when no
+    build is being served yet (the error handler then answers with its plain page)."""
+    app = request.scope.get("app")
+    site = ready_site(app) if app is not None else None
+    if site is None:
+        return None
+    lang = Lang(*i18n.choose(request.query_params.get("lang"), request.headers.get("accept-language")), site.labels, site.uris)
+    heading = lang.t.get(f"error_{status}", lang.t["error_other"] if status >= 500 else title)
+    return render("error.html", lang, site, "/", status=status, title=title, heading=heading, detail=detail)
