@@ -49,6 +49,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # run as a script from anywhere: the project's own packages
 PRAKTIJK = "https://data.lokaalcirculair.be/ns/circulair#Praktijk"
 
 
@@ -84,8 +85,8 @@ def wait_until(url: str, timeout: float = 120.0) -> None:
     raise SystemExit(f"{url} did not answer within {timeout:.0f} s")
 
 
-def sample(store_root: Path, n: int, seed: int) -> tuple[str, list[str]]:
-    """(base IRI, practice IRIs): a reproducible random sample of the store's practices."""
+def sample(store_root: Path, n: int, seed: int) -> tuple[str, list[str], list[str]]:
+    """(base IRI, sampled practice IRIs, all practice IRIs): a reproducible random sample."""
     store = ox.Store.read_only(str((store_root / "current").resolve() / "oxigraph"))
     rows = store.query(f"SELECT ?p WHERE {{ ?p a <{PRAKTIJK}> }}", use_default_graph_as_union=True)
     iris = sorted(row["p"].value for row in rows)  # type: ignore[union-attr]
@@ -94,7 +95,7 @@ def sample(store_root: Path, n: int, seed: int) -> tuple[str, list[str]]:
         raise SystemExit(f"{store_root} holds no practices")
     base = iris[0].split("/id/", 1)[0]
     random.Random(seed).shuffle(iris)
-    return base, iris[:n]
+    return base, iris[:n], iris
 
 
 # --- load generators -----------------------------------------------------------------
@@ -228,6 +229,31 @@ def sequential(url: str, requests: list[tuple[str, dict[str, str]]], expect: int
     return _percentiles(latencies)
 
 
+def search_figures(store_root: Path, base: str) -> dict[str, object]:
+    """The in-memory search index of endpoint.search on this store: build time and query latency."""
+    from endpoint.search import SearchIndex
+    from kg.store import EmbeddedStore
+
+    store = EmbeddedStore(store_root)
+    started = time.perf_counter()
+    index = SearchIndex.load(store, base)
+    load_s = time.perf_counter() - started
+    out: dict[str, object] = {"entries": len(index), "load_s": round(load_s, 3), "queries": {}}
+    print(f"search index: {len(index)} things, made in {load_s:.2f} s", flush=True)
+    for q in ("hergebruik", "mobius", "strategie circulaire stad", "water", "bouw afval leuven", "qwertyuiop"):
+        latencies = []
+        hits = 0
+        for _ in range(50):
+            t = time.perf_counter()
+            hits = len(index.search(q))
+            latencies.append(time.perf_counter() - t)
+        p50, p99 = _percentiles(latencies)
+        out["queries"][q] = {"hits": hits, "p50_ms": round(p50, 2), "p99_ms": round(p99, 2)}  # type: ignore[index]
+        print(f"  {q!r:<30} {hits:6d} hits   p50 {p50:6.2f} ms   p99 {p99:6.2f} ms", flush=True)
+    store.close()
+    return out
+
+
 # --- main ------------------------------------------------------------------------------
 
 
@@ -247,7 +273,7 @@ def main() -> None:
     if not (store / "current").exists():
         print(f"No build in {store}: building the real data first …", flush=True)
         subprocess.run([sys.executable, "-m", "kg", "--store", str(store), "build", "-q"], check=True, cwd=REPO)
-    base, iris = sample(store, args.sample, args.seed)
+    base, iris, every = sample(store, args.sample, args.seed)
     refs = [iri.rsplit("/", 1)[1] for iri in iris]
     use_wrk = shutil.which("wrk") is not None and not args.no_wrk
     print(f"Store {store} · base {base} · {len(iris)} practices sampled · concurrency {args.concurrency} · "
@@ -266,7 +292,10 @@ def main() -> None:
                          env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
     ]
     figures: dict[str, object] = {"store": str(store), "practices_sampled": len(iris), "concurrency": args.concurrency,
-                                  "workers": args.workers, "load": "wrk" if use_wrk else "python"}
+                                  "workers": args.workers, "load": "wrk" if use_wrk else "python",
+                                  "loadavg_before": os.getloadavg()[0]}
+    print(f"machine load average before: {os.getloadavg()[0]:.2f} (other work on the machine skews every figure)")
+    figures["search"] = search_figures(store, base)
     try:
         wait_until(ox_url + "/query?query=ASK%7B%7D")
         wait_until(kg_url + "/health")
@@ -304,6 +333,15 @@ def main() -> None:
             load("pages 304 (Turtle)", kg_url, [(p, {**ttl, "If-None-Match": etags[p]}) for p in ttl_paths],
                  args.seconds, args.concurrency, use_wrk),
         ]
+        if len(every) >= 2000:
+            # Every practice once as N-Triples (asked nowhere else): the answers are made, not
+            # found in a cache, as long as the run asks fewer documents than there are.
+            uncached = [(f"/doc/praktijk/{iri.rsplit('/', 1)[1]}.nt", {"Accept": "application/n-triples"}) for iri in every]
+            seconds = max(2, min(args.seconds, len(uncached) // 2000))
+            result = load("pages N-Triples uncached", kg_url, uncached, seconds, args.concurrency, use_wrk)
+            if result.requests > len(uncached):
+                print(f"    ({result.requests} requests for {len(uncached)} documents: the rest came from the cache)")
+            results.append(result)
         by = {r.name: r for r in results}
         oxr = by["oxigraph DESCRIBE"].rps or 1.0
         print("ratios:")
@@ -321,6 +359,8 @@ def main() -> None:
             "ratio_html": round(by["pages HTML"].rps / oxr, 3),
             "ratio_304_to_first": round(seq_304[0] / cold_ttl[0], 4),
         })
+        figures["loadavg_after"] = os.getloadavg()[0]
+        print(f"machine load average after: {os.getloadavg()[0]:.2f}")
         if args.json:
             args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     finally:
