@@ -193,18 +193,18 @@ def praktijk(site: Site, page: Page, lang: Lang, number: int) -> None:
         role = actor.values("prov:hadRole")
         role_iri = role[0].value if role else ""
         note = actor.text("circ:toelichting")
-        by_role[role_iri][agent.iri] = Link(agent.href, agent.label, agent.iri, note)
+        by_role[role_iri][agent.iri] = Link(agent.href, agent.label, agent.iri, note, anchor=actor.fragment)
         if note:
             notes[agent.iri].append(note)
     grants = grants_of(site, f"?g schema:fundedItem <{e}> .", lang)
-    lessons = [(key, [s.text("rdf:value") for s in main.subs(curie)]) for key, curie in (
+    lessons = [(key, [(s.fragment, s.text("rdf:value")) for s in main.subs(curie)]) for key, curie in (
         ("succesfactoren", "circ:succesfactor"), ("valkuilen", "circ:valkuil"), ("uitdagingen", "circ:uitdaging"), ("lessen", "circ:les"))]
     page.data.update({
         "actors": _ordered_roles(by_role, lang),
         "grants": grants,
         "grant_total": total_of(grants, lang),
-        "objectives": [s.text("rdf:value") for s in main.subs("circ:doelstelling")],
-        "results": [s.text("rdf:value") for s in main.subs("circ:resultaat")],
+        "objectives": [(s.fragment, s.text("rdf:value")) for s in main.subs("circ:doelstelling")],
+        "results": [(s.fragment, s.text("rdf:value")) for s in main.subs("circ:resultaat")],
         "lessons": [(k, items) for k, items in lessons if items],
         "figures": [figure(s) for s in main.subs("circ:kerncijfer")],
         "investment": main.amount("circ:investeringsbedrag"),

@@ -53,6 +53,7 @@ class Link:
     iri: str
     note: str = ""
     external: bool = False
+    anchor: str = ""  # the fragment of the hash sub-resource this link is shown for (``rol-1``)
 
 
 class Lang:

@@ -108,6 +108,13 @@ def test_leuven_practice_page_shows_what_the_sheet_says(http: httpx.Client) -> N
     assert any(h.startswith("/doc/bron/leuven-praktijkfiche") for h, _ in p.links)
 
 
+def test_hash_parts_of_a_practice_are_anchors_on_its_page(http: httpx.Client) -> None:
+    """``…/id/praktijk/x#rol-1`` opens the document at that role: the fragment is an element id."""
+    body = http.get(LEUVEN, headers=HTML).text
+    for anchor in ("rol-1", "succesfactor-1", "valkuil-1", "uitdaging-1"):
+        assert f'id="{anchor}"' in body, anchor
+
+
 def test_practice_page_links_its_formats_and_a_ready_made_sparql_query(http: httpx.Client) -> None:
     r = http.get(LEUVEN, headers=HTML)
     p = _Page()
