@@ -36,7 +36,11 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
 def fold(text: str) -> str:
-    """Lower case, accents removed, punctuation as spaces: ``"Möbius-Ring!"`` → ``"mobius ring"``."""
+    """Lower case, accents removed, punctuation as spaces.
+
+    >>> fold("Möbius-Ring!")
+    'mobius ring'
+    """
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NON_WORD.sub(" ", stripped).strip()
