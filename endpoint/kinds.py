@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
@@ -315,6 +316,7 @@ def gemeente(site: Site, page: Page, lang: Lang, number: int) -> None:
         "successors": main.links("dct:isReplacedBy"),
         "valid_from": main.literal("schema:validFrom"),
         "valid_through": main.literal("schema:validThrough"),
+        "ended": _day_after(main.literal("schema:validThrough")),
         "same_as": [link for link in main.links("owl:sameAs") if link.external],
         "nis": main.literal("skos:notation") or e.rsplit("/", 1)[-1],
         "incoming": incoming_groups(page.description, lang, (
@@ -334,6 +336,16 @@ def gemeente(site: Site, page: Page, lang: Lang, number: int) -> None:
     if page.data["predecessors"]:
         places = " ".join(f"<{p.iri}>" for p in page.data["predecessors"])
         page.sparql = page.sparql.replace(f"VALUES ?place {{ <{e}> }}", f"VALUES ?place {{ <{e}> {places} }}")
+
+
+def _day_after(day: str | None) -> str | None:
+    """``2024-12-31`` → ``2025-01-01``: a municipality valid through a day ceased the next."""
+    if not day or len(day) < 10:
+        return day
+    try:
+        return (date.fromisoformat(day[:10]) + timedelta(days=1)).isoformat()
+    except ValueError:
+        return day
 
 
 def concept(site: Site, page: Page, lang: Lang, number: int) -> None:

@@ -104,7 +104,7 @@ def test_a_municipality_that_ended_keeps_its_page_and_names_its_successor(http: 
     r = http.get("/doc/gemeente/46013", headers={"Accept": BROWSER, "Accept-Language": "nl"})
     assert r.status_code == 200
     assert "Kruibeke" in r.text
-    assert "bestaat niet meer" in r.text and "31 december 2024" in r.text
+    assert "bestaat niet meer sinds 1 januari 2025" in r.text and "31 december 2024" in r.text
     assert 'href="/doc/gemeente/46030"' in r.text and "Beveren-Kruibeke-Zwijndrecht" in r.text
     g = rdflib.Graph().parse(data=http.get("/doc/gemeente/46013.ttl").text, format="turtle")
     assert (rdflib.URIRef(f"{BASE}/id/gemeente/46013"), rdflib.DCTERMS.isReplacedBy, rdflib.URIRef(f"{BASE}/id/gemeente/46030")) in g
