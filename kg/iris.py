@@ -31,7 +31,7 @@ from pyoxigraph import NamedNode
 from kg.errors import ConfigError
 from kg.namespaces import CIRC
 
-__all__ = ["CIRC", "CONCEPTS", "DEFAULT_BASE_IRI", "FOLDERS", "SPACES", "Iris"]
+__all__ = ["CIRC", "CONCEPTS", "DEFAULT_BASE_IRI", "SPACES", "Iris"]
 
 DEFAULT_BASE_IRI = "https://data.lokaalcirculair.be"
 
@@ -55,20 +55,6 @@ CONCEPTS: Mapping[str, str] = MappingProxyType(
         "concept": "concept",
         "conceptscheme": "conceptscheme",
         "dataset": "dataset",
-    }
-)
-
-#: Folder under ``data/`` → record kind (docs/records.md).
-FOLDERS: Mapping[str, str] = MappingProxyType(
-    {
-        "praktijken": "praktijk",
-        "organisaties": "organisatie",
-        "personen": "persoon",
-        "programmas": "programma",
-        "financieringen": "financiering",
-        "publicaties": "publicatie",
-        "indicatoren": "indicator",
-        "bronnen": "bron",
     }
 )
 
