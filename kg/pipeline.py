@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +28,8 @@ from kg.errors import ConfigError, ValidationFailed
 from kg.mapping import RecordGraph, map_corpus
 from kg.records import Corpus, load_corpus
 from kg.settings import Settings
-from kg.synth import guard_build
 from kg.store import DUMP_FORMATS, BuildSlot, build_lock, new_build_id
+from kg.synth import guard_build
 from kg.validation import ValidationReport, validate, validation_quads
 
 Progress = Callable[[str], None]
@@ -117,34 +118,26 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
     root = build_root(settings)
     guard_build(data_dir, settings.base_iri, None if settings.is_remote else root)
     watch = _Stopwatch(progress)
-    with watch.stage("read records"):
-        corpus = load_corpus(data_dir, vocab_dir)
-    with watch.stage("map to RDF"):
-        graphs = map_corpus(corpus, settings.base_iri, ontology)
     fast = settings.validator == "sparql"
-    report: ValidationReport | None = None
-    if not fast:  # the reference engine needs no store: gate first
+    if not fast:  # the reference engine needs no store: gate first, in this process
+        with watch.stage("read records"):
+            corpus = load_corpus(data_dir, vocab_dir)
+        with watch.stage("map to RDF"):
+            graphs: Sequence[RecordGraph] = map_corpus(corpus, settings.base_iri, ontology)
         with watch.stage("SHACL validation"):
             report = validate(graphs, shapes, engine="pyshacl")
         _gate(report, root)
     with build_lock(root):
         build_id = new_build_id()
         slot = BuildSlot(root, build_id, keep=settings.keep_builds)
+        # Chunk files of the fast path; named .tmp-* so that a build lock clears them after a crash.
+        work = slot.builds / f".tmp-{build_id}-chunks"
         try:
             if fast:
-                # The fast gate runs on the new build's own store (not yet live): one load
-                # instead of two. It holds exactly the data graph pyshacl would see; the rest
-                # of the ontology is added once the gate has passed.
-                with watch.stage("load store"):
-                    slot.load(validation_quads(graphs))
-                with watch.stage("SHACL validation"):
-                    report = validate(graphs, shapes, engine="sparql", store=slot.store)
-                _gate(report, root)
-                slot.load(validation_quads(graphs, ontology=True))
+                corpus, graphs, report = _fast_gate(settings, slot, watch, root, work)
             else:
                 with watch.stage("load store"):
                     slot.load(_all_quads(graphs))
-            assert report is not None
             ctx = BuildContext(settings, corpus, graphs, report, slot, build_id, watch.timings)
             (slot.artefacts_dir / "validation-report.ttl").write_text(report.to_turtle(), encoding="utf-8")
             for step in ARTEFACT_STEPS:
@@ -167,7 +160,41 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
         except BaseException:
             slot.abort()
             raise
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     return BuildResult(build_id, triples, len(graphs), report, watch.timings, slot.final)
+
+
+def _fast_gate(settings: Settings, slot: BuildSlot, watch: _Stopwatch, root: Path, work: Path) -> tuple[Corpus, Sequence[RecordGraph], ValidationReport]:
+    """Records → chunk files (worker processes) → the SHACL gate and the triple dumps in a
+    child process while this one loads the new store and writes the N-Quads dump
+    (:mod:`kg.batch`). A Violation stops the build before anything goes live."""
+    from kg.batch import read_and_map, start_check_and_dump, write_nquads_dump
+    from kg.shaclsparql import Shapes
+    from kg.validation import report_from_raw
+
+    data_dir, vocab_dir, ontology, shapes = paths(settings)
+    with watch.stage("read and map records"):
+        batch = read_and_map(data_dir, vocab_dir, settings.base_iri, ontology, work)
+    dumps = slot.artefacts_dir / "dumps"
+    pool, future = start_check_and_dump(batch, shapes, settings.base_iri, dumps)
+    try:
+        with watch.stage("load store (beside the SHACL gate)"):
+            for path in batch.nquads:
+                slot.load_file(path, ox.RdfFormat.N_QUADS)
+            slot.load(validation_quads(batch.extra))
+        with watch.stage("N-Quads dump"):
+            write_nquads_dump(batch, dumps / "lokaalcirculair.nq.gz")
+        with watch.stage("SHACL gate and triple dumps (rest of the child process)"):
+            raw, times = future.result()
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    watch.timings.update({f"child: {k}": v for k, v in times.items()})
+    report = report_from_raw(raw, Shapes.load(shapes, settings.base_iri), batch.graphs)
+    _gate(report, root)
+    slot.load(validation_quads(batch.extra, ontology=True))
+    return batch.corpus, batch.graphs, report
 
 
 def build_root(settings: Settings) -> Path:
@@ -202,7 +229,9 @@ def write_dumps(ctx: BuildContext) -> None:
     folder.mkdir(exist_ok=True)
     for name, (fmt, _media) in DUMP_FORMATS.items():
         target = folder / name
-        if name.endswith(".gz"):
+        if target.exists():
+            pass  # already written by the build (kg.batch), from the same data
+        elif name.endswith(".gz"):
             # mtime=0 keeps the gzip bytes identical for identical content.
             with open(target, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as out:
                 ctx.slot.dump(out, fmt)  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Container, Iterable, Iterator, Mapping, Sequence
 
 from kg.errors import Problem, SourceError
 from kg.yamlfile import LineList, LineMap, YamlSyntaxError
@@ -287,6 +287,33 @@ def load_corpus(
     return Corpus(records, vocab_files, concepts)
 
 
+def read_reference(data_dir: Path, vocab_dir: Path) -> tuple[Corpus, list[Problem]]:
+    """What every record is checked against: the concept codes, the vocabulary files and
+    the municipalities (a corpus of those only), with the problems found in them.
+    Used by :mod:`kg.batch`, which checks the record files in parallel processes."""
+    problems: list[Problem] = []
+    concepts = _read_concept_codes(vocab_dir, problems)
+    vocab_files = sorted(vocab_dir.glob("*.ttl")) if vocab_dir.is_dir() else []
+    records = {("gemeente", r.id): r for r in _read_municipalities(data_dir / MUNICIPALITY_CSV, problems)}
+    for record in records.values():
+        successor = record.data.get("vervangen_door")
+        if successor and ("gemeente", successor) not in records:
+            problems.append(Problem(record.path, record.line(), f"Municipality {record.id} is replaced by {successor}, which is not in the file."))
+    return Corpus(records, vocab_files, concepts), problems
+
+
+def read_checked(
+    path: Path, kind: str, known: Container[tuple[str, str]], concepts: Mapping[str, set[str]]
+) -> tuple[Record | None, list[Problem]]:
+    """One record file, read and checked on its own: the checks of :func:`load_corpus`,
+    with references resolved against ``known`` (kind, id) pairs instead of loaded records."""
+    problems: list[Problem] = []
+    record = _read_record(path, kind, problems)
+    if record is not None:
+        _check_references(record, SCHEMAS[kind], record.data, (), known, concepts, problems)
+    return record, problems
+
+
 def _read_concept_codes(vocab_dir: Path, problems: list[Problem]) -> dict[str, set[str]]:
     """Concept codes per scheme, read from the SKOS Turtle files."""
     import pyoxigraph as ox  # local: only needed here, and keeps import time low
@@ -462,7 +489,7 @@ def _check_references(
     schema: Mapping[str, Field],
     data: Mapping[str, Any],
     prefix: KeyPath,
-    records: Mapping[tuple[str, str], Record],
+    records: Container[tuple[str, str]],
     concepts: Mapping[str, set[str]],
     problems: list[Problem],
 ) -> None:

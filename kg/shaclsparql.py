@@ -512,10 +512,13 @@ class _Compiler:
                                   "FILTER(!sameTerm(?a, ?b) && isLiteral(?a) && lang(?a) != \"\" && LCASE(lang(?a)) = LCASE(lang(?b))) "
                                   "BIND(LCASE(lang(?a)) AS ?lang) }")
             for p in s.objects(prop, "equals"):
-                # Two queries' worth in one: each UNION branch starts from the focus nodes
-                # (a UNION joined with the focus afterwards would walk the whole graph).
-                add("equals", f"SELECT DISTINCT ?this ?value WHERE {{ {{ {focus} ?this {path.sparql} ?value FILTER NOT EXISTS {{ ?this {term(p)} ?value }} }} "
-                              f"UNION {{ {focus} ?this {term(p)} ?value FILTER NOT EXISTS {{ ?this {path.sparql} ?value }} }} }}", p)
+                # Each UNION branch starts from the focus nodes (a UNION joined with the focus
+                # afterwards would walk the whole graph).
+                # MINUS, not FILTER NOT EXISTS: Oxigraph evaluates MINUS once and anti-joins on
+                # (?this, ?value); NOT EXISTS probed per row from the (shared) value: 20x slower
+                # at 100 000 practices.
+                add("equals", f"SELECT DISTINCT ?this ?value WHERE {{ {{ {focus} ?this {path.sparql} ?value MINUS {{ ?this {term(p)} ?value }} }} "
+                              f"UNION {{ {focus} ?this {term(p)} ?value MINUS {{ ?this {path.sparql} ?value }} }} }}", p)
             for p in s.objects(prop, "disjoint"):
                 add("disjoint", f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {path.sparql} ?value . ?this {term(p)} ?value }}", p)
             for local, op in (("lessThan", "<"), ("lessThanOrEquals", "<=")):
@@ -553,12 +556,13 @@ def compile_shapes(shapes: Shapes) -> list[Check]:
 # --------------------------------------------------------------------------- running
 
 
-def run_checks(store: ox.Store, checks: Sequence[Check], threads: int = 2) -> list[RawResult]:
-    """Run the checks on ``store`` (its union default graph is the data graph)."""
+def run_checks(store: ox.Store, checks: Sequence[Check], threads: int = 2, union: bool = True) -> list[RawResult]:
+    """Run the checks on ``store``: the data graph is the union of its named graphs, or
+    (``union=False``) its default graph."""
 
     def run(check: Check) -> list[RawResult]:
         try:
-            solutions = store.query(check.sparql, use_default_graph_as_union=True)
+            solutions = store.query(check.sparql, use_default_graph_as_union=union)
         except SyntaxError as exc:  # a bug of the compiler, not of the data: say which shape
             raise _unsupported(f"shape {check.shape} compiled to a query that does not parse ({exc})") from exc
         assert isinstance(solutions, ox.QuerySolutions)

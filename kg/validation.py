@@ -223,7 +223,14 @@ def _validate_sparql(graphs: Sequence[RecordGraph], shapes_dir: Path, base: str,
     if store is None:
         store = ox.Store()
         store.bulk_extend(validation_quads(graphs))
-    raw = shaclsparql.run_checks(store, checks)
+    return report_from_raw(shaclsparql.run_checks(store, checks), shapes, graphs)
+
+
+def report_from_raw(raw: Sequence[Any], shapes: Any, graphs: Sequence[RecordGraph]) -> ValidationReport:
+    """The report of the fast engine's raw results (:class:`kg.shaclsparql.RawResult`),
+    located in the records like pyshacl's, with a results graph in pyshacl's form."""
+    from kg import shaclsparql
+
     results_graph = Graph()
     converter = _Converter()
     nodes = []

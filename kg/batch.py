@@ -1,0 +1,283 @@
+"""The build at scale: records read, checked and mapped in parallel, quads kept on disk.
+
+Why: 100 000 practices are ~120 000 files and ~2.8 million quads. Read and mapped in
+one process that is a minute of CPU, and the quads as Python objects take ~1.5 GB.
+Here worker processes (one per core) each take a contiguous run of record files,
+check them (:func:`kg.records.read_checked`, references resolved against the ids the
+file names announce), map them (:func:`kg.mapping.map_record`) and write the quads
+straight to a chunk file, once as N-Quads (the named graphs, for the store and the
+N-Quads dump) and once as N-Triples (the merged graph, for the SHACL gate and the
+triple dumps). pyoxigraph serializes in Rust, so no quad crosses a process boundary
+as a Python object; the parent keeps one light :class:`StoredGraph` per record whose
+``quads`` and ``record`` are read back from disk only when asked (LDES, the SHACL
+report's file and line).
+
+Then :func:`check_and_dump` runs in a child process beside the parent: it loads the
+N-Triples chunks into an in-memory store, runs the compiled SHACL queries
+(:mod:`kg.shaclsparql`) and, when nothing is violated, writes the merged-graph dumps
+(N-Triples, Turtle, JSON-LD) from that same store, while the parent bulk-loads the
+N-Quads chunks into the new on-disk store and writes the N-Quads dump. Two cores,
+two jobs; the parent never holds the data twice.
+
+The order of the graphs is the order of :func:`kg.mapping.map_corpus` (kind, then id),
+so the result is the same graph list, the same store and the same dumps.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import Problem, SourceError
+from kg.iris import Iris
+from kg.mapping import KINDS, RecordGraph, map_corpus, map_record
+from kg.records import FOLDERS, Corpus, Record, read_checked, read_reference
+
+__all__ = ["Batch", "StoredGraph", "check_and_dump", "read_and_map", "start_check_and_dump"]
+
+#: Record files per task: large enough to amortise the task, small enough to balance.
+CHUNK_FILES = 4000
+#: Below this many record files everything runs in this process (no start-up cost).
+PARALLEL_FROM = 4000
+#: gzip level of the dumps written here: level 1 is ~4x faster than 6 for ~25 % more bytes.
+GZIP_LEVEL = 1
+
+_KIND_OF_FOLDER = dict(FOLDERS)
+_FOLDER_OF_KIND = {kind: folder for folder, kind in FOLDERS.items()}
+
+
+class StoredGraph(RecordGraph):
+    """A record's named graph whose quads stay in a chunk file until someone asks."""
+
+    def __init__(self, kind: str, id: str, graph: ox.NamedNode, subject: ox.NamedNode,
+                 chunk: Path, offset: int, length: int, path: Path) -> None:
+        for name, value in (("kind", kind), ("id", id), ("graph", graph), ("subject", subject)):
+            object.__setattr__(self, name, value)
+        self._chunk: Path
+        self._span: tuple[int, int]
+        self._path: Path
+        object.__setattr__(self, "_chunk", chunk)
+        object.__setattr__(self, "_span", (offset, length))
+        object.__setattr__(self, "_path", path)
+
+    @property
+    def quads(self) -> tuple[ox.Quad, ...]:
+        offset, length = self._span
+        with open(self._chunk, "rb") as handle:
+            handle.seek(offset)
+            payload = handle.read(length)
+        return tuple(ox.parse(payload, format=ox.RdfFormat.N_QUADS))
+
+    @property
+    def record(self) -> Record | None:
+        """The record, read again from its file (only the SHACL report asks, for lines)."""
+        record, _ = read_checked(self._path, self.kind, _Anything(), {})
+        return record
+
+
+class _Anything:
+    """A container that contains everything: re-reading a record that already passed
+    its checks needs no references resolved."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+@dataclass
+class Batch:
+    """What :func:`read_and_map` produced."""
+
+    graphs: list[RecordGraph]
+    corpus: Corpus  # the reference part only (municipalities, codes, vocabularies)
+    nquads: list[Path]
+    ntriples: list[Path]
+    extra: list[RecordGraph]  # graphs mapped here: municipalities, places, schemes, ontology
+    quads: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _files(data_dir: Path, problems: list[Problem]) -> list[tuple[str, Path]]:
+    """(kind, path) of every record file, in map_corpus order: kind, then id (= file name)."""
+    out: list[tuple[str, Path]] = []
+    for kind in KINDS:
+        folder = _FOLDER_OF_KIND.get(kind)
+        if folder is None or not (data_dir / folder).is_dir():
+            continue
+        names = sorted(e.name for e in os.scandir(data_dir / folder) if not e.name.startswith(".") and not e.is_dir())
+        for name in names:
+            path = data_dir / folder / name
+            if not name.endswith((".yaml", ".yml")):
+                problems.append(Problem(path, 1, "Only .yaml files belong in this folder; rename or move this file."))
+                continue
+            out.append((kind, path))
+    out.sort(key=lambda kp: (KINDS.index(kp[0]), kp[1].stem))
+    return out
+
+
+_STATE: dict[str, Any] = {}
+
+
+def _init(known: frozenset[tuple[str, str]], concepts: dict[str, set[str]], base: str) -> None:
+    _STATE.update(known=known, concepts=concepts, iris=Iris(base))
+
+
+def _work(task: tuple[int, list[tuple[str, str]], str]) -> tuple[int, list[tuple[str, str, str, int, int, str]], list[Problem], int]:
+    """Check and map one run of files; write its quads to ``{workdir}/chunk-{n}.nq/.nt``."""
+    number, files, workdir = task
+    known, concepts, iris = _STATE["known"], _STATE["concepts"], _STATE["iris"]
+    pieces: list[tuple[str, str, str, int, int, str]] = []
+    problems: list[Problem] = []
+    quads = 0
+    nq_path = Path(workdir) / f"chunk-{number:05d}.nq"
+    nt_path = Path(workdir) / f"chunk-{number:05d}.nt"
+    offset = 0
+    with open(nq_path, "wb") as nq, open(nt_path, "wb") as nt:
+        for kind, path_text in files:
+            record, found = read_checked(Path(path_text), kind, known, concepts)
+            problems += found
+            if record is None or found:
+                continue
+            graph = map_record(record, iris)
+            payload = ox.serialize(graph.quads, format=ox.RdfFormat.N_QUADS) or b""
+            nq.write(payload)
+            nt.write(ox.serialize((q.triple for q in graph.quads), format=ox.RdfFormat.N_TRIPLES) or b"")
+            pieces.append((kind, record.id, path_text, offset, len(payload), graph.graph.value))
+            offset += len(payload)
+            quads += len(graph.quads)
+    return number, pieces, problems, quads
+
+
+def read_and_map(data_dir: Path, vocab_dir: Path, base: str, ontology: Path | None, workdir: Path, processes: int = 2) -> Batch:
+    """Check and map every record of ``data_dir``; quads go to chunk files in ``workdir``.
+
+    Raises :class:`SourceError` with every problem found, exactly like ``load_corpus``.
+    """
+    started = time.perf_counter()
+    reference, problems = read_reference(data_dir, vocab_dir)
+    files = _files(data_dir, problems)
+    known = frozenset({(kind, path.stem) for kind, path in files} | set(reference.records))
+    workdir.mkdir(parents=True, exist_ok=True)
+    chunk = CHUNK_FILES if len(files) >= PARALLEL_FROM else max(1, len(files))
+    tasks = [(n, [(k, str(p)) for k, p in files[i:i + chunk]], str(workdir)) for n, i in enumerate(range(0, len(files), chunk))]
+    if len(files) >= PARALLEL_FROM and processes > 1:
+        # spawn, not fork: the parent may hold open stores and threads.
+        with ProcessPoolExecutor(processes, mp_context=get_context("spawn"), initializer=_init,
+                                 initargs=(known, reference.concepts, base)) as pool:
+            results = list(pool.map(_work, tasks))
+    else:
+        _init(known, reference.concepts, base)
+        results = [_work(task) for task in tasks]
+    iris = Iris(base)
+    graphs: list[RecordGraph] = []
+    nquads, ntriples = [], []
+    total = 0
+    for number, pieces, found, quads in results:
+        problems += found
+        total += quads
+        nq = workdir / f"chunk-{number:05d}.nq"
+        nquads.append(nq)
+        ntriples.append(workdir / f"chunk-{number:05d}.nt")
+        for kind, rid, path_text, offset, length, _graph in pieces:
+            graphs.append(StoredGraph(kind, rid, iris.graph(kind, rid), iris.entity(kind, rid), nq, offset, length, Path(path_text)))
+    if problems:
+        raise SourceError(sorted(problems, key=lambda p: (str(p.file), p.line)))
+    extra = map_corpus(reference, iris, ontology)
+    total += sum(len(g.quads) for g in extra)
+    return Batch(graphs + extra, reference, nquads, ntriples, extra, total, {"read and map": time.perf_counter() - started})
+
+
+# --------------------------------------------------------------------------- gate + dumps
+
+
+def _gzip(target: Path) -> Any:
+    # mtime=0 keeps the bytes identical for identical content.
+    return gzip.GzipFile(filename="", mode="wb", fileobj=open(target, "wb"), mtime=0, compresslevel=GZIP_LEVEL)
+
+
+def check_and_dump(
+    ntriples: Sequence[str], extra_nt: bytes, ontology_nt: bytes, shapes_dir: str, base: str, dumps_dir: str,
+) -> tuple[list[Any], dict[str, float]]:
+    """In a child process: the SHACL gate on the merged graph, then the triple dumps.
+
+    Returns the raw SHACL results and stage times. The dumps are written only when no
+    result is a Violation (the build stops anyway).
+    """
+    from kg import shaclsparql
+
+    times: dict[str, float] = {}
+    t = time.perf_counter()
+    store = ox.Store()
+    for path in ntriples:
+        store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    if extra_nt:
+        store.bulk_load(extra_nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    times["SHACL: load in-memory store"] = time.perf_counter() - t
+    t = time.perf_counter()
+    checks = shaclsparql.compile_shapes(shaclsparql.Shapes.load(Path(shapes_dir), base))
+    raw = shaclsparql.run_checks(store, checks, union=False)
+    times["SHACL: queries"] = time.perf_counter() - t
+    if any(r.severity.endswith("#Violation") for r in raw):
+        return raw, times
+    t = time.perf_counter()
+    if ontology_nt:
+        store.bulk_load(ontology_nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    folder = Path(dumps_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    with _gzip(folder / "lokaalcirculair.nt.gz") as out:
+        store.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    for name, fmt in (("lokaalcirculair.ttl", ox.RdfFormat.TURTLE), ("lokaalcirculair.jsonld", ox.RdfFormat.JSON_LD)):
+        with open(folder / name, "wb") as handle:
+            store.dump(handle, format=fmt, from_graph=ox.DefaultGraph())
+    times["dumps: N-Triples, Turtle, JSON-LD"] = time.perf_counter() - t
+    return raw, times
+
+
+#: Below this many quads the gate runs in this process: a child's start-up costs more than it saves.
+CHILD_FROM = 300_000
+
+
+def start_check_and_dump(batch: Batch, shapes_dir: Path, base: str, dumps_dir: Path) -> tuple[ProcessPoolExecutor | None, Future[Any]]:
+    """Start :func:`check_and_dump` in a child process (or run it here for small data);
+    the caller gets its future."""
+    from kg.validation import validation_quads
+
+    extra_nt = ox.serialize((q.triple for q in validation_quads(batch.extra)), format=ox.RdfFormat.N_TRIPLES) or b""
+    ontology_nt = ox.serialize((q.triple for q in validation_quads(batch.extra, ontology=True)), format=ox.RdfFormat.N_TRIPLES) or b""
+    args = ([str(p) for p in batch.ntriples], extra_nt, ontology_nt, str(shapes_dir), base, str(dumps_dir))
+    if batch.quads < CHILD_FROM:
+        done: Future[Any] = Future()
+        try:
+            done.set_result(check_and_dump(*args))
+        except Exception as exc:  # noqa: BLE001 - handed to the caller like a child's error
+            done.set_exception(exc)
+        return None, done
+    pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"))
+    return pool, pool.submit(check_and_dump, *args)
+
+
+def write_nquads_dump(batch: Batch, target: Path) -> None:
+    """The N-Quads dump: the chunk files as they are, then the graphs mapped here."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _gzip(target) as out:
+        for path in batch.nquads:
+            with open(path, "rb") as handle:
+                while block := handle.read(1 << 22):
+                    out.write(block)
+        out.write(ox.serialize(_extra_quads(batch), format=ox.RdfFormat.N_QUADS) or b"")
+
+
+def _extra_quads(batch: Batch) -> Iterator[ox.Quad]:
+    for graph in batch.extra:
+        yield from graph.quads

@@ -1,0 +1,53 @@
+"""kg.batch: parallel reading and mapping gives the very graphs of load_corpus + map_corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg import batch
+from kg.errors import SourceError
+from kg.mapping import map_corpus
+from kg.records import load_corpus
+from kg.settings import PROJECT_ROOT
+from kg.synth import SYNTHETIC_BASE_IRI, synthesize
+
+VOCAB = PROJECT_ROOT / "ontology" / "vocabularies"
+ONTOLOGY = PROJECT_ROOT / "ontology" / "circulair.ttl"
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("batch") / "data"
+    synthesize(out, 120, source_data=PROJECT_ROOT / "data", vocab_dir=VOCAB, seed=3)
+    return out
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_same_graphs_in_the_same_order_as_map_corpus(data: Path, tmp_path: Path, processes: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(batch, "CHUNK_FILES", 40)  # several chunks, so order across chunks is tested
+    expected = map_corpus(load_corpus(data, VOCAB), SYNTHETIC_BASE_IRI, ONTOLOGY)
+    got = batch.read_and_map(data, VOCAB, SYNTHETIC_BASE_IRI, ONTOLOGY, tmp_path, processes=processes)
+    assert len(got.nquads) > 2
+    assert [(g.kind, g.id, g.graph, g.subject) for g in got.graphs] == [(g.kind, g.id, g.graph, g.subject) for g in expected]
+    assert [g.quads for g in got.graphs] == [g.quads for g in expected]
+    assert got.quads == sum(len(g.quads) for g in expected)
+    practice = next(g for g in got.graphs if g.kind == "praktijk")
+    assert practice.record is not None and practice.record.line("titel") == 3
+
+
+def test_problems_are_reported_like_load_corpus(data: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "data"
+    import shutil
+
+    shutil.copytree(data, broken)
+    practice = broken / "praktijken" / "synth-praktijk-1.yaml"
+    practice.write_text(practice.read_text(encoding="utf-8").replace("type:", "typo:", 1), encoding="utf-8")
+    (broken / "praktijken" / "notes.txt").write_text("x")
+    with pytest.raises(SourceError) as expected:
+        load_corpus(broken, VOCAB)
+    with pytest.raises(SourceError) as got:
+        batch.read_and_map(broken, VOCAB, SYNTHETIC_BASE_IRI, ONTOLOGY, tmp_path / "work")
+    assert [str(p) for p in got.value.problems] == [str(p) for p in expected.value.problems]
