@@ -215,8 +215,27 @@ def check_and_dump(
     """In a child process: the SHACL gate on the merged graph, then the triple dumps.
 
     Returns the raw SHACL results and stage times. The dumps are written only when no
-    result is a Violation (the build stops anyway).
+    result is a Violation (the build stops anyway). A shapes file that does not parse is
+    returned as its problems (a SourceError does not survive pickling whole) and raised
+    again by :func:`result_of`.
     """
+    try:
+        return _check_and_dump(ntriples, extra_nt, ontology_nt, shapes_dir, base, dumps_dir)
+    except SourceError as exc:
+        return [exc.problems], {}
+
+
+def result_of(future: Future[Any]) -> tuple[list[Any], dict[str, float]]:
+    """The child's answer, re-raising a SourceError it returned as problems."""
+    raw, times = future.result()
+    if raw and isinstance(raw[0], list):
+        raise SourceError(raw[0])
+    return raw, times
+
+
+def _check_and_dump(
+    ntriples: Sequence[str], extra_nt: bytes, ontology_nt: bytes, shapes_dir: str, base: str, dumps_dir: str,
+) -> tuple[list[Any], dict[str, float]]:
     from kg import shaclsparql
 
     times: dict[str, float] = {}
@@ -262,7 +281,7 @@ def start_check_and_dump(batch: Batch, shapes_dir: Path, base: str, dumps_dir: P
     if batch.quads < CHILD_FROM:
         done: Future[Any] = Future()
         try:
-            done.set_result(check_and_dump(*args))
+            done.set_result(_check_and_dump(*args))
         except Exception as exc:  # noqa: BLE001 - handed to the caller like a child's error
             done.set_exception(exc)
         return None, done

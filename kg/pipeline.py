@@ -169,7 +169,7 @@ def _fast_gate(settings: Settings, slot: BuildSlot, watch: _Stopwatch, root: Pat
     """Records → chunk files (worker processes) → the SHACL gate and the triple dumps in a
     child process while this one loads the new store and writes the N-Quads dump
     (:mod:`kg.batch`). A Violation stops the build before anything goes live."""
-    from kg.batch import read_and_map, start_check_and_dump, write_nquads_dump
+    from kg.batch import read_and_map, result_of, start_check_and_dump, write_nquads_dump
     from kg.shaclsparql import Shapes
     from kg.validation import report_from_raw
 
@@ -186,7 +186,7 @@ def _fast_gate(settings: Settings, slot: BuildSlot, watch: _Stopwatch, root: Pat
         with watch.stage("N-Quads dump"):
             write_nquads_dump(batch, dumps / "lokaalcirculair.nq.gz")
         with watch.stage("SHACL gate and triple dumps (rest of the child process)"):
-            raw, times = future.result()
+            raw, times = result_of(future)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

@@ -51,3 +51,46 @@ def test_problems_are_reported_like_load_corpus(data: Path, tmp_path: Path) -> N
     with pytest.raises(SourceError) as got:
         batch.read_and_map(broken, VOCAB, SYNTHETIC_BASE_IRI, ONTOLOGY, tmp_path / "work")
     assert [str(p) for p in got.value.problems] == [str(p) for p in expected.value.problems]
+
+
+def test_the_build_with_workers_and_the_shacl_child(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a 100 000-practice build does, on 120: workers, the gate and triple dumps in a child."""
+    import gzip
+
+    import pyoxigraph as ox
+
+    from kg.errors import ValidationFailed
+    from kg.pipeline import build
+    from kg.settings import Settings
+
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(batch, "CHUNK_FILES", 40)
+    monkeypatch.setattr(batch, "CHILD_FROM", 0)
+    settings = Settings(store=str(tmp_path / "store"), data_dir=data, base_iri=SYNTHETIC_BASE_IRI,
+                        ontology_dir=PROJECT_ROOT / "ontology", shapes_dir=PROJECT_ROOT / "shapes")
+    result = build(settings)
+    assert any(name.startswith("child: ") for name in result.timings)
+    dumps = result.folder / "artefacts" / "dumps"
+    with gzip.open(dumps / "lokaalcirculair.nq.gz") as handle:
+        quads = set(ox.parse(handle.read(), format=ox.RdfFormat.N_QUADS))
+    store = ox.Store.read_only(str(result.folder / "oxigraph"))
+    assert quads == set(store) and len(quads) == result.triples
+    with gzip.open(dumps / "lokaalcirculair.nt.gz") as handle:
+        triples = {q.triple for q in ox.parse(handle.read(), format=ox.RdfFormat.N_TRIPLES)}
+    assert triples == {q.triple for q in quads}
+    assert not list((tmp_path / "store" / "builds").glob(".tmp-*"))
+
+    # A Violation found in the child stops the build; a broken shapes file is a clear SourceError.
+    shapes = tmp_path / "shapes"
+    shapes.mkdir()
+    (shapes / "strict.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<https://example.org/s> sh:targetClass <https://data.lokaalcirculair.be/ns/circulair#Praktijk> ;\n"
+        "  sh:property [ sh:path <https://example.org/nooit> ; sh:minCount 1 ] .\n"
+    )
+    with pytest.raises(ValidationFailed):
+        build(settings.replace(shapes_dir=shapes))
+    (shapes / "strict.ttl").write_text("this is not turtle")
+    with pytest.raises(SourceError, match="strict.ttl"):
+        build(settings.replace(shapes_dir=shapes))
+    assert (tmp_path / "store" / "current").resolve() == result.folder
