@@ -21,7 +21,6 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Generic, Hashable, TypeVar
 
 from endpoint.describe import Description, describe, document_prefixes
@@ -31,7 +30,7 @@ from endpoint.redirects import Redirects
 from endpoint.search import SearchIndex
 from endpoint.uris import Target, Uris
 from kg.settings import Settings
-from kg.store import BuildInfo, GraphStore
+from kg.store import GraphStore
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -138,12 +137,9 @@ class Site:
 
 
 def _build_date(store: GraphStore) -> str:
-    folder = getattr(store, "build_folder", None)
-    if isinstance(folder, Path):
-        try:
-            return BuildInfo.read(folder).finished[:10]
-        except (OSError, KeyError, ValueError):
-            pass
+    info = store.build_info()
+    if info is not None:
+        return info.finished[:10]
     return time.strftime("%Y-%m-%d", time.gmtime())
 
 

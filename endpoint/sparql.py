@@ -57,7 +57,7 @@ from endpoint.runner import Answer, Job, QueryRunner
 from kg.errors import KGError, QueryError, QueryRefused, StoreError
 from kg.namespaces import PREFIXES
 from kg.settings import Settings
-from kg.store import BuildInfo, EmbeddedStore, GraphStore
+from kg.store import GraphStore
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -517,7 +517,7 @@ def service_description(root: str, store: GraphStore, fmt: conneg.Format) -> byt
     ]
     for local in _FORMAT_IRIS.values():
         triples.append(ox.Triple(service, n(sd, "resultFormat"), ox.NamedNode("http://www.w3.org/ns/formats/" + local)))
-    info = _build_info(store)
+    info = store.build_info()
     if info is not None:
         count = ox.Literal(str(info.triples), datatype=ox.NamedNode(PREFIXES["xsd"] + "integer"))
         triples.append(ox.Triple(graph, n(void, "triples"), count))
@@ -526,15 +526,6 @@ def service_description(root: str, store: GraphStore, fmt: conneg.Format) -> byt
     prefixes = {k: PREFIXES[k] for k in ("sd", "void", "dct", "rdfs")} if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
     body = ox.serialize(triples, format=fmt.rdf, prefixes=prefixes) if prefixes else ox.serialize(triples, format=fmt.rdf)
     return body or b""
-
-
-def _build_info(store: GraphStore) -> BuildInfo | None:
-    if isinstance(store, EmbeddedStore):
-        try:
-            return BuildInfo.read(store.build_folder)
-        except (OSError, KeyError, ValueError):
-            return None
-    return None
 
 
 # --- the query page ---------------------------------------------------------------------------

@@ -222,7 +222,8 @@ def publish(settings: Settings, slot: BuildSlot, triples: int) -> None:
             f"The SPARQL server holds {count} quads after the upload, the build has {triples}. "
             "Check that it keeps named graphs (and nothing else writes to it)."
         )
-    (slot.artefacts_dir / "remote.json").write_text(json.dumps({"gsp": gsp, "quads": count}) + "\n", encoding="utf-8")
+    # Beside BUILD.json, not among the published artefacts: it names the (possibly internal) server.
+    (slot.folder / "remote.json").write_text(json.dumps({"gsp": gsp, "quads": count}) + "\n", encoding="utf-8")
 
 
 def _count(client: httpx.Client, settings: Settings) -> int:

@@ -100,6 +100,12 @@ class GraphStore(ABC):
 
     @property
     @abstractmethod
+    def build_folder(self) -> Path:
+        """Local folder of the live build (``BUILD.json``, ``artefacts/``); for a remote
+        store it lives in ``KG_ARTEFACTS_DIR``, the graph itself on the server."""
+
+    @property
+    @abstractmethod
     def artefacts_dir(self) -> Path:
         """Folder of the live build's artefacts (dumps, catalog, LDES, reports)."""
 
@@ -111,6 +117,14 @@ class GraphStore(ABC):
     def refresh(self) -> bool:
         """Switch to a newer build if one went live; True when it switched."""
         return False
+
+    def build_info(self) -> BuildInfo | None:
+        """What the live build says about itself (``BUILD.json``), on every backend;
+        None when the file is missing or unreadable (the pages then do without it)."""
+        try:
+            return BuildInfo.read(self.build_folder)
+        except (OSError, KeyError, ValueError):
+            return None
 
     def close(self) -> None:  # noqa: B027 - a no-op default; backends with resources override it
         """Release the store (files, connections)."""

@@ -8,18 +8,22 @@ mocked. Tests that need a broken or special store build their own.
 
 from __future__ import annotations
 
+import gzip
 import os
 import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import httpx
+import pyoxigraph as ox
 import pytest
 
 from kg.settings import PROJECT_ROOT, Settings
+from kg.store import BuildSlot
 
 REPO = PROJECT_ROOT
 
@@ -99,6 +103,33 @@ def live_build(settings: Settings) -> Path:
     files should use this rather than ``Path(settings.store) / "current"``."""
     root = Path(str(settings.artefacts_dir)) if settings.is_remote else Path(settings.store)
     return (root / "current").resolve()
+
+
+@contextmanager
+def backend_settings(root: Path, **kw: Any) -> Iterator[Settings]:
+    """Settings for a store of a test's own under ``root`` on the session's backend: an
+    embedded store folder, or a fresh ``oxigraph serve`` of its own (stopped afterwards)."""
+    if TEST_BACKEND == "oxigraph-server":
+        oxigraph = OxigraphServer(root)
+        try:
+            yield oxigraph.settings(root / "artefacts", **kw)
+        finally:
+            oxigraph.stop()
+    else:
+        yield Settings(store=str(root / "store"), **kw)
+
+
+def commit_slot(settings: Settings, slot: BuildSlot, info: dict[str, Any]) -> None:
+    """Make a hand-made build live the way ``kg build`` does on either backend: for a
+    remote store, upload its N-Quads dump to the server first (:func:`kg.remote.publish`)."""
+    if settings.is_remote:
+        from kg.remote import publish
+
+        (slot.artefacts_dir / "dumps").mkdir(exist_ok=True)
+        with gzip.open(slot.artefacts_dir / "dumps" / "lokaalcirculair.nq.gz", "wb") as out:
+            slot.dump(out, ox.RdfFormat.N_QUADS)
+        publish(settings, slot, len(slot))
+    slot.commit(info)
 
 
 @pytest.fixture(scope="session")

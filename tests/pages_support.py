@@ -9,13 +9,15 @@ an ``owl:sameAs`` duplicate) plus ``EXTRA_PRACTICES`` generated practices on the
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import pyoxigraph as ox
 import pytest
-from conftest import REPO, Server, free_port
+from conftest import REPO, Server, backend_settings, commit_slot, free_port
 
+from kg.pipeline import build_root
 from kg.settings import Settings
 from kg.store import BuildSlot
 
@@ -46,24 +48,27 @@ def _extra_quads() -> Iterator[ox.Quad]:
             yield ox.Quad(s, p, o, g)
 
 
-def build_fixture_store(root: Path) -> Settings:
-    """Build the fixture store and its data folder under ``root``; the settings to serve it."""
-    store = root / "store"
-    store.mkdir(parents=True)
-    slot = BuildSlot(store, "20261125T000000000000Z")
-    slot.load_file(FIXTURE, ox.RdfFormat.TRIG)
-    slot.load(_extra_quads())
-    slot.commit({"finished": "2026-11-25T00:00:00Z", "triples": len(slot), "graphs": 0})
+@contextmanager
+def fixture_store(root: Path) -> Iterator[Settings]:
+    """Build the fixture store and its data folder under ``root`` on the session's backend
+    (embedded, or an ``oxigraph serve`` of its own); the settings to serve it."""
     data = root / "data"
     (data / "reference").mkdir(parents=True)
     (data / "reference" / "redirects.csv").write_text(REDIRECTS, encoding="utf-8")
-    return Settings(store=str(store), data_dir=data, ontology_dir=REPO / "ontology", shapes_dir=REPO / "shapes", base_iri=BASE)
+    with backend_settings(root, data_dir=data, ontology_dir=REPO / "ontology", shapes_dir=REPO / "shapes", base_iri=BASE) as settings:
+        builds = build_root(settings)
+        builds.mkdir(parents=True)
+        slot = BuildSlot(builds, "20261125T000000000000Z")
+        slot.load_file(FIXTURE, ox.RdfFormat.TRIG)
+        slot.load(_extra_quads())
+        commit_slot(settings, slot, {"finished": "2026-11-25T00:00:00Z", "triples": len(slot), "graphs": 0})
+        yield settings
 
 
 @pytest.fixture(scope="module")
 def fixture_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A real server on the made-up store."""
-    settings = build_fixture_store(tmp_path_factory.mktemp("pages-fixture"))
-    server = Server(settings, free_port())
-    yield server
-    server.stop()
+    with fixture_store(tmp_path_factory.mktemp("pages-fixture")) as settings:
+        server = Server(settings, free_port())
+        yield server
+        server.stop()

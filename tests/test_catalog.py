@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from pathlib import Path
 
 import httpx
 import pyshacl
 import pytest
 import rdflib
 import rdflib.compare
+from conftest import live_build
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from kg.settings import PROJECT_ROOT, Settings
@@ -90,7 +90,7 @@ def test_the_shapes_are_live(served: rdflib.Graph) -> None:
 def test_every_dump_is_a_distribution_with_the_real_size_and_checksum(
     served: rdflib.Graph, built_store: Settings, http: httpx.Client
 ) -> None:
-    dumps = Path(built_store.store) / "current" / "artefacts" / "dumps"
+    dumps = live_build(built_store) / "artefacts" / "dumps"
     seen = set()
     for dist in served.subjects(RDF.type, DCAT.Distribution):
         url = served.value(dist, DCAT.downloadURL)
@@ -144,16 +144,16 @@ def test_dates_and_temporal_coverage_come_from_the_data(served: rdflib.Graph, bu
     assert issued.datatype == XSD.dateTime and modified.datatype == XSD.dateTime and str(issued) <= str(modified)
     period = served.value(dataset, DCTERMS.temporal)
     start, end = served.value(period, DCAT.startDate), served.value(period, DCAT.endDate)
-    from kg.store import EmbeddedStore
+    from kg.store import open_store
 
-    store = EmbeddedStore(Path(built_store.store))
+    store = open_store(built_store)
     rows = store.select("PREFIX schema: <http://schema.org/> SELECT (MIN(STR(?d)) AS ?a) WHERE { ?s schema:startDate ?d }")
     assert str(start) == rows[0]["a"].value
     assert str(start) <= str(end)
 
 
 def test_no_artefact_mentions_a_local_address(built_store: Settings) -> None:
-    artefacts = Path(built_store.store) / "current" / "artefacts"
+    artefacts = live_build(built_store) / "artefacts"
     for path in artefacts.rglob("*"):
         if path.is_file() and not path.name.endswith(".gz"):
             text = path.read_text(encoding="utf-8", errors="replace")

@@ -13,9 +13,11 @@ import httpx
 import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import Server, free_port
-from pages_support import BASE, build_fixture_store, fixture_server  # noqa: F401  (fixture)
+from conftest import Server, commit_slot, free_port
+from pages_support import BASE, fixture_server, fixture_store  # noqa: F401  (fixture)
 
+from kg.pipeline import build_root
+from kg.settings import Settings
 from kg.store import BuildSlot
 
 LEUVEN = "praktijk/leuven-strategie-circulaire-stad"
@@ -191,7 +193,11 @@ def test_if_none_match_gets_304(http: httpx.Client) -> None:
 
 
 def test_etag_changes_only_with_the_entitys_description(tmp_path_factory: pytest.TempPathFactory) -> None:
-    settings = build_fixture_store(tmp_path_factory.mktemp("etag"))
+    with fixture_store(tmp_path_factory.mktemp("etag")) as settings:
+        _etags_follow_the_description(settings)
+
+
+def _etags_follow_the_description(settings: Settings) -> None:
     server = Server(settings, free_port())
     try:
         with httpx.Client(base_url=server.url, timeout=30) as client:
@@ -199,14 +205,14 @@ def test_etag_changes_only_with_the_entitys_description(tmp_path_factory: pytest
                                                                  "/doc/praktijk/tweede.html")}
             build = client.get("/health").json()["build"]
             # A new build that changes only the title of practice "tweede".
-            slot = BuildSlot(__import__("pathlib").Path(settings.store), "20261126T000000000000Z")
+            slot = BuildSlot(build_root(settings), "20261126T000000000000Z")
             slot.load_file(__import__("pages_support").FIXTURE, ox.RdfFormat.TRIG)
             tweede = ox.NamedNode(f"{BASE}/id/praktijk/tweede")
             graph = ox.NamedNode(f"{BASE}/graph/praktijk/tweede")
             title = ox.NamedNode("http://purl.org/dc/terms/title")
             slot.store.remove(ox.Quad(tweede, title, ox.Literal("Tweede proef", language="nl"), graph))
             slot.load([ox.Quad(tweede, title, ox.Literal("Tweede proef, herzien", language="nl"), graph)])
-            slot.commit({"finished": "2026-11-26T00:00:00Z", "triples": 0, "graphs": 0})
+            commit_slot(settings, slot, {"finished": "2026-11-26T00:00:00Z", "triples": 0, "graphs": 0})
             deadline = time.monotonic() + 30
             while client.get("/health").json()["build"] == build and time.monotonic() < deadline:
                 time.sleep(0.2)

@@ -12,8 +12,6 @@ plus the document's own metadata, which the store does not hold.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import httpx
 import pyoxigraph as ox
 import pytest
@@ -21,6 +19,7 @@ import rdflib
 from conftest import Server
 
 from kg.settings import Settings
+from kg.store import open_store
 
 BASE = "https://data.lokaalcirculair.be"
 LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label",
@@ -38,7 +37,16 @@ FORMATS = {"ttl": "turtle", "nt": "nt", "rdf": "xml", "jsonld": "json-ld"}
 
 @pytest.fixture(scope="module")
 def store(built_store: Settings) -> ox.Store:
-    return ox.Store.read_only(str((Path(built_store.store) / "current").resolve() / "oxigraph"))
+    """Every quad the served store holds (read through kg.store, so on either backend),
+    in a pyoxigraph store of the test's own."""
+    served = open_store(built_store)
+    try:
+        rows = served.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    finally:
+        served.close()
+    copy = ox.Store()
+    copy.bulk_extend(ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)  # type: ignore[arg-type]
+    return copy
 
 
 def _rdflib(term: object) -> rdflib.term.Node:

@@ -17,6 +17,7 @@ import httpx
 import pytest
 import rdflib
 import rdflib.compare
+from conftest import live_build
 from rdflib.namespace import DCAT, RDF
 
 from kg.settings import Settings
@@ -27,7 +28,7 @@ VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 
 
 def _dumps_dir(settings: Settings) -> Path:
-    return Path(settings.store) / "current" / "artefacts" / "dumps"
+    return live_build(settings) / "artefacts" / "dumps"
 
 
 # --- dumps ------------------------------------------------------------------------------
@@ -119,7 +120,7 @@ def _raw_get(url: str, path: str) -> tuple[int, bytes]:
 def test_nothing_outside_the_dumps_folder(server: object, built_store: Settings, path: str) -> None:
     status, body = _raw_get(server.url, path)  # type: ignore[attr-defined]
     assert status in (400, 404), (path, status)
-    build_json = (Path(built_store.store) / "current" / "BUILD.json").read_bytes()
+    build_json = (live_build(built_store) / "BUILD.json").read_bytes()
     assert build_json not in body and b"root:" not in body and b"sh:conforms" not in body
 
 

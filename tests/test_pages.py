@@ -242,14 +242,12 @@ def test_html_varies_on_language_and_answers_304(http: httpx.Client) -> None:
 
 
 def test_home_page_shows_counts_and_the_ways_in(http: httpx.Client, server: Server) -> None:
-    from pathlib import Path
+    from kg.store import open_store
 
-    import pyoxigraph as ox
-
-    store = ox.Store.read_only(str((Path(server.settings.store) / "current").resolve() / "oxigraph"))
-    practices = int(next(iter(store.query(
-        "SELECT (COUNT(?p) AS ?n) WHERE { ?p a <https://data.lokaalcirculair.be/ns/circulair#Praktijk> }",
-        use_default_graph_as_union=True)))["n"].value)
+    store = open_store(server.settings)
+    practices = int(store.select(
+        "SELECT (COUNT(?p) AS ?n) WHERE { ?p a <https://data.lokaalcirculair.be/ns/circulair#Praktijk> }")[0]["n"].value)
+    store.close()
     p = page(http, "/")
     assert f"{practices} praktijken" in p.visible
     hrefs = {h for h, _ in p.links}

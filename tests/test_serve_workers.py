@@ -1,5 +1,6 @@
-"""``kg serve --workers N``: N processes share one embedded store, read-only, and all
-follow a new build without a restart (the web tier keeps no state of its own)."""
+"""``kg serve --workers N``: N processes share one store (the embedded one read-only, or
+the session backend's SPARQL server), and all follow a new build without a restart (the
+web tier keeps no state of its own)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from conftest import REPO, Server, free_port
+from conftest import REPO, Server, backend_settings, free_port
 
 from kg.pipeline import build
 from kg.settings import Settings
@@ -38,11 +40,49 @@ def _opens(pid: int, folder: Path) -> bool:
     return False
 
 
+def _connects(pid: int, port: int) -> bool:
+    """True when process ``pid`` holds a TCP socket to local ``port`` (a remote store's server)."""
+    sockets = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            sockets.add(target[8:-1])
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[9] in sockets and int(fields[2].rsplit(":", 1)[1], 16) == port:
+                return True
+    return False
+
+
+def _family(pid: int) -> list[int]:
+    """``pid`` and all its descendants (a web worker and its query processes)."""
+    return [pid, *(p for child in _children(pid) for p in _family(child))]
+
+
+def _uses_store(pid: int, settings: Settings, folder: Path) -> bool:
+    """Does worker ``pid`` read the store: the build's RocksDB files open (embedded), or a
+    connection to the SPARQL server from it or its query processes (remote: the SPARQL
+    queries run there, see endpoint.runner)?"""
+    if settings.is_remote:
+        port = urlsplit(settings.store).port
+        assert port is not None
+        return any(_connects(p, port) for p in _family(pid))
+    return _opens(pid, folder)
+
+
 @pytest.mark.slow
 def test_two_workers_share_one_store_and_follow_a_new_build(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(REPO / "data", data)
-    settings = Settings(store=str(tmp_path / "store"), data_dir=data, ontology_dir=REPO / "ontology", shapes_dir=REPO / "shapes")
+    with backend_settings(tmp_path, data_dir=data, ontology_dir=REPO / "ontology", shapes_dir=REPO / "shapes") as settings:
+        _workers_share_and_follow(settings, data)
+
+
+def _workers_share_and_follow(settings: Settings, data: Path) -> None:
     first = build(settings)
     web = Server(settings, free_port(), extra_env={"KG_WORKERS": "2"})
     try:
@@ -57,7 +97,14 @@ def test_two_workers_share_one_store_and_follow_a_new_build(tmp_path: Path) -> N
             assert all(a == (200, True, first.build_id) for a in answers)
 
             workers = _children(web.process.pid)
-            serving = [pid for pid in workers if _opens(pid, first.folder)]
+            serving = [pid for pid in workers if _uses_store(pid, settings, first.folder)]
+            # A remote store is reached only once a query lands on a worker, and the client's
+            # kept-alive connections may all have gone to one: queries on fresh connections.
+            for _ in range(200):
+                if len(serving) >= 2:
+                    break
+                httpx.get(f"{web.url}/sparql", params={"query": ASK}, timeout=30).raise_for_status()
+                serving = [pid for pid in workers if _uses_store(pid, settings, first.folder)]
             assert len(serving) >= 2, f"worker processes {workers}, with the store open: {serving}"
 
             # A rebuild (one record changed) goes live in every worker without a restart.
