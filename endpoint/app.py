@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import AsyncIterator
+from typing import Any, AsyncIterator, Awaitable, Callable, MutableMapping
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -19,6 +19,33 @@ from fastapi.middleware.cors import CORSMiddleware
 from endpoint.errors import install_error_handlers
 from kg.settings import Settings
 from kg.store import GraphStore, open_store
+
+_ASGI = Callable[[MutableMapping[str, Any], Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]]
+
+
+class Application(FastAPI):
+    """FastAPI, with the modules' *fronts* ahead of its own per-request work.
+
+    Before the first middleware runs, FastAPI asks the OpenTelemetry API whether
+    tracing is configured (three environment lookups) and Starlette wraps the
+    request in its error middleware: ~10 µs per request, a fifth of a one-row
+    SELECT (measured with cProfile). A front (the SPARQL hot path) sees every
+    message first and hands what it does not answer to :meth:`framework`, the
+    full application.
+    """
+
+    front: _ASGI | None = None
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Callable[[], Awaitable[Any]], send: Callable[[Any], Awaitable[None]]) -> None:
+        front = self.front
+        if front is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await front(scope, receive, send)
+
+    async def framework(self, scope: MutableMapping[str, Any], receive: Callable[[], Awaitable[Any]], send: Callable[[Any], Awaitable[None]]) -> None:
+        """The application without the fronts: what a front passes requests on to."""
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
@@ -38,7 +65,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
                 close()
             app.state.store.close()
 
-    app = FastAPI(
+    app = Application(
         title="Lokaal Circulair knowledge graph",
         description="Linked open data on circular-economy practices of Flemish local governments.",
         version="0.1.0",
@@ -65,9 +92,12 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
 
     for module in _ROUTER_MODULES:
         app.include_router(module.router)
-        # A module may also put a pure-ASGI fast path in front of the app (the SPARQL hot path).
+        # A module may also put a pure-ASGI fast path in front of the routers (the cached pages).
         if hasattr(module, "middleware"):
             app.add_middleware(module.middleware)
+        # Or a front, ahead of FastAPI itself (see Application).
+        if hasattr(module, "front"):
+            app.front = module.front(app.front or app.framework, app)
     return app
 
 

@@ -2,7 +2,7 @@
 
 Two parts:
 
-* :class:`SparqlFastPath`, a pure ASGI middleware in front of the application,
+* :class:`SparqlFastPath`, a pure ASGI front ahead of FastAPI itself,
   answers every request that carries a query. The framework's per-request cost
   is larger than a one-row SELECT, so the hot path parses the protocol itself:
   ``GET ?query=``, ``POST`` url-encoded and ``POST application/sparql-query``;
@@ -40,6 +40,7 @@ from __future__ import annotations
 import gc
 import html
 import json
+import logging
 import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable, MutableMapping
@@ -65,7 +66,9 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-__all__ = ["router", "middleware", "SparqlFastPath", "service_description", "example_queries"]
+__all__ = ["router", "front", "SparqlFastPath", "service_description", "example_queries"]
+
+logger = logging.getLogger("endpoint")
 
 PATH = "/sparql"
 RESULT_OFFERS = conneg.RESULT_FORMATS + (conneg.HTML,)
@@ -108,19 +111,26 @@ class ProtocolError(Exception):
 
 
 class SparqlFastPath:
-    """Pure ASGI middleware: answers ``/sparql`` requests that carry a query.
+    """Pure ASGI: answers ``/sparql`` requests that carry a query.
 
     Everything else, and ``/sparql`` without a query (the page, the Service
-    Description, CORS preflight), goes on to the application. It also starts
-    the query runner in the background once the application has started (the
-    first query waits for it) and stops it at shutdown.
+    Description, CORS preflight), goes on to ``app``. It also starts the query
+    runner in the background once the application has started (the first query
+    waits for it) and stops it at shutdown.
+
+    Registered as the application's *front* (:class:`endpoint.app.Application`):
+    it runs before FastAPI's own per-request work and its error middleware, so
+    it answers every failure itself, an unexpected one as a logged 500.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, application: Any = None) -> None:
         self.app = app
+        self.application = application  # set as scope["app"]: nothing in front of us does
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == PATH:
+            if self.application is not None:
+                scope["app"] = self.application
             await self._sparql(scope, receive, send)
         elif scope["type"] == "lifespan":
             await self._lifespan(scope, receive, send)
@@ -128,7 +138,7 @@ class SparqlFastPath:
             await self.app(scope, receive, send)
 
     async def _lifespan(self, scope: Scope, receive: Receive, send: Send) -> None:
-        app = scope["app"]
+        app = self.application if self.application is not None else scope["app"]
 
         async def wrapped(message: Message) -> None:
             if message["type"] == "lifespan.startup.complete":
@@ -195,11 +205,15 @@ class SparqlFastPath:
         except KGError as exc:
             await _problem(scope, receive, send, status_for(exc), str(exc), {})
             return
+        except Exception as exc:  # noqa: BLE001 - the application's error middleware is behind us
+            logger.exception("Unhandled error on %s %s", method, PATH, exc_info=exc)
+            await _problem(scope, receive, send, 500, "Something went wrong on our side; the error was logged.", {})
+            return
         await _send_answer(scope, send, answer, settings, method == "HEAD")
 
 
-#: Registered by :mod:`endpoint.app` in front of the routers.
-middleware = SparqlFastPath
+#: Registered by :mod:`endpoint.app` as the application's front, ahead of FastAPI itself.
+front = SparqlFastPath
 
 #: A graph name that never holds a triple: the empty part of a dataset given only in part.
 _EMPTY_GRAPH = "urn:x-lokaalcirculair:empty-graph"
@@ -356,23 +370,36 @@ def _limits_link(scope: Scope, settings: Settings) -> str:
     return _public_root(scope, settings) + PATH + "#limits"
 
 
+#: (media type, build) → the headers every answer of that kind carries; built once, copied per answer.
+_FIXED_HEADERS: dict[tuple[str, str], list[tuple[bytes, bytes]]] = {}
+
+
+def _fixed_headers(media_type: str, build_id: str) -> list[tuple[bytes, bytes]]:
+    fixed = _FIXED_HEADERS.get((media_type, build_id))
+    if fixed is None:
+        if len(_FIXED_HEADERS) >= 256:  # old builds
+            _FIXED_HEADERS.clear()
+        fixed = _FIXED_HEADERS[(media_type, build_id)] = [
+            (b"content-type", conneg.ALIASES[media_type].content_type.encode()),
+            (b"vary", b"Accept"),
+            (b"access-control-allow-origin", b"*"),
+            (b"access-control-expose-headers", _EXPOSE),
+            (b"x-kg-build", build_id.encode()),
+        ]
+    return fixed
+
+
 async def _send_answer(scope: Scope, send: Send, answer: Answer, settings: Settings, head_only: bool) -> None:
     body = answer.body
-    headers = [
-        (b"content-type", conneg.ALIASES[answer.media_type].content_type.encode()),
-        (b"vary", b"Accept"),
-        (b"access-control-allow-origin", b"*"),
-        (b"access-control-expose-headers", _EXPOSE),
-        (b"x-kg-build", answer.build_id.encode()),
-        (b"server-timing", f'query;dur={answer.elapsed * 1000:.2f};desc="{"inline" if answer.inline else "worker"}"'.encode()),
-    ]
+    headers = _fixed_headers(answer.media_type, answer.build_id).copy()
+    headers.append((b"server-timing", b"query;dur=%.2f;desc=%s" % (answer.elapsed * 1000, b'"inline"' if answer.inline else b'"worker"')))
     if answer.rows >= 0:
-        headers.append((b"x-kg-rows", str(answer.rows).encode()))
+        headers.append((b"x-kg-rows", b"%d" % answer.rows))
     if answer.truncated:
         limit = settings.max_result_rows if answer.truncated == "rows" else settings.max_result_bytes
         headers.append((b"x-kg-truncated", f"{answer.truncated}; limit={limit}".encode()))
         body = _mark_truncated(body, answer, limit, _limits_link(scope, settings))
-    headers.append((b"content-length", str(len(body)).encode()))
+    headers.append((b"content-length", b"%d" % len(body)))
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": b"" if head_only else body})
 

@@ -128,3 +128,42 @@ def test_new_build_goes_live_and_request_in_flight_finishes_on_the_old(tmp_path:
             assert builds == {second.build_id}
     finally:
         srv.stop()
+
+
+# --- inline re-runs of proven-cheap queries ---------------------------------------------------
+
+
+def test_rerun_with_known_row_count_answers_alike(built_store: Settings) -> None:
+    """An inline re-run serializes a complete SELECT answer directly (its row count known from the
+    first run); the answer is the same bytes and rows as the capped path, in every result format."""
+    from endpoint.runner import Job, execute
+    from kg.store import open_store
+
+    store = open_store(built_store)
+    try:
+        query = "SELECT ?s ?o WHERE { ?s a ?o } ORDER BY ?s ?o LIMIT 7"
+        for media in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"):
+            job = Job(query, media_type=media)
+            first = execute(store, job)
+            again = execute(store, job, first.rows, inline=True)
+            assert (again.body, again.rows, again.truncated, again.media_type) == (first.body, 7, "", media)
+            assert again.inline and not first.inline
+    finally:
+        store.close()
+
+
+def test_rerun_over_the_byte_cap_is_still_cut(built_store: Settings) -> None:
+    """A row count from an earlier complete answer does not bypass the byte cap: an answer
+    larger than max_bytes falls back to the capping path and says it was cut."""
+    from endpoint.runner import Job, execute
+    from kg.store import open_store
+
+    store = open_store(built_store)
+    try:
+        job = Job("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 50", max_bytes=2000)
+        capped = execute(store, job)
+        assert capped.truncated == "bytes" and len(capped.body) <= 2000
+        again = execute(store, job, 50, inline=True)
+        assert (again.body, again.rows, again.truncated) == (capped.body, capped.rows, "bytes")
+    finally:
+        store.close()

@@ -381,6 +381,11 @@ def test_row_cap_is_announced(built_store: Settings) -> None:
             assert len(rdflib.Graph().parse(data=ttl.text, format="turtle")) == 3
             small = client.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 2", "format": "json"})
             assert "x-kg-truncated" not in small.headers
+            # Asked again (proven-cheap queries then run inline in the web process): still cut, alike.
+            for _ in range(3):
+                again = client.get("/sparql", params={"query": q, "format": "json"})
+                assert again.headers["x-kg-truncated"] == "rows; limit=3" and again.headers["x-kg-rows"] == "3"
+                assert again.content == r.content
     finally:
         srv.stop()
 
