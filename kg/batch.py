@@ -59,29 +59,53 @@ class StoredGraph(RecordGraph):
     """A record's named graph whose quads stay in a chunk file until someone asks."""
 
     def __init__(self, kind: str, id: str, graph: ox.NamedNode, subject: ox.NamedNode,
-                 chunk: Path, offset: int, length: int, path: str) -> None:
+                 chunk: Path, offset: int, length: int, path: str,
+                 digest: str | None = None, doc_subjects: tuple[str, ...] = ()) -> None:
         for name, value in (("kind", kind), ("id", id), ("graph", graph), ("subject", subject)):
             object.__setattr__(self, name, value)
         self._chunk: Path
         self._span: tuple[int, int]
         self._path: str
+        #: The LDES digest of the graph's triples and the subjects that get a /doc/ page
+        #: (kg.sitemap), computed by the worker that mapped the record: the artefact
+        #: steps then need not read 100 000 graphs back from disk.
+        self.digest: str | None
+        self.doc_subjects: tuple[str, ...]
         object.__setattr__(self, "_chunk", chunk)
         object.__setattr__(self, "_span", (offset, length))
         object.__setattr__(self, "_path", path)
+        object.__setattr__(self, "digest", digest)
+        object.__setattr__(self, "doc_subjects", doc_subjects)
 
     @property
     def quads(self) -> tuple[ox.Quad, ...]:
+        return tuple(ox.parse(self.nquads(), format=ox.RdfFormat.N_QUADS))
+
+    def nquads(self) -> bytes:
+        """The graph's quads as the N-Quads bytes the worker wrote (one chunk file is
+        kept in memory between calls: callers read the graphs in order)."""
         offset, length = self._span
-        with open(self._chunk, "rb") as handle:
-            handle.seek(offset)
-            payload = handle.read(length)
-        return tuple(ox.parse(payload, format=ox.RdfFormat.N_QUADS))
+        cached = _CHUNK_CACHE.get("path")
+        if cached != self._chunk:
+            _CHUNK_CACHE.clear()
+            _CHUNK_CACHE.update(path=self._chunk, data=self._chunk.read_bytes())
+        data: bytes = _CHUNK_CACHE["data"]
+        return data[offset:offset + length]
 
     @property
     def record(self) -> Record | None:
         """The record, read again from its file (only the SHACL report asks, for lines)."""
         record, _ = read_checked(Path(self._path), self.kind, _Anything(), {})
         return record
+
+
+#: The last chunk file read by :meth:`StoredGraph.nquads` (a few MB).
+_CHUNK_CACHE: dict[str, Any] = {}
+
+
+def clear_chunk_cache() -> None:
+    """Forget the cached chunk file (the build calls this when the chunks are deleted)."""
+    _CHUNK_CACHE.clear()
 
 
 class _Anything:
@@ -133,14 +157,21 @@ _STATE: dict[str, Any] = {}
 
 
 def _init(known: frozenset[tuple[str, str]], concepts: dict[str, set[str]], base: str) -> None:
-    _STATE.update(known=known, concepts=concepts, iris=Iris(base))
+    _STATE.update(known=known, concepts=concepts, iris=Iris(base), uri_space=base.rstrip("/") + "/id/")
 
 
-def _work(task: tuple[int, list[tuple[str, str]], str]) -> tuple[int, list[tuple[str, str, str, int, int, str]], list[Problem], int]:
-    """Check and map one run of files; write its quads to ``{workdir}/chunk-{n}.nq/.nt``."""
+Piece = tuple[str, str, str, int, int, str, str, tuple[str, ...]]
+
+
+def _work(task: tuple[int, list[tuple[str, str]], str]) -> tuple[int, list[Piece], list[Problem], int]:
+    """Check and map one run of files; write its quads to ``{workdir}/chunk-{n}.nq/.nt``;
+    compute each graph's LDES digest and /doc/ subjects here, in parallel."""
+    from kg.ldes import digest_ntriples
+    from kg.sitemap import doc_subjects
+
     number, files, workdir = task
-    known, concepts, iris = _STATE["known"], _STATE["concepts"], _STATE["iris"]
-    pieces: list[tuple[str, str, str, int, int, str]] = []
+    known, concepts, iris, uri_space = _STATE["known"], _STATE["concepts"], _STATE["iris"], _STATE["uri_space"]
+    pieces: list[Piece] = []
     problems: list[Problem] = []
     quads = 0
     nq_path = Path(workdir) / f"chunk-{number:05d}.nq"
@@ -155,8 +186,10 @@ def _work(task: tuple[int, list[tuple[str, str]], str]) -> tuple[int, list[tuple
             graph = map_record(record, iris)
             payload = ox.serialize(graph.quads, format=ox.RdfFormat.N_QUADS) or b""
             nq.write(payload)
-            nt.write(ox.serialize((q.triple for q in graph.quads), format=ox.RdfFormat.N_TRIPLES) or b"")
-            pieces.append((kind, record.id, path_text, offset, len(payload), graph.graph.value))
+            triples = ox.serialize((q.triple for q in graph.quads), format=ox.RdfFormat.N_TRIPLES) or b""
+            nt.write(triples)
+            pieces.append((kind, record.id, path_text, offset, len(payload), graph.graph.value,
+                           digest_ntriples(triples, graph.quads), doc_subjects(graph.quads, uri_space)))
             offset += len(payload)
             quads += len(graph.quads)
     return number, pieces, problems, quads
@@ -192,8 +225,9 @@ def read_and_map(data_dir: Path, vocab_dir: Path, base: str, ontology: Path | No
         nq = workdir / f"chunk-{number:05d}.nq"
         nquads.append(nq)
         ntriples.append(workdir / f"chunk-{number:05d}.nt")
-        for kind, rid, path_text, offset, length, _graph in pieces:
-            graphs.append(StoredGraph(kind, rid, iris.graph(kind, rid), iris.entity(kind, rid), nq, offset, length, path_text))
+        for kind, rid, path_text, offset, length, _graph, digest, subjects in pieces:
+            graphs.append(StoredGraph(kind, rid, iris.graph(kind, rid), iris.entity(kind, rid), nq, offset, length, path_text,
+                                      digest, subjects))
     if problems:
         raise SourceError(sorted(problems, key=lambda p: (str(p.file), p.line)))
     extra = map_corpus(reference, iris, ontology)
@@ -211,10 +245,11 @@ def _gzip(target: Path) -> Any:
 
 def check_and_dump(
     ntriples: Sequence[str], extra_nt: bytes, ontology_nt: bytes, shapes_dir: str, base: str, dumps_dir: str,
-) -> tuple[list[Any], dict[str, float]]:
-    """In a child process: the SHACL gate on the merged graph, then the triple dumps.
+) -> tuple[list[Any], dict[str, float], dict[str, Any]]:
+    """In a child process: the SHACL gate on the merged graph, then the triple dumps and
+    the VoID statistics (:func:`kg.void.measure`) of that same merged graph.
 
-    Returns the raw SHACL results and stage times. The dumps are written only when no
+    Returns the raw SHACL results, stage times and the statistics. The dumps are written only when no
     result is a Violation (the build stops anyway). A shapes file that does not parse is
     returned as its problems (a SourceError does not survive pickling whole) and raised
     again by :func:`result_of`.
@@ -222,21 +257,22 @@ def check_and_dump(
     try:
         return _check_and_dump(ntriples, extra_nt, ontology_nt, shapes_dir, base, dumps_dir)
     except SourceError as exc:
-        return [exc.problems], {}
+        return [exc.problems], {}, {}
 
 
-def result_of(future: Future[Any]) -> tuple[list[Any], dict[str, float]]:
+def result_of(future: Future[Any]) -> tuple[list[Any], dict[str, float], dict[str, Any]]:
     """The child's answer, re-raising a SourceError it returned as problems."""
-    raw, times = future.result()
+    raw, times, measured = future.result()
     if raw and isinstance(raw[0], list):
         raise SourceError(raw[0])
-    return raw, times
+    return raw, times, measured
 
 
 def _check_and_dump(
     ntriples: Sequence[str], extra_nt: bytes, ontology_nt: bytes, shapes_dir: str, base: str, dumps_dir: str,
-) -> tuple[list[Any], dict[str, float]]:
+) -> tuple[list[Any], dict[str, float], dict[str, Any]]:
     from kg import shaclsparql
+    from kg.void import measure
 
     times: dict[str, float] = {}
     t = time.perf_counter()
@@ -251,7 +287,7 @@ def _check_and_dump(
     raw = shaclsparql.run_checks(store, checks, union=False)
     times["SHACL: queries"] = time.perf_counter() - t
     if any(r.severity.endswith("#Violation") for r in raw):
-        return raw, times
+        return raw, times, {}
     t = time.perf_counter()
     if ontology_nt:
         store.bulk_load(ontology_nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
@@ -263,7 +299,12 @@ def _check_and_dump(
         with open(folder / name, "wb") as handle:
             store.dump(handle, format=fmt, from_graph=ox.DefaultGraph())
     times["dumps: N-Triples, Turtle, JSON-LD"] = time.perf_counter() - t
-    return raw, times
+    t = time.perf_counter()
+    # The merged graph of the dumps is the union of the new store's graphs, so its VoID
+    # statistics are the store's, measured here without GRAPH patterns or DISTINCT.
+    measured = measure(store, base.rstrip("/") + "/id/", union=False)
+    times["VoID statistics"] = time.perf_counter() - t
+    return raw, times, measured
 
 
 #: Below this many quads the gate runs in this process: a child's start-up costs more than it saves.

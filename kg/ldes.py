@@ -192,6 +192,8 @@ class Member:
     kind: str  # "Create", "Update" or "Delete"
     quads: tuple[ox.Quad, ...] = ()
     digest: str | None = None  # of the graph's triples; None for a tombstone
+    #: The content as N-Quads in the member's graph, when it was read as bytes (instead of ``quads``).
+    nquads: bytes | None = None
 
 
 def member_quads(member: Member) -> Iterator[ox.Quad]:
@@ -221,6 +223,25 @@ def digest(quads: Iterable[ox.Quad]) -> str:
     for line in lines:
         h.update(line.encode("utf-8"))
     return h.hexdigest()
+
+
+def digest_ntriples(ntriples: bytes, quads: Sequence[ox.Quad]) -> str:
+    """:func:`digest` of a graph from its N-Triples bytes (pyoxigraph writes each triple as
+    the line ``f"{s} {p} {o} .\\n"`` that :func:`digest` sorts, and UTF-8 bytes sort like the
+    text): no Python object per triple. ``quads`` (the same graph) serve when a blank node
+    may be present."""
+    if b"_:" in ntriples:
+        return digest(quads)
+    h = hashlib.sha256()
+    for line in sorted(set(ntriples.splitlines(keepends=True))):
+        h.update(line)
+    return h.hexdigest()
+
+
+def graph_digest(graph: Any) -> str:
+    """The digest of one ``RecordGraph``: precomputed by the mapping worker when it has one."""
+    known = getattr(graph, "digest", None)
+    return known if isinstance(known, str) else digest(graph.quads)
 
 
 def _digest_with_blank_nodes(triples: set[tuple[Any, Any, Any]]) -> str:
@@ -317,15 +338,17 @@ def _changes(graphs: Sequence[Any], history: History, base: str, time_text: str,
     ``graphs`` are the build's ``RecordGraph``s (what was loaded into the store), in the
     build's deterministic order; should one graph name occur twice, its parts are merged.
     """
-    grouped: dict[str, tuple[str, list[ox.Quad]]] = {}
+    grouped: dict[str, list[Any]] = {}
     for graph in graphs:
-        name = graph.graph.value
-        if name in grouped:
-            grouped[name][1].extend(graph.quads)
+        grouped.setdefault(graph.graph.value, []).append(graph)
+    for name, parts in grouped.items():
+        entity = parts[0].subject.value
+        quads: list[ox.Quad] | None = None
+        if len(parts) == 1:
+            current = graph_digest(parts[0])
         else:
-            grouped[name] = (graph.subject.value, list(graph.quads))
-    for name, (entity, quads) in grouped.items():
-        current = digest(quads)
+            quads = [q for part in parts for q in part.quads]
+            current = digest(quads)
         previous = history.graphs.get(name)
         if previous is not None and previous.digest is not None and previous.entity == entity:
             if previous.digest == current:
@@ -333,7 +356,16 @@ def _changes(graphs: Sequence[Any], history: History, base: str, time_text: str,
             kind = "Update"
         else:
             kind = "Create"
-        yield Member(_member_iri(base, name, stamp), entity, name, time_text, kind, tuple(quads), current)
+        iri = _member_iri(base, name, stamp)
+        payload = parts[0].nquads() if quads is None and hasattr(parts[0], "nquads") else None
+        if payload is not None:
+            # The worker's N-Quads with the record's graph name replaced by the member's:
+            # every line ends in " <graph> .\n" (a newline inside a literal is escaped).
+            old, new = f" <{name}> .\n".encode(), f" <{iri}> .\n".encode()
+            yield Member(iri, entity, name, time_text, kind, (), current, payload.replace(old, new))
+        else:
+            content = tuple(quads) if quads is not None else tuple(parts[0].quads)
+            yield Member(iri, entity, name, time_text, kind, content, current)
     for name in sorted(set(history.graphs) - set(grouped)):
         previous = history.graphs[name]
         if previous.digest is None:
@@ -377,12 +409,13 @@ class _PageWriter:
     def __init__(self, folder: Path, history: History) -> None:
         self.folder = folder
         self.history = history
-        self.body: list[ox.Quad] = []
+        # The page body as N-Quads bytes, one piece per member: serialized once, in Rust.
+        self.body: list[bytes] = []
         self.page_members: list[str] = []
         self.dirty = False
         if history.pages and (folder / OPEN_BODY).exists():
-            self.body = list(ox.parse(path=str(folder / OPEN_BODY), format=ox.RdfFormat.N_QUADS))
-            self.page_members = _members_in(self.body)
+            self.body = [(folder / OPEN_BODY).read_bytes()]
+            self.page_members = _members_in(ox.parse(self.body[0], format=ox.RdfFormat.N_QUADS))
 
     def append(self, members: Sequence[Member]) -> int:
         """Add members in order; returns the number of the page the first one went to."""
@@ -398,7 +431,7 @@ class _PageWriter:
                 self.body, self.page_members = [], []
             if index == 0:
                 first_page = history.pages
-            self.body.extend(member_quads(member))
+            self.body.append(_member_nquads(member))
             self.page_members.append(member.iri)
             history.open_count += 1
             self.dirty = True
@@ -408,12 +441,22 @@ class _PageWriter:
         if not self.dirty:
             return
         self._write_page(self.history.pages, next_time=None)
-        _write_new(self.folder / OPEN_BODY, serialize(self.body, ox.RdfFormat.N_QUADS))
+        _write_new(self.folder / OPEN_BODY, b"".join(self.body))
 
     def _write_page(self, number: int, next_time: str | None) -> None:
         header = _page_header(number, self.page_members, next_time)
-        body = serialize(self.body, ox.RdfFormat.TRIG, _PAGE_PREFIXES)
+        quads = ox.parse(b"".join(self.body), format=ox.RdfFormat.N_QUADS)
+        body = serialize(quads, ox.RdfFormat.TRIG, _PAGE_PREFIXES)
         _write_new(page_path(self.folder, number), header.encode("utf-8") + b"\n" + body)
+
+
+def _member_nquads(member: Member) -> bytes:
+    """A member as N-Quads: what ``serialize(member_quads(member), N_QUADS)`` gives."""
+    if member.nquads is None:
+        return serialize(member_quads(member), ox.RdfFormat.N_QUADS)
+    envelope = serialize(member_quads(Member(member.iri, member.entity, member.graph, member.time, member.kind)),
+                         ox.RdfFormat.N_QUADS)
+    return envelope + member.nquads
 
 
 def _members_in(quads: Iterable[ox.Quad]) -> list[str]:

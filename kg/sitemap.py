@@ -11,16 +11,18 @@ pages (the sitemap protocol's limit per file) ``sitemap.xml`` becomes a sitemap 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 from xml.sax.saxutils import escape
 
-from kg.artefacts import SITEMAP, Names, select
+import pyoxigraph as ox
+
+from kg.artefacts import SITEMAP, Names
 from kg.ldes import read_history
 
 if TYPE_CHECKING:  # pragma: no cover
     from kg.pipeline import BuildContext
 
-__all__ = ["MAX_URLS", "write_sitemap"]
+__all__ = ["MAX_URLS", "doc_subjects", "write_sitemap"]
 
 MAX_URLS = 50_000
 _NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -32,22 +34,28 @@ def write_sitemap(ctx: "BuildContext") -> None:
     history = read_history(ctx.slot.artefacts_dir / "ldes")
     times = {g: e.time for g, e in history.graphs.items()} if history else {}
     space = names.uri_space
-    rows = select(
-        ctx.slot,
-        f'SELECT DISTINCT ?s ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} '
-        f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{space}") && !CONTAINS(STR(?s), "#")) }}',
-    )
+    # The subjects of every named graph, from the graph list (the store holds exactly these
+    # graphs): the mapping workers computed them for the records, so no query over every quad.
     lastmod: dict[str, str] = {}
-    for row in rows:
-        subject, graph = row["s"].value, row["g"].value
-        when = times.get(graph, "")
-        if when > lastmod.get(subject, ""):
-            lastmod[subject] = when
-        else:
-            lastmod.setdefault(subject, when)
+    for graph in ctx.graphs:
+        subjects = getattr(graph, "doc_subjects", None)
+        if subjects is None:
+            subjects = doc_subjects(graph.quads, space)
+        when = times.get(graph.graph.value, "")
+        for subject in subjects:
+            if when > lastmod.get(subject, ""):
+                lastmod[subject] = when
+            else:
+                lastmod.setdefault(subject, when)
     pages = sorted((names.url("doc", s[len(space):]), _day(t)) for s, t in lastmod.items())
     write_sitemaps(ctx.slot.artefacts_dir, names, pages)
     ctx.extra["sitemap"] = len(pages)
+
+
+def doc_subjects(quads: Iterable[Any], space: str) -> tuple[str, ...]:
+    """The subjects of a graph that have a /doc/ page: IRIs in ``space`` without a fragment."""
+    found = {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)}
+    return tuple(sorted(s for s in found if s.startswith(space) and "#" not in s))
 
 
 def _day(time_text: str) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import pyoxigraph as ox
 
@@ -34,7 +34,7 @@ from kg.store import DUMP_FORMATS
 if TYPE_CHECKING:  # pragma: no cover
     from kg.pipeline import BuildContext
 
-__all__ = ["LINK_TARGET", "void_triples", "write_void"]
+__all__ = ["LINK_TARGET", "measure", "void_triples", "write_void"]
 
 #: Where our municipalities link to, and with which predicate.
 LINK_TARGET = "https://data.vlaanderen.be/id/gemeente/"
@@ -49,7 +49,9 @@ def write_void(ctx: "BuildContext") -> None:
     names = Names.of(ctx.settings)
     examples = _examples(ctx.graphs)
     dumps = [name for name in sorted(DUMP_FORMATS) if (ctx.slot.artefacts_dir / DUMPS / name).is_file()]
-    triples = list(void_triples(names, ctx.slot, examples, dumps))
+    # Measured by the build while it waited for the SHACL child (kg.pipeline), or here.
+    measured = ctx.measured.get("void") or measure(ctx.slot, names.uri_space)
+    triples = list(void_triples(names, measured, examples, dumps))
     write_rdf(ctx.slot.artefacts_dir, VOID, triples, {**PREFIXES_CATALOG, "owl": PREFIXES["owl"]}, first=names.base + "/id/")
     stats = {t.predicate.value.rsplit("#", 1)[-1]: int(term_value(t.object)) for t in triples
              if t.subject == names.dataset and t.predicate in (V.triples, V.entities)}
@@ -65,8 +67,11 @@ def _examples(graphs: Sequence[object]) -> list[ox.NamedNode]:
     return [found[k] for k in _EXAMPLE_KINDS if k in found]
 
 
-def void_triples(names: Names, store: object, examples: Sequence[ox.NamedNode], dumps: Sequence[str]) -> Iterator[ox.Triple]:
-    """Every triple of the VoID document. ``store`` answers SPARQL (a ``BuildSlot``)."""
+def void_triples(names: Names, measured: object, examples: Sequence[ox.NamedNode], dumps: Sequence[str]) -> Iterator[ox.Triple]:
+    """Every triple of the VoID document. ``measured`` is what :func:`measure` returned, or a
+    store that answers SPARQL (a ``BuildSlot``) to measure now."""
+    if not isinstance(measured, dict):
+        measured = measure(measured, names.uri_space)
     ds = names.dataset
     yield ox.Triple(ds, RDF.type, V.Dataset)
     for t in load_metadata(names):
@@ -86,8 +91,8 @@ def void_triples(names: Names, store: object, examples: Sequence[ox.NamedNode], 
         yield ox.Triple(ds, V.feature, ox.NamedNode(f"http://www.w3.org/ns/formats/{_FORMAT_IDS[feature]}"))
     yield ox.Triple(ds, RDFS.seeAlso, ox.NamedNode(names.url("catalog")))
 
-    yield from _statistics(ds, names, store)
-    yield from _linkset(ds, names, store)
+    yield from _statistics(ds, names, measured)
+    yield from _linkset(ds, names, measured)
 
 
 _FORMAT_IDS = {"turtle": "Turtle", "n-triples": "N-Triples", "n-quads": "N-Quads", "json-ld": "JSON-LD", "rdf-xml": "RDF_XML"}
@@ -106,44 +111,63 @@ def _integer(value: int) -> ox.Literal:
 _DISTINCT = "{ SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
 
 
-def _statistics(ds: ox.NamedNode, names: Names, store: object) -> Iterator[ox.Triple]:
-    space = names.uri_space.replace("\\", "\\\\").replace('"', '\\"')
-    yield ox.Triple(ds, V.triples, _integer(_count(store, f"SELECT (COUNT(*) AS ?n) WHERE {_DISTINCT}")))
-    yield ox.Triple(ds, V.entities, _integer(_count(
-        store, f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{space}")) }}')))
-    yield ox.Triple(ds, V.distinctSubjects, _integer(_count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))
-    yield ox.Triple(ds, V.distinctObjects, _integer(_count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))
+def measure(store: object, uri_space: str, union: bool = True) -> dict[str, Any]:
+    """The statistics of the VoID document, measured on ``store``: over its named graphs
+    (``union``, a ``BuildSlot``), or over the default graph of a store that holds the merged
+    graph already (the SHACL child's in-memory store, where every triple is distinct: the
+    same numbers ~5x faster). Separate from the document so the build can measure in the
+    child while the parent loads the store."""
+    space = uri_space.replace("\\", "\\\\").replace('"', '\\"')
 
-    classes = select(store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c ORDER BY ?c")
-    properties = select(store, f"SELECT ?p (COUNT(*) AS ?n) WHERE {_DISTINCT} GROUP BY ?p ORDER BY ?p")
+    def pattern(triple: str) -> str:
+        return f"GRAPH ?g {{ {triple} }}" if union else triple
+
+    distinct = _DISTINCT if union else "{ ?s ?p ?o }"
+    links = (f"{{ SELECT DISTINCT ?s ?o WHERE {{ GRAPH ?g {{ ?s <{LINK_PREDICATE.value}> ?o }} "
+             f'FILTER(STRSTARTS(STR(?o), "{LINK_TARGET}")) }} }}') if union else (
+             f'?s <{LINK_PREDICATE.value}> ?o FILTER(STRSTARTS(STR(?o), "{LINK_TARGET}"))')
+    return {
+        "triples": _count(store, f"SELECT (COUNT(*) AS ?n) WHERE {distinct}"),
+        "entities": _count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {pattern('?s ?p ?o')} "
+                                  f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{space}")) }}'),
+        "distinctSubjects": _count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {pattern('?s ?p ?o')} }}"),
+        "distinctObjects": _count(store, f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ {pattern('?s ?p ?o')} }}"),
+        "classes": [(row["c"], int(row["n"].value)) for row in select(
+            store, f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {pattern('?s a ?c')} }} GROUP BY ?c ORDER BY ?c")],
+        "properties": [(row["p"], int(row["n"].value)) for row in select(
+            store, f"SELECT ?p (COUNT(*) AS ?n) WHERE {distinct} GROUP BY ?p ORDER BY ?p")],
+        "links": _count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {links} }}"),
+    }
+
+
+def _statistics(ds: ox.NamedNode, names: Names, measured: dict[str, Any]) -> Iterator[ox.Triple]:
+    for key in ("triples", "entities", "distinctSubjects", "distinctObjects"):
+        yield ox.Triple(ds, V[key], _integer(measured[key]))
+    classes, properties = measured["classes"], measured["properties"]
     yield ox.Triple(ds, V.classes, _integer(len(classes)))
     yield ox.Triple(ds, V.properties, _integer(len(properties)))
     vocabularies: set[str] = set()
-    for row in classes:
-        cls = row["c"]
+    for cls, count in classes:
         if not isinstance(cls, ox.NamedNode):
             continue
         node = names.void_node("klasse-" + _fragment(cls.value))
         yield ox.Triple(ds, V.classPartition, node)
         yield ox.Triple(node, V["class"], cls)
-        yield ox.Triple(node, V.entities, _integer(int(row["n"].value)))
+        yield ox.Triple(node, V.entities, _integer(count))
         vocabularies.add(_namespace(cls.value))
-    for row in properties:
-        prop = row["p"]
+    for prop, count in properties:
         assert isinstance(prop, ox.NamedNode)
         node = names.void_node("eigenschap-" + _fragment(prop.value))
         yield ox.Triple(ds, V.propertyPartition, node)
         yield ox.Triple(node, V.property, prop)
-        yield ox.Triple(node, V.triples, _integer(int(row["n"].value)))
+        yield ox.Triple(node, V.triples, _integer(count))
         vocabularies.add(_namespace(prop.value))
     for vocabulary in sorted(v for v in vocabularies if v and not v.startswith(names.base + "/")):
         yield ox.Triple(ds, V.vocabulary, ox.NamedNode(vocabulary))
 
 
-def _linkset(ds: ox.NamedNode, names: Names, store: object) -> Iterator[ox.Triple]:
-    links = _count(store, f"""SELECT (COUNT(*) AS ?n) WHERE {{
-        {{ SELECT DISTINCT ?s ?o WHERE {{ GRAPH ?g {{ ?s <{LINK_PREDICATE.value}> ?o }}
-           FILTER(STRSTARTS(STR(?o), "{LINK_TARGET}")) }} }} }}""")
+def _linkset(ds: ox.NamedNode, names: Names, measured: dict[str, Any]) -> Iterator[ox.Triple]:
+    links = measured["links"]
     linkset = names.void_node("linkset-gemeenten-data-vlaanderen")
     target = names.void_node("data-vlaanderen-gemeenten")
     yield ox.Triple(ds, V.subset, linkset)
