@@ -454,9 +454,13 @@ def _member_nquads(member: Member) -> bytes:
     """A member as N-Quads: what ``serialize(member_quads(member), N_QUADS)`` gives."""
     if member.nquads is None:
         return serialize(member_quads(member), ox.RdfFormat.N_QUADS)
-    envelope = serialize(member_quads(Member(member.iri, member.entity, member.graph, member.time, member.kind)),
-                         ox.RdfFormat.N_QUADS)
-    return envelope + member.nquads
+    # The three envelope quads in the N-Quads form pyoxigraph writes (IRIs as they are, the
+    # time a plain xsd:dateTime literal): a serializer call per member cost ~4 s at 100 000.
+    subject = f"<{member.iri}> "
+    envelope = (f"{subject}<{RDF.type.value}> <{AS}{member.kind}> .\n"
+                f"{subject}<{DCT.isVersionOf.value}> <{member.entity}> .\n"
+                f'{subject}<{PROV.generatedAtTime.value}> "{member.time}"^^<{XSD_DATETIME.value}> .\n')
+    return envelope.encode("utf-8") + member.nquads
 
 
 def _members_in(quads: Iterable[ox.Quad]) -> list[str]:
