@@ -4,8 +4,9 @@ Same built store, same query mix, one run. All servers are started first, each
 on a free local port (loopback only); then, query by query, each server in turn
 is loaded with concurrency 8 for a fixed time, so the servers compared on one
 query are measured within seconds of each other (on a shared machine the load
-drifts over minutes), and this is repeated ``--rounds`` times, reporting each
-server's median round. Requests/s, p50 and p99 are reported with the ratios
+drifts over minutes), and this is repeated ``--rounds`` times: each server's
+median round is reported, and each ratio is the median of the ratios within
+a round. Requests/s, p50 and p99 are reported with the ratios
 against oxigraph (small and heavy queries) and against rdflib-endpoint (heavy).
 
 rdflib-endpoint takes seconds per heavy query on a large store, longer than
@@ -265,6 +266,7 @@ def main() -> int:
     if not args.skip_rdflib:
         servers.append(("rdflib-endpoint", "rdflib", 1))
     results: dict[tuple[str, str], Result] = {}
+    all_rounds: dict[tuple[str, str], list[Result]] = {}
     answers: dict[tuple[str, str], str] = {}
     running: list[tuple[str, str, subprocess.Popen[bytes], str]] = []
     try:
@@ -288,21 +290,30 @@ def main() -> int:
                           f"  answer {answers[(label, name)]}  (round {round_ + 1}, load {loadavg()})", flush=True)
             for label, measured in rounds.items():
                 results[(label, name)] = sorted(measured, key=lambda m: m.rps)[len(measured) // 2]
+                all_rounds[(label, name)] = measured
     finally:
         for _, _, process, _ in running:
             stop(process)
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"\nLoad average at the end: {loadavg()}")
 
+    def ratio(label: str, other: str, name: str) -> float | None:
+        """Median over rounds of label's req/s over other's in the same round."""
+        mine, theirs = all_rounds.get((label, name)), all_rounds.get((other, name))
+        if not mine or not theirs:
+            return None
+        pairs = [a.rps / b.rps for a, b in zip(mine, theirs, strict=True) if b.rps]
+        return statistics.median(pairs) if pairs else float("inf")
+
     print("\n| query | kind | server | answer | req/s | p50 ms | p99 ms | × oxigraph | × rdflib-endpoint |")
     print("|---|---|---|---:|---:|---:|---:|---:|---:|")
     for name, (kind, _) in QUERIES.items():
-        ox = results.get(("oxigraph serve-read-only", name))
-        rd = results.get(("rdflib-endpoint", name))
         for label, _, _ in servers:
             r = results[(label, name)]
-            vs_ox = f"{r.rps / ox.rps:.2f}" if ox and ox.rps else ""
-            vs_rd = (f"{r.rps / rd.rps:.0f}" if rd.rps else "∞ (rdflib: no answer)") if rd and kind == "heavy" else ""
+            to_ox = ratio(label, "oxigraph serve-read-only", name)
+            to_rd = ratio(label, "rdflib-endpoint", name) if kind == "heavy" else None
+            vs_ox = f"{to_ox:.2f}" if to_ox is not None else ""
+            vs_rd = f"{to_rd:.0f}" if to_rd is not None else ""
             rps = f"{r.rps:.0f}" if r.rps >= 10 else f"{r.rps:.2f}"
             print(f"| {name} | {kind} | {label} | {answers[(label, name)]} | {rps} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {vs_ox} | {vs_rd} |")
     return 0
