@@ -111,23 +111,6 @@ class RemoteStore(GraphStore):
         self._folder = folder
         return True
 
-    @property
-    def build_id(self) -> str:
-        return self._folder.name
-
-    @property
-    def build_folder(self) -> Path:
-        """The local folder of the live build (its BUILD.json and artefacts)."""
-        return self._folder
-
-    @property
-    def artefacts_dir(self) -> Path:
-        return self._folder / "artefacts"
-
-    @property
-    def history_dir(self) -> Path:
-        return self.root / "history"
-
     def close(self) -> None:
         self._client.close()
 

@@ -93,26 +93,32 @@ class GraphStore(ABC):
         Raises :class:`QueryError` for a query that does not parse.
         """
 
-    @property
-    @abstractmethod
-    def build_id(self) -> str:
-        """Identifier of the build being served (changes with every build)."""
+    #: Both backends keep each build's files in a local folder ``root/builds/<id>``
+    #: (``KG_STORE`` itself, or ``KG_ARTEFACTS_DIR`` for a remote store); the
+    #: subclass sets ``root`` and the live ``_folder``.
+    root: Path
+    _folder: Path
 
     @property
-    @abstractmethod
+    def build_id(self) -> str:
+        """Identifier of the build being served (changes with every build)."""
+        return self._folder.name
+
+    @property
     def build_folder(self) -> Path:
         """Local folder of the live build (``BUILD.json``, ``artefacts/``); for a remote
         store it lives in ``KG_ARTEFACTS_DIR``, the graph itself on the server."""
+        return self._folder
 
     @property
-    @abstractmethod
     def artefacts_dir(self) -> Path:
         """Folder of the live build's artefacts (dumps, catalog, LDES, reports)."""
+        return self._folder / "artefacts"
 
     @property
-    @abstractmethod
     def history_dir(self) -> Path:
         """Folder of what outlives builds (the LDES version history)."""
+        return self.root / "history"
 
     def refresh(self) -> bool:
         """Switch to a newer build if one went live; True when it switched."""
@@ -224,21 +230,6 @@ class EmbeddedStore(GraphStore):
         """The pyoxigraph store itself, for fast serialization of results."""
         return self._store
 
-    @property
-    def build_id(self) -> str:
-        return self._folder.name
-
-    @property
-    def build_folder(self) -> Path:
-        return self._folder
-
-    @property
-    def artefacts_dir(self) -> Path:
-        return self._folder / "artefacts"
-
-    @property
-    def history_dir(self) -> Path:
-        return self.root / "history"
 
 
 def open_store(settings: Settings) -> GraphStore:
