@@ -41,6 +41,15 @@ def free_port() -> int:
 TEST_BACKEND = os.environ.get("KG_TEST_BACKEND", "embedded")
 
 
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server we started: politely, then for good after 10 s."""
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 class OxigraphServer:
     """A real ``oxigraph serve`` (the PyPI package's binary) on a free local port."""
 
@@ -70,11 +79,7 @@ class OxigraphServer:
         return Settings(store=self.query_url, artefacts_dir=artefacts, **kw)  # type: ignore[arg-type]
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process)
 
 
 @pytest.fixture(scope="session")
@@ -181,11 +186,7 @@ class Server:
         raise RuntimeError(f"kg serve did not become ready:\n{self.log.read_text(errors='replace')}")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process)
 
 
 @pytest.fixture(scope="session")
