@@ -65,6 +65,7 @@ from typing import Any, Callable
 
 import pyoxigraph as ox
 
+from endpoint.answers import AnswerCache
 from kg.errors import KGError, QueryError, QueryTimeout, StoreError
 from kg.namespaces import PREFIXES
 from kg.settings import Settings
@@ -125,6 +126,8 @@ class Answer:
     elapsed: float  # seconds spent querying and serializing
     build_id: str
     inline: bool = False
+    etag: str = ""  # set when the answer is kept in the answer cache (see endpoint.answers)
+    cached: bool = False  # served from the answer cache
 
 
 # --- execution (in a worker, or inline for proven-cheap queries) -------------------------
@@ -342,6 +345,7 @@ class QueryRunner:
         #: (query, dataset, media type) → row count of its complete answer (-1: not a counted SELECT).
         self._memo: collections.OrderedDict[tuple[Any, ...], int] = collections.OrderedDict()
         self._memo_build = ""
+        self.answers = AnswerCache(settings.answer_cache_bytes)
         self._spawning: set[asyncio.Task[None]] = set()
         self._closed = False
 
@@ -406,6 +410,9 @@ class QueryRunner:
         if build_id != self._memo_build:
             self._memo.clear()
             self._memo_build = build_id
+        kept = self.answers.get(build_id, job)
+        if kept is not None:
+            return kept
         key = (job.query, job.default_graphs, job.named_graphs, job.media_type)
         rows = self._memo.get(key)
         if rows is not None and isinstance(store, EmbeddedStore):
@@ -414,7 +421,7 @@ class QueryRunner:
                 self._memo.pop(key, None)
             else:
                 self._memo.move_to_end(key)
-            return answer
+            return self.answers.put(build_id, job, answer)
         answer = await self._on_worker(job, build_id)
         if (
             job.deterministic and answer.elapsed <= self.inline_budget and answer.build_id == build_id
@@ -423,7 +430,7 @@ class QueryRunner:
             self._memo[key] = answer.rows if answer.kind == "results" and not answer.truncated else -1
             if len(self._memo) > _MEMO_SIZE:
                 self._memo.popitem(last=False)
-        return answer
+        return self.answers.put(build_id, job, answer)
 
     async def _on_worker(self, job: Job, build_id: str) -> Answer:
         loop = asyncio.get_running_loop()

@@ -32,7 +32,10 @@ header ``X-KG-Truncated: rows; limit=N`` (or ``bytes``) and, where the format
 has room for it, in the body: a ``link`` in the head of SPARQL JSON/XML
 results pointing at ``/sparql#limits``, a ``#`` comment on the first line of
 Turtle, N-Triples, N-Quads and TriG. ``X-KG-Build`` names the build that
-answered and ``Server-Timing: query;dur=ms`` the time spent on the query.
+answered and ``Server-Timing: query;dur=ms`` the time spent on the query, or
+``cache;desc="hit"`` when the answer was kept from an identical earlier request
+on the same build (:mod:`endpoint.answers`). Kept answers to GET carry an ``ETag``
+and ``Cache-Control: public, no-cache``; ``If-None-Match`` with it gives a 304.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from endpoint import conneg
 from endpoint.errors import problem_response, status_for
 from endpoint.guard import inspect
+from endpoint.responses import etag_matches
 from endpoint.runner import Answer, Job, QueryRunner
 from kg.errors import KGError, QueryError, QueryRefused, StoreError
 from kg.namespaces import PREFIXES
@@ -74,7 +78,7 @@ PATH = "/sparql"
 RESULT_OFFERS = conneg.RESULT_FORMATS + (conneg.HTML,)
 GRAPH_OFFERS = conneg.GRAPH_FORMATS + (conneg.HTML,)
 SD_OFFERS = (conneg.TURTLE, conneg.JSONLD, conneg.NTRIPLES, conneg.RDFXML, conneg.HTML)
-_EXPOSE = b"X-KG-Truncated, X-KG-Build, X-KG-Rows, Server-Timing, Content-Length"
+_EXPOSE = b"X-KG-Truncated, X-KG-Build, X-KG-Rows, Server-Timing, Content-Length, ETag"
 _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"]), auto_reload=False
 )
@@ -389,10 +393,25 @@ def _fixed_headers(media_type: str, build_id: str) -> list[tuple[bytes, bytes]]:
     return fixed
 
 
+#: A kept answer may be stored by any cache but must be revalidated: a new build can go live at any moment.
+_REVALIDATE = (b"cache-control", b"public, no-cache")
+
+
 async def _send_answer(scope: Scope, send: Send, answer: Answer, settings: Settings, head_only: bool) -> None:
     body = answer.body
     headers = _fixed_headers(answer.media_type, answer.build_id).copy()
-    headers.append((b"server-timing", b"query;dur=%.2f;desc=%s" % (answer.elapsed * 1000, b'"inline"' if answer.inline else b'"worker"')))
+    if answer.cached:
+        headers.append((b"server-timing", b'cache;desc="hit"'))
+    else:
+        headers.append((b"server-timing", b"query;dur=%.2f;desc=%s" % (answer.elapsed * 1000, b'"inline"' if answer.inline else b'"worker"')))
+    if answer.etag and scope["method"] != "POST":
+        headers.append((b"etag", answer.etag.encode()))
+        headers.append(_REVALIDATE)
+        if_none_match = _header(scope, b"if-none-match")
+        if if_none_match is not None and etag_matches(if_none_match, answer.etag):
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
     if answer.rows >= 0:
         headers.append((b"x-kg-rows", b"%d" % answer.rows))
     if answer.truncated:

@@ -65,6 +65,14 @@ class Settings(BaseSettings):
     max_result_rows: int = Field(10_000, gt=0, description="Most rows/triples one query answer carries (KG_MAX_RESULT_ROWS).")
     max_result_bytes: int = Field(50_000_000, gt=0, description="Most bytes one query answer carries (KG_MAX_RESULT_BYTES).")
     max_body_bytes: int = Field(1_000_000, gt=0, description="Largest request body accepted (KG_MAX_BODY_BYTES).")
+    answer_cache_bytes: int = Field(
+        64 * 1024 * 1024,
+        ge=0,
+        description=(
+            "Bytes of finished SPARQL answers each web process keeps for the live build (KG_ANSWER_CACHE_BYTES); "
+            "0 turns the answer cache off."
+        ),
+    )
     query_workers: int = Field(2, ge=1, description="Worker processes that run SPARQL queries (KG_QUERY_WORKERS).")
     public_url: str | None = Field(
         None,
