@@ -283,7 +283,7 @@ def _check_and_dump(
         store.bulk_load(extra_nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     times["SHACL: load in-memory store"] = time.perf_counter() - t
     t = time.perf_counter()
-    checks = shaclsparql.compile_shapes(shaclsparql.Shapes.load(Path(shapes_dir), base))
+    checks = shaclsparql.compile_shapes(shaclsparql.Shapes.load(Path(shapes_dir), base), store, union=False)
     raw = shaclsparql.run_checks(store, checks, union=False)
     times["SHACL: queries"] = time.perf_counter() - t
     if any(r.severity.endswith("#Violation") for r in raw):

@@ -219,10 +219,10 @@ def _validate_sparql(graphs: Sequence[RecordGraph], shapes_dir: Path, base: str,
     from kg import shaclsparql
 
     shapes = shaclsparql.Shapes.load(shapes_dir, base)
-    checks = shaclsparql.compile_shapes(shapes)
     if store is None:
         store = ox.Store()
         store.bulk_extend(validation_quads(graphs))
+    checks = shaclsparql.compile_shapes(shapes, store)
     return report_from_raw(shaclsparql.run_checks(store, checks), shapes, graphs)
 
 
