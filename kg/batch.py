@@ -277,10 +277,14 @@ def _check_and_dump(
     times: dict[str, float] = {}
     t = time.perf_counter()
     store = ox.Store()
+    # load, not bulk_load: on an in-memory store the transactional load of one chunk file
+    # (~16 MB) is ~1.5x faster; lenient: these bytes are what pyoxigraph serialized from
+    # terms it had already checked, so parsing them need not check IRIs again (4 s instead
+    # of 8 s for 2.8 million triples).
     for path in ntriples:
-        store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        store.load(path=path, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph(), lenient=True)
     if extra_nt:
-        store.bulk_load(extra_nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        store.load(extra_nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph(), lenient=True)
     times["SHACL: load in-memory store"] = time.perf_counter() - t
     t = time.perf_counter()
     checks = shaclsparql.compile_shapes(shaclsparql.Shapes.load(Path(shapes_dir), base), store, union=False)
