@@ -278,9 +278,12 @@ class BuildSlot:
         except OSError as exc:
             raise StoreError(f"Loading the new build failed: {exc}") from exc
 
-    def load_file(self, path: Path, fmt: ox.RdfFormat) -> None:
+    def load_file(self, path: Path, fmt: ox.RdfFormat, trusted: bool = False) -> None:
+        """Bulk-load a file into the new build. ``trusted``: the file is pyoxigraph's own
+        serialization of terms it already checked (the build's chunk files), so the parser
+        skips checking the IRIs again (~8 % of the load's CPU at 100 000 practices)."""
         try:
-            self.store.bulk_load(path=str(path), format=fmt)
+            self.store.bulk_load(path=str(path), format=fmt, lenient=trusted)
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"Loading {path} into the new build failed: {exc}") from exc
 
