@@ -29,7 +29,7 @@ import gzip
 import os
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -294,20 +294,28 @@ def _check_and_dump(
         return raw, times, {}
     t = time.perf_counter()
     if ontology_nt:
-        store.bulk_load(ontology_nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        store.load(ontology_nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph(), lenient=True)
     folder = Path(dumps_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    with _gzip(folder / "lokaalcirculair.nt.gz") as out:
-        store.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    for name, fmt in (("lokaalcirculair.ttl", ox.RdfFormat.TURTLE), ("lokaalcirculair.jsonld", ox.RdfFormat.JSON_LD)):
-        with open(folder / name, "wb") as handle:
-            store.dump(handle, format=fmt, from_graph=ox.DefaultGraph())
-    times["dumps: N-Triples, Turtle, JSON-LD"] = time.perf_counter() - t
-    t = time.perf_counter()
-    # The merged graph of the dumps is the union of the new store's graphs, so its VoID
+
+    def dump(name: str, fmt: ox.RdfFormat) -> None:
+        with _gzip(folder / name) if name.endswith(".gz") else open(folder / name, "wb") as out:
+            store.dump(out, format=fmt, from_graph=ox.DefaultGraph())
+
+    # The three dumps and the VoID statistics read the same store and Oxigraph releases the
+    # GIL while it serializes or queries: in two threads they take ~5 s instead of ~9 s, and
+    # by now the parent has (nearly) finished, so the second core is free for them. The
+    # merged graph of the dumps is the union of the new store's graphs, so its VoID
     # statistics are the store's, measured here without GRAPH patterns or DISTINCT.
-    measured = measure(store, base.rstrip("/") + "/id/", union=False)
-    times["VoID statistics"] = time.perf_counter() - t
+    with ThreadPoolExecutor(2) as pool:
+        void = pool.submit(measure, store, base.rstrip("/") + "/id/", union=False)
+        dumps = [pool.submit(dump, name, fmt) for name, fmt in (
+            ("lokaalcirculair.nt.gz", ox.RdfFormat.N_TRIPLES), ("lokaalcirculair.ttl", ox.RdfFormat.TURTLE),
+            ("lokaalcirculair.jsonld", ox.RdfFormat.JSON_LD))]
+        for done in dumps:
+            done.result()
+        measured = void.result()
+    times["dumps N-Triples, Turtle, JSON-LD and VoID statistics (2 threads)"] = time.perf_counter() - t
     return raw, times, measured
 
 
