@@ -166,7 +166,9 @@ def test_a_killed_build_leaves_the_live_store_serving(built_store: Settings, tmp
     killed_mid_build = False
     env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
     env.update(KG_STORE=str(root), KG_DATA_DIR=str(settings.data_dir))
-    for delay in [0.5 + 0.25 * i for i in range(40)]:
+    # From 0.3 s in steps of 0.1 s: a build of the real data takes ~0.5 s in all, and the new
+    # store exists from ~0.3 s on (after the interpreter has started).
+    for delay in [0.3 + 0.1 * i for i in range(100)]:
         proc = subprocess.Popen([sys.executable, "-m", "kg", "build", "-q"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + delay
         while time.monotonic() < deadline and proc.poll() is None:
