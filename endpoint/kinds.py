@@ -2,182 +2,41 @@
 ready-made SPARQL query.
 
 The description (:mod:`endpoint.describe`) carries most of what a page shows; the few
-lists it cannot carry (a practice's grants with their amounts, an organisation's
-practices by role, a programme's awards) are one small SELECT each, with the thing's
-IRI bound, so their cost does not grow with the store. Lists of practices under a
-concept, municipality or programme come from the in-memory facets.
+lists it cannot carry (grants with their amounts, practices by role, a scheme's tree,
+pages of practices) come from :mod:`endpoint.pagelists`, and the :class:`Page` with the
+parts every kind shares from :mod:`endpoint.pagemodel`. What is left here is what differs
+per kind: one builder each, ``BUILDERS`` to pick it and ``build_page`` to run it.
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import Callable
 
 import pyoxigraph as ox
 
 from endpoint.describe import Description
 from endpoint.labels import term_value
+from endpoint.pagelists import SCHEME_FILTERS, grants_of, ordered_roles, practice_links, roles_of, scheme_tree, total_of
+from endpoint.pagemodel import PREFIXES, Page, base_schema, incoming_groups, incoming_links, schema_json
 from endpoint.site import Site
-from endpoint.views import Lang, Link, View, compact, expand, figure
+from endpoint.views import Lang, Link, View, compact, figure
 from kg.namespaces import DCT, PROV, SKOS
 
-#: Practices listed per page on concept, municipality, organisation and programme pages.
-LIST_SIZE = 50
-
-#: The order in which actor roles are shown on a practice page (others follow alphabetically).
-ROLE_ORDER = ("trekker", "partner", "coach", "begeleider", "financier", "deelnemer", "samenwerkend-bestuur",
-              "betrokken-dienst", "klankbord", "contactpersoon")
-
-#: Concept scheme → the /praktijken filter that selects its concepts.
-SCHEME_FILTERS = {"thema": "thema", "actiedomein": "actiedomein", "beleidsinstrument": "instrument",
-                  "waardeketen": "waardeketen", "financieringskanaal": "kanaal", "praktijktype": "type", "rol": "rol"}
-
-_PREFIXES = """PREFIX circ: <https://data.lokaalcirculair.be/ns/circulair#>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX schema: <http://schema.org/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
-
-
-@dataclass
-class Page:
-    """Everything a document template needs."""
-
-    template: str
-    title: str
-    kind: str
-    main: View
-    description: Description
-    data: dict[str, Any] = field(default_factory=dict)
-    schema: dict[str, Any] = field(default_factory=dict)
-    sparql: str = ""
-
-
-def schema_json(data: dict[str, Any]) -> str:
-    """JSON for a ``<script type="application/ld+json">``: nothing in it can end the script."""
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+# build_page and schema_json are what endpoint.pages renders with; SCHEME_FILTERS, grants_of,
+# scheme_tree and total_of stay importable here for endpoint.lists.
+__all__ = ["BUILDERS", "SCHEME_FILTERS", "Page", "build_page", "grants_of", "schema_json", "scheme_tree", "total_of"]
 
 
 def _subs(desc: Description) -> dict[str, list[ox.Triple]]:
+    """The thing's own triples about its hash parts (``…#rol-1``), by part, for the view."""
     subs: dict[str, list[ox.Triple]] = defaultdict(list)
     prefix = desc.entity.value + "#"
     for t in desc.own:
         if term_value(t.subject).startswith(prefix):
             subs[term_value(t.subject)].append(t)
     return subs
-
-
-def incoming_groups(desc: Description, lang: Lang, skip: tuple[str, ...] = ()) -> list[tuple[str, list[Link]]]:
-    """Incoming links grouped by property: (property name, links to the things that point here).
-
-    A hash subject (``P#rol-3 prov:agent E``) is shown as its parent ``P``.
-    """
-    skipped = {expand(s) for s in skip}
-    groups: dict[str, dict[str, Link]] = defaultdict(dict)
-    e = desc.entity.value
-    for t in desc.incoming:
-        if term_value(t.object) != e or t.predicate.value in skipped:
-            continue
-        subject = term_value(t.subject)
-        parent = subject.split("#", 1)[0]
-        groups[t.predicate.value].setdefault(parent, lang.link(parent))
-    out = [(lang.predicate(p), sorted(links.values(), key=lambda link: link.label.casefold())) for p, links in groups.items()]
-    return sorted(out, key=lambda g: g[0].casefold())
-
-
-def _practice_links(site: Site, iris: list[str], lang: Lang, page: int, note: Callable[[str], str] | None = None) -> dict[str, Any]:
-    """A page of practice links, sorted by title, with the numbers for the pager."""
-    ordered = sorted(iris, key=lambda i: lang.label(i).casefold())
-    start = (page - 1) * LIST_SIZE
-    chunk = ordered[start:start + LIST_SIZE]
-    return {
-        "items": [lang.link(i, note(i) if note else "") for i in chunk],
-        "total": len(ordered),
-        "page": page,
-        "pages": max(1, -(-len(ordered) // LIST_SIZE)),
-        "first": start + 1 if chunk else 0,
-        "last": start + len(chunk),
-    }
-
-
-def _decimal(value: str | None) -> Decimal | None:
-    try:
-        return Decimal(value) if value is not None else None
-    except InvalidOperation:
-        return None
-
-
-def grants_of(site: Site, where: str, lang: Lang) -> list[dict[str, Any]]:
-    """Awards matching a graph pattern on ``?g``, with amount, funder, recipient, programme, practice."""
-    rows = site.store.select(
-        f"""{_PREFIXES}PREFIX frapo: <http://purl.org/cerif/frapo/>
-        SELECT ?g ?value ?currency ?funder ?recipient ?prog ?practice ?nr WHERE {{ {where}
-          OPTIONAL {{ ?g schema:amount ?a . ?a schema:value ?value OPTIONAL {{ ?a schema:currency ?currency }} }}
-          OPTIONAL {{ ?g schema:funder ?funder }} OPTIONAL {{ ?g circ:ontvanger ?recipient }}
-          OPTIONAL {{ ?g dct:isPartOf ?prog }} OPTIONAL {{ ?g schema:fundedItem ?practice }}
-          OPTIONAL {{ ?g frapo:hasGrantNumber ?nr }} }}"""
-    )
-    grants: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        iri = row["g"].value
-        g = grants.setdefault(iri, {"link": lang.link(iri), "amount": "", "value": None, "funders": {}, "recipients": {},
-                                    "programmes": {}, "practices": {}, "number": ""})
-        if "value" in row and g["value"] is None:
-            g["value"] = _decimal(row["value"].value)
-            g["amount"] = lang.money(row["value"].value, row["currency"].value if "currency" in row else "EUR")
-        for var, key in (("funder", "funders"), ("recipient", "recipients"), ("prog", "programmes"), ("practice", "practices")):
-            if var in row:
-                g[key][row[var].value] = lang.link(row[var].value)
-        if "nr" in row:
-            g["number"] = row["nr"].value
-    out = []
-    for g in grants.values():
-        for key in ("funders", "recipients", "programmes", "practices"):
-            g[key] = sorted(g[key].values(), key=lambda link: link.label.casefold())
-        out.append(g)
-    return sorted(out, key=lambda g: g["link"].label.casefold())
-
-
-def total_of(grants: list[dict[str, Any]], lang: Lang) -> str:
-    values = [g["value"] for g in grants if g["value"] is not None]
-    return lang.money(str(sum(values))) if len(values) > 1 else ""
-
-
-def _roles_of(site: Site, agent: str, lang: Lang) -> list[tuple[Link | None, list[Link]]]:
-    """The practices an organisation or person took part in, grouped by role."""
-    rows = site.store.select(
-        f"{_PREFIXES}SELECT DISTINCT ?p ?role WHERE {{ ?p prov:qualifiedAssociation ?a . ?a prov:agent <{agent}> "
-        f"OPTIONAL {{ ?a prov:hadRole ?role }} }}"
-    )
-    by_role: dict[str, dict[str, Link]] = defaultdict(dict)
-    for row in rows:
-        by_role[row["role"].value if "role" in row else ""][row["p"].value] = lang.link(row["p"].value)
-    return _ordered_roles(by_role, lang)
-
-
-def _ordered_roles(by_role: dict[str, dict[str, Link]], lang: Lang) -> list[tuple[Link | None, list[Link]]]:
-    def rank(role: str) -> tuple[int, str]:
-        code = role.rsplit("/", 1)[-1]
-        return (ROLE_ORDER.index(code) if code in ROLE_ORDER else len(ROLE_ORDER), lang.label(role).casefold() if role else "")
-
-    return [(lang.link(role) if role else None, sorted(links.values(), key=lambda link: link.label.casefold()))
-            for role, links in sorted(by_role.items(), key=lambda item: rank(item[0]))]
-
-
-def _base_schema(site: Site, main: View, kind: str, title: str, desc: Description) -> dict[str, Any]:
-    data: dict[str, Any] = {"@context": "https://schema.org", "@type": kind, "@id": main.iri, "name": title,
-                            "url": desc.document.value}
-    text = main.text("dct:description") or main.text("skos:definition")
-    if text:
-        data["description"] = text
-    return data
 
 
 # --- kinds -----------------------------------------------------------------------
@@ -201,7 +60,7 @@ def praktijk(site: Site, page: Page, lang: Lang, number: int) -> None:
     lessons = [(key, [(s.fragment, s.text("rdf:value")) for s in main.subs(curie)]) for key, curie in (
         ("succesfactoren", "circ:succesfactor"), ("valkuilen", "circ:valkuil"), ("uitdagingen", "circ:uitdaging"), ("lessen", "circ:les"))]
     page.data.update({
-        "actors": _ordered_roles(by_role, lang),
+        "actors": ordered_roles(by_role, lang),
         "grants": grants,
         "grant_total": total_of(grants, lang),
         "objectives": [(s.fragment, s.text("rdf:value")) for s in main.subs("circ:doelstelling")],
@@ -215,7 +74,7 @@ def praktijk(site: Site, page: Page, lang: Lang, number: int) -> None:
         "period": _period(main, lang),
         "incoming": incoming_groups(page.description, lang, ("schema:fundedItem", "dct:isPartOf", "prov:wasGeneratedBy")),
     })
-    schema = _base_schema(site, main, "Project", page.title, page.description)
+    schema = base_schema(site, main, "Project", page.title, page.description)
     if main.literal("schema:startDate"):
         schema["startDate"] = main.literal("schema:startDate")
     if main.literal("schema:endDate"):
@@ -230,7 +89,7 @@ def praktijk(site: Site, page: Page, lang: Lang, number: int) -> None:
     if funders:
         schema["funder"] = [{"@type": "Organization", "@id": f.iri, "name": f.label} for f in funders.values()]
     page.schema = schema
-    page.sparql = (f"{_PREFIXES}# Who took part in this practice, in which role\n"
+    page.sparql = (f"{PREFIXES}# Who took part in this practice, in which role\n"
                    f"SELECT ?actor ?name ?role WHERE {{\n  <{e}> prov:qualifiedAssociation ?a .\n"
                    f"  ?a prov:agent ?actor ; prov:hadRole ?r .\n  ?actor rdfs:label ?name .\n"
                    f"  ?r skos:prefLabel ?role FILTER(lang(?role) = \"{lang.code}\")\n}}")
@@ -247,16 +106,11 @@ def _period(main: View, lang: Lang) -> str:
     return ""
 
 
-def incoming_links(desc: Description, lang: Lang, curie: str) -> list[Link]:
-    pred = expand(curie)
-    iris = {term_value(t.subject).split("#", 1)[0] for t in desc.incoming if t.predicate.value == pred and t.object == desc.entity}
-    return sorted((lang.link(i) for i in iris), key=lambda link: link.label.casefold())
-
 
 def organisatie(site: Site, page: Page, lang: Lang, number: int) -> None:
     main, e = page.main, page.main.iri
     page.data.update({
-        "roles": _roles_of(site, e, lang),
+        "roles": roles_of(site, e, lang),
         "units": incoming_links(page.description, lang, "org:subOrganizationOf") or incoming_links(page.description, lang, "org:unitOf"),
         "members": incoming_links(page.description, lang, "org:memberOf"),
         "grants_received": grants_of(site, f"?g circ:ontvanger <{e}> .", lang),
@@ -270,7 +124,7 @@ def organisatie(site: Site, page: Page, lang: Lang, number: int) -> None:
             "schema:funder", "dct:publisher")),
     })
     page.data["programmes"] = [p for p in page.data["programmes"] if "/programma/" in p.iri]
-    schema = _base_schema(site, main, "GovernmentOrganization" if main.has("besluit:werkingsgebied") else "Organization",
+    schema = base_schema(site, main, "GovernmentOrganization" if main.has("besluit:werkingsgebied") else "Organization",
                           page.title, page.description)
     if main.texts("skos:altLabel"):
         schema["alternateName"] = main.texts("skos:altLabel")
@@ -282,16 +136,16 @@ def organisatie(site: Site, page: Page, lang: Lang, number: int) -> None:
     if area:
         schema["areaServed"] = {"@type": "AdministrativeArea", "@id": area.iri, "name": area.label}
     page.schema = schema
-    page.sparql = (f"{_PREFIXES}# The practices of this organisation and its role in each\n"
+    page.sparql = (f"{PREFIXES}# The practices of this organisation and its role in each\n"
                    f"SELECT ?practice ?title ?role WHERE {{\n  ?practice prov:qualifiedAssociation ?a ; dct:title ?title .\n"
                    f"  ?a prov:agent <{e}> ; prov:hadRole ?r .\n  ?r skos:prefLabel ?role\n"
                    f"  FILTER(lang(?title) = \"nl\" && lang(?role) = \"{lang.code}\")\n}} ORDER BY ?title")
 
 
 def persoon(site: Site, page: Page, lang: Lang, number: int) -> None:
-    page.data["roles"] = _roles_of(site, page.main.iri, lang)
+    page.data["roles"] = roles_of(site, page.main.iri, lang)
     page.data["incoming"] = incoming_groups(page.description, lang, ("prov:agent", "prov:wasAssociatedWith"))
-    schema = _base_schema(site, page.main, "Person", page.title, page.description)
+    schema = base_schema(site, page.main, "Person", page.title, page.description)
     org = page.main.link("org:memberOf")
     if org:
         schema["affiliation"] = {"@type": "Organization", "@id": org.iri, "name": org.label}
@@ -310,7 +164,7 @@ def gemeente(site: Site, page: Page, lang: Lang, number: int) -> None:
         return ", ".join(lang.label(g) for g in sorted(p.direct_municipalities))
 
     page.data.update({
-        "practices": _practice_links(site, site.practices.under(e), lang, number, note),
+        "practices": practice_links(site, site.practices.under(e), lang, number, note),
         "organisations": incoming_links(page.description, lang, "besluit:werkingsgebied"),
         "predecessors": main.links("dct:replaces"),
         "successors": main.links("dct:isReplacedBy"),
@@ -322,7 +176,7 @@ def gemeente(site: Site, page: Page, lang: Lang, number: int) -> None:
         "incoming": incoming_groups(page.description, lang, (
             "dct:spatial", "besluit:werkingsgebied", "dct:replaces", "dct:isReplacedBy")),
     })
-    schema = _base_schema(site, main, "AdministrativeArea", page.title, page.description)
+    schema = base_schema(site, main, "AdministrativeArea", page.title, page.description)
     schema["identifier"] = page.data["nis"]
     if page.data["same_as"]:
         schema["sameAs"] = [link.iri for link in page.data["same_as"]]
@@ -330,7 +184,7 @@ def gemeente(site: Site, page: Page, lang: Lang, number: int) -> None:
     if province:
         schema["containedInPlace"] = {"@type": "AdministrativeArea", "@id": province.iri, "name": province.label}
     page.schema = schema
-    page.sparql = (f"{_PREFIXES}# Practices in this municipality (and in the ones it replaced)\n"
+    page.sparql = (f"{PREFIXES}# Practices in this municipality (and in the ones it replaced)\n"
                    f"SELECT ?practice ?title WHERE {{\n  ?practice a circ:Praktijk ; dct:spatial ?place ; dct:title ?title .\n"
                    f"  VALUES ?place {{ <{e}> }}\n  FILTER(lang(?title) = \"nl\")\n}} ORDER BY ?title")
     if page.data["predecessors"]:
@@ -371,18 +225,18 @@ def concept(site: Site, page: Page, lang: Lang, number: int) -> None:
         "chain": chain,
         "narrower": sorted((lang.link(n) for n in narrower), key=lambda link: link.label.casefold()),
         "scheme": scheme,
-        "practices": _practice_links(site, site.practices.under(e), lang, number),
+        "practices": practice_links(site, site.practices.under(e), lang, number),
         "filter": (param, e.rsplit("/", 1)[-1]) if param else None,
         "other": incoming_groups(page.description, lang, skip),
         "hide_incoming": True,
         "matches": main.links("skos:closeMatch") + main.links("skos:exactMatch") + main.links("skos:related"),
     })
-    schema = _base_schema(site, main, "DefinedTerm", page.title, page.description)
+    schema = base_schema(site, main, "DefinedTerm", page.title, page.description)
     schema["termCode"] = e.rsplit("/", 1)[-1]
     if scheme:
         schema["inDefinedTermSet"] = {"@type": "DefinedTermSet", "@id": scheme.iri, "name": scheme.label}
     page.schema = schema
-    page.sparql = (f"{_PREFIXES}# Practices filed under this concept or a narrower one\n"
+    page.sparql = (f"{PREFIXES}# Practices filed under this concept or a narrower one\n"
                    f"SELECT DISTINCT ?practice ?title WHERE {{\n  ?practice dct:subject|circ:financieringskanaal|circ:praktijktype ?c ; dct:title ?title .\n"
                    f"  ?c skos:broader* <{e}> .\n  FILTER(lang(?title) = \"nl\")\n}} ORDER BY ?title")
 
@@ -392,35 +246,11 @@ def conceptscheme(site: Site, page: Page, lang: Lang, number: int) -> None:
     page.data["tree"] = scheme_tree(site, e, lang)
     page.data["hide_incoming"] = True
     page.data["filter"] = SCHEME_FILTERS.get(e.rsplit("/", 1)[-1])
-    page.schema = _base_schema(site, page.main, "DefinedTermSet", page.title, page.description)
-    page.sparql = (f"{_PREFIXES}# The concepts of this scheme with their broader concept\n"
+    page.schema = base_schema(site, page.main, "DefinedTermSet", page.title, page.description)
+    page.sparql = (f"{PREFIXES}# The concepts of this scheme with their broader concept\n"
                    f"SELECT ?concept ?label ?broader WHERE {{\n  ?concept skos:inScheme <{e}> ; skos:prefLabel ?label .\n"
                    f"  OPTIONAL {{ ?concept skos:broader ?broader }}\n  FILTER(lang(?label) = \"{lang.code}\")\n}}")
 
-
-def scheme_tree(site: Site, scheme: str, lang: Lang) -> list[dict[str, Any]]:
-    """The concepts of a scheme as a tree of {link, count, children}, alphabetical per level."""
-    rows = site.store.select(
-        f"SELECT DISTINCT ?c WHERE {{ {{ ?c <{SKOS.inScheme.value}> <{scheme}> }} UNION {{ ?c <{SKOS.topConceptOf.value}> <{scheme}> }} "
-        f"UNION {{ <{scheme}> <{SKOS.hasTopConcept.value}> ?c }} }}"
-    )
-    concepts = {r["c"].value for r in rows}
-    children: dict[str, list[str]] = defaultdict(list)
-    roots = []
-    for c in concepts:
-        parents = [b for b in site.practices.broader.get(c, ()) if b in concepts]
-        if parents:
-            for b in parents:
-                children[b].append(c)
-        else:
-            roots.append(c)
-
-    def node(c: str, depth: int) -> dict[str, Any]:
-        kids = sorted(children.get(c, []), key=lambda k: lang.label(k).casefold()) if depth < 6 else []
-        return {"link": lang.link(c), "code": c.rsplit("/", 1)[-1], "count": len(site.practices.under(c)),
-                "children": [node(k, depth + 1) for k in kids]}
-
-    return [node(c, 0) for c in sorted(roots, key=lambda k: lang.label(k).casefold())]
 
 
 def programma(site: Site, page: Page, lang: Lang, number: int) -> None:
@@ -429,16 +259,16 @@ def programma(site: Site, page: Page, lang: Lang, number: int) -> None:
     page.data.update({
         "grants": grants,
         "grant_total": total_of(grants, lang),
-        "practices": _practice_links(site, site.practices.under(e), lang, number),
+        "practices": practice_links(site, site.practices.under(e), lang, number),
         "filter": e.rsplit("/", 1)[-1],
         "incoming": incoming_groups(page.description, lang, ("dct:isPartOf", "circ:programma")),
     })
-    schema = _base_schema(site, page.main, "FundingScheme", page.title, page.description)
+    schema = base_schema(site, page.main, "FundingScheme", page.title, page.description)
     funder = page.main.link("schema:funder")
     if funder:
         schema["funder"] = {"@type": "Organization", "@id": funder.iri, "name": funder.label}
     page.schema = schema
-    page.sparql = (f"{_PREFIXES}# Awards of this programme with their amount and the practice funded\n"
+    page.sparql = (f"{PREFIXES}# Awards of this programme with their amount and the practice funded\n"
                    f"SELECT ?grant ?amount ?practice WHERE {{\n  ?grant dct:isPartOf <{e}> .\n"
                    f"  OPTIONAL {{ ?grant schema:amount/schema:value ?amount }}\n  OPTIONAL {{ ?grant schema:fundedItem ?practice }}\n}}")
 
@@ -446,7 +276,7 @@ def programma(site: Site, page: Page, lang: Lang, number: int) -> None:
 def financiering(site: Site, page: Page, lang: Lang, number: int) -> None:
     main = page.main
     page.data["amount"] = main.amount("schema:amount")
-    schema = _base_schema(site, main, "MonetaryGrant", page.title, page.description)
+    schema = base_schema(site, main, "MonetaryGrant", page.title, page.description)
     for sub in main.subs("schema:amount"):
         if sub.literal("schema:value"):
             schema["amount"] = {"@type": "MonetaryAmount", "value": sub.literal("schema:value"),
@@ -462,7 +292,7 @@ def financiering(site: Site, page: Page, lang: Lang, number: int) -> None:
 
 def publicatie(site: Site, page: Page, lang: Lang, number: int) -> None:
     page.data["pages"] = [lang.link(v.value) for v in page.main.values("foaf:page") if isinstance(v, ox.NamedNode)]
-    schema = _base_schema(site, page.main, "Dataset" if page.main.has("rdf:type") and any(
+    schema = base_schema(site, page.main, "Dataset" if page.main.has("rdf:type") and any(
         v.value == "http://schema.org/Dataset" for v in page.main.values("rdf:type")) else "CreativeWork", page.title, page.description)
     publisher = page.main.link("dct:publisher")
     if publisher:
@@ -472,7 +302,7 @@ def publicatie(site: Site, page: Page, lang: Lang, number: int) -> None:
 
 def indicator(site: Site, page: Page, lang: Lang, number: int) -> None:
     page.data["figures"] = [figure(s) for s in page.main.subs("circ:observatie")]
-    page.schema = _base_schema(site, page.main, "Dataset", page.title, page.description)
+    page.schema = base_schema(site, page.main, "Dataset", page.title, page.description)
 
 
 def bron(site: Site, page: Page, lang: Lang, number: int) -> None:
@@ -487,7 +317,7 @@ def bron(site: Site, page: Page, lang: Lang, number: int) -> None:
     page.data["translations"] = incoming_links(page.description, lang, "circ:vertalingVan")
     page.data["hide_incoming"] = True
     page.data["pages"] = [lang.link(v.value) for v in page.main.values("foaf:page") if isinstance(v, ox.NamedNode)]
-    schema = _base_schema(site, page.main, "DigitalDocument", page.title, page.description)
+    schema = base_schema(site, page.main, "DigitalDocument", page.title, page.description)
     language = page.main.values("dct:language")
     if language:
         schema["inLanguage"] = {"NLD": "nl", "ENG": "en"}.get(language[0].value.rsplit("/", 1)[-1], language[0].value)
@@ -495,8 +325,8 @@ def bron(site: Site, page: Page, lang: Lang, number: int) -> None:
 
 
 def generic(site: Site, page: Page, lang: Lang, number: int) -> None:
-    page.data["practices"] = _practice_links(site, site.practices.under(page.main.iri), lang, number)
-    page.schema = _base_schema(site, page.main, "AdministrativeArea" if page.kind in ("provincie", "arrondissement", "gewest") else "Thing",
+    page.data["practices"] = practice_links(site, site.practices.under(page.main.iri), lang, number)
+    page.schema = base_schema(site, page.main, "AdministrativeArea" if page.kind in ("provincie", "arrondissement", "gewest") else "Thing",
                                page.title, page.description)
 
 
