@@ -74,7 +74,7 @@ def praktijk(site: Site, page: Page, lang: Lang, number: int) -> None:
         "period": _period(main, lang),
         "incoming": incoming_groups(page.description, lang, ("schema:fundedItem", "dct:isPartOf", "prov:wasGeneratedBy")),
     })
-    schema = base_schema(site, main, "Project", page.title, page.description)
+    schema = base_schema(main, "Project", page.title, page.description)
     if main.literal("schema:startDate"):
         schema["startDate"] = main.literal("schema:startDate")
     if main.literal("schema:endDate"):
@@ -124,7 +124,7 @@ def organisatie(site: Site, page: Page, lang: Lang, number: int) -> None:
             "schema:funder", "dct:publisher")),
     })
     page.data["programmes"] = [p for p in page.data["programmes"] if "/programma/" in p.iri]
-    schema = base_schema(site, main, "GovernmentOrganization" if main.has("besluit:werkingsgebied") else "Organization",
+    schema = base_schema(main, "GovernmentOrganization" if main.has("besluit:werkingsgebied") else "Organization",
                           page.title, page.description)
     if main.texts("skos:altLabel"):
         schema["alternateName"] = main.texts("skos:altLabel")
@@ -145,7 +145,7 @@ def organisatie(site: Site, page: Page, lang: Lang, number: int) -> None:
 def persoon(site: Site, page: Page, lang: Lang, number: int) -> None:
     page.data["roles"] = roles_of(site, page.main.iri, lang)
     page.data["incoming"] = incoming_groups(page.description, lang, ("prov:agent", "prov:wasAssociatedWith"))
-    schema = base_schema(site, page.main, "Person", page.title, page.description)
+    schema = base_schema(page.main, "Person", page.title, page.description)
     org = page.main.link("org:memberOf")
     if org:
         schema["affiliation"] = {"@type": "Organization", "@id": org.iri, "name": org.label}
@@ -176,7 +176,7 @@ def gemeente(site: Site, page: Page, lang: Lang, number: int) -> None:
         "incoming": incoming_groups(page.description, lang, (
             "dct:spatial", "besluit:werkingsgebied", "dct:replaces", "dct:isReplacedBy")),
     })
-    schema = base_schema(site, main, "AdministrativeArea", page.title, page.description)
+    schema = base_schema(main, "AdministrativeArea", page.title, page.description)
     schema["identifier"] = page.data["nis"]
     if page.data["same_as"]:
         schema["sameAs"] = [link.iri for link in page.data["same_as"]]
@@ -231,7 +231,7 @@ def concept(site: Site, page: Page, lang: Lang, number: int) -> None:
         "hide_incoming": True,
         "matches": main.links("skos:closeMatch") + main.links("skos:exactMatch") + main.links("skos:related"),
     })
-    schema = base_schema(site, main, "DefinedTerm", page.title, page.description)
+    schema = base_schema(main, "DefinedTerm", page.title, page.description)
     schema["termCode"] = e.rsplit("/", 1)[-1]
     if scheme:
         schema["inDefinedTermSet"] = {"@type": "DefinedTermSet", "@id": scheme.iri, "name": scheme.label}
@@ -246,7 +246,7 @@ def conceptscheme(site: Site, page: Page, lang: Lang, number: int) -> None:
     page.data["tree"] = scheme_tree(site, e, lang)
     page.data["hide_incoming"] = True
     page.data["filter"] = SCHEME_FILTERS.get(e.rsplit("/", 1)[-1])
-    page.schema = base_schema(site, page.main, "DefinedTermSet", page.title, page.description)
+    page.schema = base_schema(page.main, "DefinedTermSet", page.title, page.description)
     page.sparql = (f"{PREFIXES}# The concepts of this scheme with their broader concept\n"
                    f"SELECT ?concept ?label ?broader WHERE {{\n  ?concept skos:inScheme <{e}> ; skos:prefLabel ?label .\n"
                    f"  OPTIONAL {{ ?concept skos:broader ?broader }}\n  FILTER(lang(?label) = \"{lang.code}\")\n}}")
@@ -263,7 +263,7 @@ def programma(site: Site, page: Page, lang: Lang, number: int) -> None:
         "filter": e.rsplit("/", 1)[-1],
         "incoming": incoming_groups(page.description, lang, ("dct:isPartOf", "circ:programma")),
     })
-    schema = base_schema(site, page.main, "FundingScheme", page.title, page.description)
+    schema = base_schema(page.main, "FundingScheme", page.title, page.description)
     funder = page.main.link("schema:funder")
     if funder:
         schema["funder"] = {"@type": "Organization", "@id": funder.iri, "name": funder.label}
@@ -276,7 +276,7 @@ def programma(site: Site, page: Page, lang: Lang, number: int) -> None:
 def financiering(site: Site, page: Page, lang: Lang, number: int) -> None:
     main = page.main
     page.data["amount"] = main.amount("schema:amount")
-    schema = base_schema(site, main, "MonetaryGrant", page.title, page.description)
+    schema = base_schema(main, "MonetaryGrant", page.title, page.description)
     for sub in main.subs("schema:amount"):
         if sub.literal("schema:value"):
             schema["amount"] = {"@type": "MonetaryAmount", "value": sub.literal("schema:value"),
@@ -292,7 +292,7 @@ def financiering(site: Site, page: Page, lang: Lang, number: int) -> None:
 
 def publicatie(site: Site, page: Page, lang: Lang, number: int) -> None:
     page.data["pages"] = [lang.link(v.value) for v in page.main.values("foaf:page") if isinstance(v, ox.NamedNode)]
-    schema = base_schema(site, page.main, "Dataset" if page.main.has("rdf:type") and any(
+    schema = base_schema(page.main, "Dataset" if page.main.has("rdf:type") and any(
         v.value == "http://schema.org/Dataset" for v in page.main.values("rdf:type")) else "CreativeWork", page.title, page.description)
     publisher = page.main.link("dct:publisher")
     if publisher:
@@ -302,7 +302,7 @@ def publicatie(site: Site, page: Page, lang: Lang, number: int) -> None:
 
 def indicator(site: Site, page: Page, lang: Lang, number: int) -> None:
     page.data["figures"] = [figure(s) for s in page.main.subs("circ:observatie")]
-    page.schema = base_schema(site, page.main, "Dataset", page.title, page.description)
+    page.schema = base_schema(page.main, "Dataset", page.title, page.description)
 
 
 def bron(site: Site, page: Page, lang: Lang, number: int) -> None:
@@ -317,7 +317,7 @@ def bron(site: Site, page: Page, lang: Lang, number: int) -> None:
     page.data["translations"] = incoming_links(page.description, lang, "circ:vertalingVan")
     page.data["hide_incoming"] = True
     page.data["pages"] = [lang.link(v.value) for v in page.main.values("foaf:page") if isinstance(v, ox.NamedNode)]
-    schema = base_schema(site, page.main, "DigitalDocument", page.title, page.description)
+    schema = base_schema(page.main, "DigitalDocument", page.title, page.description)
     language = page.main.values("dct:language")
     if language:
         schema["inLanguage"] = {"NLD": "nl", "ENG": "en"}.get(language[0].value.rsplit("/", 1)[-1], language[0].value)
@@ -326,7 +326,7 @@ def bron(site: Site, page: Page, lang: Lang, number: int) -> None:
 
 def generic(site: Site, page: Page, lang: Lang, number: int) -> None:
     page.data["practices"] = practice_links(site, site.practices.under(page.main.iri), lang, number)
-    page.schema = base_schema(site, page.main, "AdministrativeArea" if page.kind in ("provincie", "arrondissement", "gewest") else "Thing",
+    page.schema = base_schema(page.main, "AdministrativeArea" if page.kind in ("provincie", "arrondissement", "gewest") else "Thing",
                                page.title, page.description)
 
 

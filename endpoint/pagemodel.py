@@ -16,7 +16,6 @@ from typing import Any
 
 from endpoint.describe import Description
 from endpoint.labels import term_value
-from endpoint.site import Site
 from endpoint.views import Lang, Link, View, expand
 
 __all__ = ["PREFIXES", "Page", "base_schema", "incoming_groups", "incoming_links", "schema_json"]
@@ -76,7 +75,7 @@ def incoming_links(desc: Description, lang: Lang, curie: str) -> list[Link]:
     return sorted((lang.link(i) for i in iris), key=lambda link: link.label.casefold())
 
 
-def base_schema(site: Site, main: View, kind: str, title: str, desc: Description) -> dict[str, Any]:
+def base_schema(main: View, kind: str, title: str, desc: Description) -> dict[str, Any]:
     """The schema.org fields every page has: type, id, name, document URL, description."""
     data: dict[str, Any] = {"@context": "https://schema.org", "@type": kind, "@id": main.iri, "name": title,
                             "url": desc.document.value}
