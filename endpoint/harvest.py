@@ -31,10 +31,12 @@ from typing import Any, Iterable, Sequence
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from endpoint import i18n
 from endpoint.conneg import HTML, JSONLD, NQUADS, NTRIPLES, RDFXML, TRIG, TURTLE, Format, by_name, negotiate
 from endpoint.errors import HTTPProblem
+from endpoint.responses import language, render
+from endpoint.site import current_site
 from kg.artefacts import CATALOG, DUMPS, LDES, SITEMAP, VOID, Names, public_base, serialize, term_value
 from kg.ldes import PAGES, SHAPE, STREAM, member_location, page_path, parse_page, read_history
 from kg.settings import Settings
@@ -57,14 +59,6 @@ DUMP_FILES: dict[str, str] = {}
 for _name, (_fmt, _media) in DUMP_FORMATS.items():
     DUMP_FILES[_name] = "application/gzip" if _name.endswith(".gz") else _media
     DUMP_FILES[f"{_name}.sha256"] = "text/plain"
-
-_TEMPLATES = Environment(
-    loader=FileSystemLoader(str(Path(__file__).parent / "templates" / "harvest")),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-
 
 # --- helpers ------------------------------------------------------------------------------
 
@@ -179,13 +173,15 @@ def _local(url: str, public: str) -> str:
     return url
 
 
-def _render(template: str, **context: Any) -> bytes:
-    return _TEMPLATES.get_template(template).render(**context).encode("utf-8")
+def _render(request: Request, template: str, switch_path: str, **context: Any) -> bytes:
+    """A harvesting page in the site's layout and the reader's language (``harvest/{template}``)."""
+    site = current_site(request.app)  # handlers here are sync: FastAPI runs them in a thread
+    return render(f"harvest/{template}", language(request, site), site, switch_path, **context)
 
 
 def _html(request: Request, body: bytes, cache_control: str = SHORT) -> Response:
     etag = '"' + hashlib.sha256(body).hexdigest() + '-html"'
-    return _bytes_response(request, body, "text/html", etag, cache_control, {"Vary": "Accept"})
+    return _bytes_response(request, body, "text/html", etag, cache_control, {"Vary": "Accept, Accept-Language"})
 
 
 # --- catalogue and VoID ---------------------------------------------------------------------
@@ -198,7 +194,7 @@ def _rdf_document(request: Request, stem: str, path: str, fmt_name: str | None, 
     if chosen is HTML:
         triples = _read_triples(folder / f"{stem}.ttl")
         settings = _settings(request)
-        body = _render(view, **_view_model(stem, triples, Names.of(settings)))
+        body = _render(request, view, path, **_view_model(stem, triples, Names.of(settings)))
         response = _html(request, body)
         response.headers["Link"] = headers["Link"]
         return response
@@ -347,7 +343,7 @@ def dumps_index(request: Request) -> Response:
         body = json.dumps({"dumps": files}, indent=2).encode("utf-8")
         etag = '"' + hashlib.sha256(body).hexdigest() + '-json"'
         return _bytes_response(request, body, "application/json", etag, DUMP_CACHE, {"Vary": "Accept"})
-    return _html(request, _render("dumps.html", files=files), DUMP_CACHE)
+    return _html(request, _render(request, "dumps.html", "/dumps/", files=files), DUMP_CACHE)
 
 
 @router.api_route("/dumps/{name}", methods=["GET", "HEAD"], summary="One dump file")
@@ -387,12 +383,16 @@ def _ldes_document(request: Request, path: Path, url_path: str, cache_control: s
     if not path.is_file():
         raise HTTPProblem(404, f"There is nothing at {url_path} in the current build.")
     stat = path.stat()
-    etag = _etag_of(path, stat)[:-1] + f"-{chosen.suffix}" + '"'
+    variant = chosen.suffix
+    if chosen is HTML:  # the page's layout follows the reader's language
+        variant += "-" + i18n.choose(request.query_params.get("lang"), request.headers.get("accept-language"))[0]
+        headers["Vary"] = "Accept, Accept-Language"
+    etag = _etag_of(path, stat)[:-1] + f"-{variant}" + '"'
     if _not_modified(request, etag, stat.st_mtime):
         return Response(status_code=304, headers={"ETag": etag, "Cache-Control": cache_control, **headers})
     quads = parse_page(path, _request_url(request, url_path))
     if chosen is HTML:
-        body = _render("ldes.html", **_ldes_view(quads, url_path, _settings(request)))
+        body = _render(request, "ldes.html", url_path, **_ldes_view(quads, url_path, _settings(request)))
         return _bytes_response(request, body, "text/html", etag, cache_control, headers)
     assert chosen.rdf is not None
     body = serialize(quads, chosen.rdf)

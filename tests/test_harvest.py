@@ -253,3 +253,17 @@ def test_service_description_links_catalogue_void_and_ldes(http: httpx.Client) -
     sd = rdflib.Graph().parse(data=response.text, format="turtle")
     paths = {urlsplit(str(o)).path for o in sd.objects(None, rdflib.RDFS.seeAlso)}
     assert {"/.well-known/void", "/catalog", "/ldes"} <= paths
+
+
+@pytest.mark.parametrize("path", ["/catalog", "/.well-known/void", "/dumps/", "/ldes"])
+def test_harvesting_pages_share_the_site_layout_and_its_language_switch(http: httpx.Client, path: str) -> None:
+    """A reader who lands on a harvesting page can navigate the site, in Dutch or English."""
+    nl = http.get(path, headers={"Accept": "text/html", "Accept-Language": "nl"})
+    assert nl.status_code == 200
+    assert "Accept-Language" in nl.headers["vary"]
+    assert '<html lang="nl">' in nl.text and 'href="/praktijken"' in nl.text and 'action="/zoeken"' in nl.text
+    assert f'href="{path}?lang=en" hreflang="en"' in nl.text
+    en = http.get(path, params={"lang": "en"}, headers={"Accept": "text/html"})
+    assert '<html lang="en">' in en.text and 'href="/praktijken?lang=en">Practices</a>' in en.text
+    assert '<div lang="nl">' in en.text  # the page's own bilingual text stays tagged as Dutch
+    assert nl.headers["etag"] != en.headers["etag"]
