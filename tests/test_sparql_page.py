@@ -48,6 +48,13 @@ def test_example_query_runs_and_shows_its_rows(browser: object, server: Server) 
     downloads = page.locator("#download-links a").evaluate_all("links => links.map(a => a.dataset.format)")
     assert downloads == ["srj", "srx", "csv", "tsv"]
     assert outside == []  # everything came from our own server: no CDN
+    # Run again: the same query on the same build is answered from the answer cache, and the
+    # page says so instead of a server time.
+    page.evaluate("document.querySelector('#status').removeAttribute('data-rows')")
+    page.click("#run")
+    page.wait_for_function("document.querySelector('#status').dataset.rows !== undefined")
+    assert status.get_attribute("data-rows") == "7"
+    assert "answer cache" in status.inner_text()
     page.close()
 
 

@@ -143,7 +143,9 @@
         return;
       }
       const truncated = response.headers.get("X-KG-Truncated");
-      const serverTiming = (response.headers.get("Server-Timing") || "").match(/dur=([\d.]+)/);
+      const timing = response.headers.get("Server-Timing") || "";
+      const serverTiming = timing.match(/dur=([\d.]+)/);
+      const fromCache = /^cache;desc="hit"/.test(timing);
       if (truncated) {
         notice.textContent = "Het antwoord is ingekort (" + truncated + "). / The answer was truncated (" + truncated + ").";
         notice.hidden = false;
@@ -178,7 +180,8 @@
         count = Number(response.headers.get("X-KG-Rows") || 0);
         showDownloads(query, "graph");
       }
-      const server = serverTiming ? " (server " + Number(serverTiming[1]).toFixed(1) + " ms)" : "";
+      const server = fromCache ? " (uit de cache van deze build / from this build's answer cache)"
+        : serverTiming ? " (server " + Number(serverTiming[1]).toFixed(1) + " ms)" : "";
       status.textContent = count + (count === 1 ? " rij / row" : " rijen / rows") + " in " + elapsed.toFixed(0) + " ms" + server;
       status.dataset.rows = String(count);
     } catch (e) {
