@@ -32,10 +32,9 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from endpoint import i18n
 from endpoint.conneg import HTML, JSONLD, NQUADS, NTRIPLES, RDFXML, TRIG, TURTLE, Format, by_name, negotiate
 from endpoint.errors import HTTPProblem
-from endpoint.responses import language, render
+from endpoint.responses import language, reader_language, render
 from endpoint.site import current_site
 from kg.artefacts import CATALOG, DUMPS, LDES, SITEMAP, VOID, Names, public_base, serialize, term_value
 from kg.ldes import PAGES, SHAPE, STREAM, member_location, page_path, parse_page, read_history
@@ -385,7 +384,7 @@ def _ldes_document(request: Request, path: Path, url_path: str, cache_control: s
     stat = path.stat()
     variant = chosen.suffix
     if chosen is HTML:  # the page's layout follows the reader's language
-        variant += "-" + i18n.choose(request.query_params.get("lang"), request.headers.get("accept-language"))[0]
+        variant += "-" + reader_language(request)[0]
         headers["Vary"] = "Accept, Accept-Language"
     etag = _etag_of(path, stat)[:-1] + f"-{variant}" + '"'
     if _not_modified(request, etag, stat.st_mtime):

@@ -54,8 +54,13 @@ async def site_of(request: Request) -> Site:
     return site
 
 
+def reader_language(request: Request) -> tuple[str, bool]:
+    """(language code, explicit) the reader asked for: ``?lang=`` else ``Accept-Language``."""
+    return i18n.choose(request.query_params.get("lang"), request.headers.get("accept-language"))
+
+
 def language(request: Request, site: Site) -> Lang:
-    code, explicit = i18n.choose(request.query_params.get("lang"), request.headers.get("accept-language"))
+    code, explicit = reader_language(request)
     return Lang(code, explicit, site.labels, site.uris)
 
 
@@ -187,6 +192,6 @@ def error_page(request: Request, status: int, title: str, detail: str) -> bytes 
     site = ready_site(app) if app is not None else None
     if site is None:
         return None
-    lang = Lang(*i18n.choose(request.query_params.get("lang"), request.headers.get("accept-language")), site.labels, site.uris)
+    lang = language(request, site)
     heading = lang.t.get(f"error_{status}", lang.t["error_other"] if status >= 500 else title)
     return render("error.html", lang, site, "/", status=status, title=title, heading=heading, detail=detail)
