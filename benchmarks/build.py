@@ -104,9 +104,9 @@ def run_measured(cmd: list[str], env: dict[str, str], timeout: float | None = No
 GATE = """
 import json, sys, time
 from pathlib import Path
-from kg.records import load_corpus
-from kg.mapping import map_corpus
-from kg.validation import validate
+from kg.records.reader import load_corpus
+from kg.rdf.mapping import map_corpus
+from kg.shacl.gate import validate
 data, engine = Path(sys.argv[1]), sys.argv[2]
 t = time.perf_counter()
 corpus = load_corpus(data, Path("ontology/vocabularies"))

@@ -230,9 +230,9 @@ def sequential(url: str, requests: list[tuple[str, dict[str, str]]], expect: int
 
 
 def search_figures(store_root: Path, base: str) -> dict[str, object]:
-    """The in-memory search index of endpoint.search on this store: build time and query latency."""
-    from endpoint.search import SearchIndex
-    from kg.store import EmbeddedStore
+    """The in-memory search index of endpoint.pages.search on this store: build time and query latency."""
+    from endpoint.pages.search import SearchIndex
+    from kg.store.embedded import EmbeddedStore
 
     store = EmbeddedStore(store_root)
     started = time.perf_counter()

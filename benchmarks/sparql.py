@@ -253,13 +253,13 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     store = args.store
     if store is None:
-        from kg.pipeline import build
+        from kg.build.pipeline import build
         from kg.settings import Settings
 
         store = tmp / "store"
         build(Settings(store=str(store)))
     store = store.resolve()
-    from kg.store import BuildInfo
+    from kg.store.embedded import BuildInfo
 
     info = BuildInfo.read((store / "current").resolve())
     print(f"Machine: {machine()}")

@@ -1,1 +1,1 @@
-"""The web tier: SPARQL endpoint, linked-data pages and harvesting surfaces over kg.store."""
+"""The web tier: SPARQL endpoint, linked-data pages and harvesting surfaces over the kg store."""

@@ -18,7 +18,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from endpoint.errors import install_error_handlers
 from kg.settings import Settings
-from kg.store import GraphStore, open_store
+from kg.store.embedded import GraphStore, open_store
 
 _ASGI = Callable[[MutableMapping[str, Any], Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]]
 
@@ -119,6 +119,10 @@ def factory() -> FastAPI:
 
 # Routers register here, in the order their routes should match.
 # harvesting after sparql, before pages; linked-data pages last: /id and /doc are broad
-from endpoint import assets, harvest, lists, pages, sparql  # noqa: E402
+from endpoint import assets  # noqa: E402
+from endpoint.harvest import routes as harvest  # noqa: E402
+from endpoint.pages import browse as lists  # noqa: E402
+from endpoint.pages import routes as pages  # noqa: E402
+from endpoint.sparql import routes as sparql  # noqa: E402
 
 _ROUTER_MODULES: list = [sparql, assets, harvest, lists, pages]

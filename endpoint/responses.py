@@ -1,6 +1,6 @@
 """How every page answers: templates, languages, formats, validators and caching.
 
-Shared by :mod:`endpoint.pages` (documents) and :mod:`endpoint.lists` (home, lists,
+Shared by :mod:`endpoint.pages.routes` (documents) and :mod:`endpoint.pages.browse` (home, lists,
 search), so that both answer the same way: Jinja2 with autoescape on (a ``<script>``
 in the data shows as text), the reader's language from ``?lang=`` or
 ``Accept-Language``, ETags that are the hash of the body, 304s from a per-build table.
@@ -22,10 +22,10 @@ from starlette.concurrency import run_in_threadpool
 
 from endpoint import conneg, i18n
 from endpoint.conneg import DOCUMENT_FORMATS, JSONLD, Format, negotiate
-from endpoint.describe import etag as body_etag
 from endpoint.errors import HTTPProblem
-from endpoint.site import Cached, Site, current_site, ready_site
-from endpoint.views import Lang
+from endpoint.pages.build_indexes import Cached, Site, current_site, ready_site
+from endpoint.pages.documents import etag as body_etag
+from endpoint.pages.view_models import Lang
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 

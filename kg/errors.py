@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover - import only for type checkers
-    from kg.validation import ValidationReport
+    from kg.shacl.gate import ValidationReport
 
 
 class KGError(Exception):

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.settings import PROJECT_ROOT, Settings
-from kg.store import BuildSlot
+from kg.store.embedded import BuildSlot
 
 REPO = PROJECT_ROOT
 
@@ -36,7 +36,7 @@ def free_port() -> int:
 
 
 #: ``KG_TEST_BACKEND=oxigraph-server`` runs the session's build and server against a real
-#: ``oxigraph serve`` (the remote SPARQL 1.1 store of kg.remote) instead of the embedded
+#: ``oxigraph serve`` (the remote SPARQL 1.1 store of kg.store.remote) instead of the embedded
 #: store; .ci/run runs the HTTP suites a second time that way. Default: ``embedded``.
 TEST_BACKEND = os.environ.get("KG_TEST_BACKEND", "embedded")
 
@@ -126,9 +126,9 @@ def backend_settings(root: Path, **kw: Any) -> Iterator[Settings]:
 
 def commit_slot(settings: Settings, slot: BuildSlot, info: dict[str, Any]) -> None:
     """Make a hand-made build live the way ``kg build`` does on either backend: for a
-    remote store, upload its N-Quads dump to the server first (:func:`kg.remote.publish`)."""
+    remote store, upload its N-Quads dump to the server first (:func:`kg.store.remote.publish`)."""
     if settings.is_remote:
-        from kg.remote import publish
+        from kg.store.remote import publish
 
         (slot.artefacts_dir / "dumps").mkdir(exist_ok=True)
         with gzip.open(slot.artefacts_dir / "dumps" / "lokaalcirculair.nq.gz", "wb") as out:
@@ -140,7 +140,7 @@ def commit_slot(settings: Settings, slot: BuildSlot, info: dict[str, Any]) -> No
 @pytest.fixture(scope="session")
 def built_store(real_settings: Settings) -> Settings:
     """The real data built once into a store; returns the settings that point at it."""
-    from kg.pipeline import build
+    from kg.build.pipeline import build
 
     build(real_settings)
     return real_settings

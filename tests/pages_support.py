@@ -17,9 +17,9 @@ import pyoxigraph as ox
 import pytest
 from conftest import REPO, Server, backend_settings, commit_slot, free_port
 
-from kg.pipeline import build_root
+from kg.build.pipeline import build_root
 from kg.settings import Settings
-from kg.store import BuildSlot
+from kg.store.embedded import BuildSlot
 
 BASE = "https://data.lokaalcirculair.be"
 FIXTURE = REPO / "tests" / "fixtures" / "pages.trig"

@@ -1,4 +1,4 @@
-"""The answer cache: the rules of :mod:`endpoint.answers`, and what a client sees over real HTTP.
+"""The answer cache: the rules of :mod:`endpoint.sparql.answer_cache`, and what a client sees over real HTTP.
 
 A repeated query on the same build is answered from the cache (``Server-Timing:
 cache;desc="hit"``) with the very same bytes; kept GET answers carry an ETag and
@@ -15,8 +15,8 @@ import httpx
 import pytest
 from conftest import Server, free_port
 
-from endpoint.answers import AnswerCache
-from endpoint.runner import Answer, Job
+from endpoint.sparql.answer_cache import AnswerCache
+from endpoint.sparql.query_workers import Answer, Job
 from kg.settings import Settings
 
 CIRC = "https://data.lokaalcirculair.be/ns/circulair#"

@@ -1,4 +1,4 @@
-"""kg.batch: parallel reading and mapping gives the very graphs of load_corpus + map_corpus."""
+"""kg.build.parallel: parallel reading and mapping gives the very graphs of load_corpus + map_corpus."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from kg import batch
+from kg.build import parallel as batch
 from kg.errors import SourceError
-from kg.mapping import map_corpus
-from kg.records import load_corpus
+from kg.rdf.mapping import map_corpus
+from kg.records.reader import load_corpus
 from kg.settings import PROJECT_ROOT
-from kg.synth import SYNTHETIC_BASE_IRI, synthesize
+from kg.synth.generator import SYNTHETIC_BASE_IRI, synthesize
 
 VOCAB = PROJECT_ROOT / "ontology" / "vocabularies"
 ONTOLOGY = PROJECT_ROOT / "ontology" / "circulair.ttl"
@@ -59,8 +59,8 @@ def test_the_build_with_workers_and_the_shacl_child(data: Path, tmp_path: Path, 
 
     import pyoxigraph as ox
 
+    from kg.build.pipeline import build
     from kg.errors import ValidationFailed
-    from kg.pipeline import build
     from kg.settings import Settings
 
     monkeypatch.setattr(batch, "PARALLEL_FROM", 10)

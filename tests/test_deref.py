@@ -16,9 +16,9 @@ import rdflib
 from conftest import Server, commit_slot, free_port
 from pages_support import BASE, fixture_server, fixture_store  # noqa: F401  (fixture)
 
-from kg.pipeline import build_root
+from kg.build.pipeline import build_root
 from kg.settings import Settings
-from kg.store import BuildSlot
+from kg.store.embedded import BuildSlot
 
 LEUVEN = "praktijk/leuven-strategie-circulaire-stad"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -303,8 +303,8 @@ def test_the_published_redirect_table_is_valid_and_empty() -> None:
     """data/reference/redirects.csv parses; no real record has been merged or withdrawn yet."""
     from conftest import REPO
 
-    from endpoint.redirects import TABLE, _read_table
-    from endpoint.uris import Uris
+    from endpoint.pages.redirects import TABLE, _read_table
+    from endpoint.pages.uris import Uris
 
     path = REPO / "data" / TABLE
     assert path.is_file()

@@ -1,7 +1,7 @@
 """Every format of a document parses and holds exactly the store's description.
 
 The expected triples are recomputed here with the test's own, deliberately naive queries
-on the built store (full scans, no shortcuts), independently of :mod:`endpoint.describe`:
+on the built store (full scans, no shortcuts), independently of :mod:`endpoint.pages.documents`:
 
 - the thing's triples and those of its hash sub-resources;
 - the triples pointing at it, with the triples of a hash subject and its parent's link;
@@ -19,7 +19,7 @@ import rdflib
 from conftest import Server
 
 from kg.settings import Settings
-from kg.store import open_store
+from kg.store.embedded import open_store
 
 BASE = "https://data.lokaalcirculair.be"
 LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label",
@@ -37,7 +37,7 @@ FORMATS = {"ttl": "turtle", "nt": "nt", "rdf": "xml", "jsonld": "json-ld"}
 
 @pytest.fixture(scope="module")
 def store(built_store: Settings) -> ox.Store:
-    """Every quad the served store holds (read through kg.store, so on either backend),
+    """Every quad the served store holds (read through kg.store.embedded, so on either backend),
     in a pyoxigraph store of the test's own."""
     served = open_store(built_store)
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from rdflib.plugins.sparql.parser import parseQuery
 
-from endpoint.guard import inspect
+from endpoint.sparql.query_guard import inspect
 from kg.errors import QueryRefused
 
 SERVICE_QUERIES = [

@@ -21,7 +21,7 @@ from conftest import live_build
 from rdflib.namespace import DCAT, RDF
 
 from kg.settings import Settings
-from kg.store import DUMP_FORMATS
+from kg.store.embedded import DUMP_FORMATS
 
 BASE = "https://data.lokaalcirculair.be"
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")

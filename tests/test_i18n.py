@@ -7,9 +7,10 @@ import json
 
 import pytest
 
-from endpoint import i18n, search, uris
+from endpoint import i18n
 from endpoint.i18n import choose, messages, money, number, when
-from endpoint.search import fold
+from endpoint.pages import search, uris
+from endpoint.pages.search import fold
 
 
 @pytest.mark.parametrize("module", [i18n, uris, search])

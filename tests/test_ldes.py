@@ -25,8 +25,8 @@ from conftest import Server, free_port
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
-from kg.ldes import read_history
-from kg.pipeline import ARTEFACT_STEPS, BuildContext, build
+from kg.artefacts.ldes import read_history
+from kg.build.pipeline import ARTEFACT_STEPS, BuildContext, build
 from kg.settings import PROJECT_ROOT, Settings
 
 REPO = PROJECT_ROOT

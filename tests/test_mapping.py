@@ -1,4 +1,4 @@
-"""kg.iris and kg.mapping: records become canonical, typed, deterministic named graphs."""
+"""kg.rdf.iris and kg.rdf.mapping: records become canonical, typed, deterministic named graphs."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 from sample_data import BASE, sample_corpus, write_data
 
 from kg.errors import ConfigError, SourceError
-from kg.iris import CIRC, Iris
-from kg.mapping import RecordGraph, key_for_path, key_path, map_corpus, map_vocabulary
 from kg.namespaces import ADMS, BESLUIT, DCT, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
-from kg.records import load_corpus
+from kg.rdf.iris import CIRC, Iris
+from kg.rdf.mapping import RecordGraph, key_for_path, key_path, map_corpus, map_vocabulary
+from kg.records.reader import load_corpus
 
 
 def iri(path: str, base: str = BASE) -> NamedNode:

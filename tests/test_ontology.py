@@ -12,7 +12,7 @@ keep them honest.
   Dutch and English, and the shapes accept a small valid graph and reject a broken copy of
   it per family of constraint with the expected message.
 
-The shapes are run the way ``kg.validation`` runs them: pyshacl, no inference, on the data
+The shapes are run the way ``kg.shacl.gate`` runs them: pyshacl, no inference, on the data
 plus the vocabularies plus the ``rdfs:subClassOf`` triples of the ontology.
 """
 
@@ -481,7 +481,7 @@ def test_code_list_shapes_name_existing_schemes() -> None:
 
 # --------------------------------------------------------------------------- shapes at work
 
-#: A small, complete graph as kg.mapping writes it: every class, every required and
+#: A small, complete graph as kg.rdf.mapping writes it: every class, every required and
 #: recommended field. Invented example content (no facts): only its shape matters.
 #: Relative IRIs, like the vocabularies: parsed against the base.
 VALID = """
@@ -645,7 +645,7 @@ VALID = """
 
 
 def validate(turtle: str, base: str = BASE) -> Graph:
-    """pyshacl as kg.validation runs it; returns the report graph."""
+    """pyshacl as kg.shacl.gate runs it; returns the report graph."""
     data = Graph()
     payload = ox.serialize(
         (q.triple for q in ox.parse(turtle, format=ox.RdfFormat.TURTLE, base_iri=base)),
@@ -857,7 +857,7 @@ def test_a_one_way_broader_link_in_a_vocabulary_is_reported() -> None:
 )
 def test_partial_dates_in_order_are_never_reported(start: str, end: str) -> None:
     """SPARQL cannot compare a year with a day; the shapes must not turn that into a
-    false 'end before start'. The order of partial dates is kg.records' to check."""
+    false 'end before start'. The order of partial dates is kg.records.reader' to check."""
     turtle = broken(
         'schema:startDate "2022-11-15"^^xsd:date ;\n    schema:endDate "2023-06-30"^^xsd:date ;',
         f"schema:startDate {start} ;\n    schema:endDate {end} ;",
@@ -869,7 +869,7 @@ def test_partial_dates_in_order_are_never_reported(start: str, end: str) -> None
     strict=True,
     raises=TypeError,
     reason="pyshacl evaluates every sh:or member and rdflib cannot compare two xsd:gYear literals "
-    "when start > end (TypeError). kg.records rejects such a record before mapping; if this "
+    "when start > end (TypeError). kg.records.reader rejects such a record before mapping; if this "
     "starts passing, the gate no longer depends on that.",
 )
 def test_partial_dates_out_of_order_do_not_crash_the_gate() -> None:

@@ -17,7 +17,7 @@ import pytest
 import rdflib
 
 from kg.settings import Settings
-from kg.store import DUMP_FORMATS, EmbeddedStore
+from kg.store.embedded import DUMP_FORMATS, EmbeddedStore
 
 BASE = "https://data.lokaalcirculair.be"
 PREFIXES = """

@@ -1,4 +1,4 @@
-"""endpoint.protocol over real HTTP: answers written in one call arrive whole and in order.
+"""endpoint.uvicorn_http over real HTTP: answers written in one call arrive whole and in order.
 
 A real uvicorn server on a free port runs a small ASGI application with the
 protocol ``kg serve`` uses; httpx (keep-alive) and a raw socket check what arrives.
@@ -16,7 +16,7 @@ import pytest
 import uvicorn
 from conftest import free_port
 
-from endpoint.protocol import HttpProtocol
+from endpoint.uvicorn_http import HttpProtocol
 
 BIG = bytes(range(256)) * 8192  # 2 MiB: more than the socket buffer, so flow control takes part
 

@@ -1,4 +1,4 @@
-"""kg.remote against a real ``oxigraph serve``: reading, building without downtime, errors."""
+"""kg.store.remote against a real ``oxigraph serve``: reading, building without downtime, errors."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import pyoxigraph as ox
 import pytest
 from conftest import REPO, OxigraphServer, Server, free_port
 
+from kg.build.pipeline import build
 from kg.errors import ConfigError, NoBuildError, QueryError, StoreError
-from kg.pipeline import build
-from kg.remote import RemoteStore, endpoints
 from kg.settings import Settings
-from kg.store import open_store
+from kg.store.embedded import open_store
+from kg.store.remote import RemoteStore, endpoints
 
 FOLDERS = dict(data_dir=REPO / "data", ontology_dir=REPO / "ontology", shapes_dir=REPO / "shapes")
 PRACTICE = "https://data.lokaalcirculair.be/id/praktijk/aal-circulair"

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from conftest import REPO, Server, backend_settings, free_port
 
-from kg.pipeline import build
+from kg.build.pipeline import build
 from kg.settings import Settings
 
 ASK = "ASK { ?s a <https://data.lokaalcirculair.be/ns/circulair#Praktijk> }"
@@ -66,7 +66,7 @@ def _family(pid: int) -> list[int]:
 def _uses_store(pid: int, settings: Settings, folder: Path) -> bool:
     """Does worker ``pid`` read the store: the build's RocksDB files open (embedded), or a
     connection to the SPARQL server from it or its query processes (remote: the SPARQL
-    queries run there, see endpoint.runner)?"""
+    queries run there, see endpoint.sparql.query_workers)?"""
     if settings.is_remote:
         port = urlsplit(settings.store).port
         assert port is not None

@@ -1,4 +1,4 @@
-"""The fast SHACL engine (kg.shaclsparql) against the reference (pyshacl).
+"""The fast SHACL engine (kg.shacl.compiled) against the reference (pyshacl).
 
 Both must report exactly the same results, compared as a multiset of (focus node,
 path, constraint component, severity, value): on the sample records and the real
@@ -18,13 +18,13 @@ from pyshacl import validate as pyshacl_validate
 from rdflib import Graph, URIRef
 from sample_data import BASE, sample_corpus
 
-from kg import shaclsparql
-from kg.mapping import RecordGraph, map_corpus
 from kg.namespaces import DCT, RDF, RDFS
-from kg.records import load_corpus
+from kg.rdf.mapping import RecordGraph, map_corpus
+from kg.records.reader import load_corpus
 from kg.settings import PROJECT_ROOT
-from kg.synth import DEFECTS, SYNTHETIC_BASE_IRI, Defect, synthesize
-from kg.validation import ValidationReport, _path_text, validate
+from kg.shacl import compiled as shaclsparql
+from kg.shacl.gate import ValidationReport, _path_text, validate
+from kg.synth.generator import DEFECTS, SYNTHETIC_BASE_IRI, Defect, synthesize
 
 SHAPES = PROJECT_ROOT / "shapes"
 ONTOLOGY = PROJECT_ROOT / "ontology"

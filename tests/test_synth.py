@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from kg.errors import ConfigError, SourceError, StoreError
-from kg.records import load_corpus
+from kg.records.reader import load_corpus
 from kg.settings import PROJECT_ROOT
-from kg.synth import DEFECTS, MARKER, SYNTHETIC_BASE_IRI, guard_build, synthesize
+from kg.synth.generator import DEFECTS, MARKER, SYNTHETIC_BASE_IRI, guard_build, synthesize
 
 DATA = PROJECT_ROOT / "data"
 VOCAB = PROJECT_ROOT / "ontology" / "vocabularies"

@@ -1,4 +1,4 @@
-"""kg.validation: the SHACL gate names record, file, line, path and a Dutch and English message."""
+"""kg.shacl.gate: the SHACL gate names record, file, line, path and a Dutch and English message."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from rdflib import RDF, RDFS, Graph, Namespace
 from sample_data import BASE, sample_corpus
 
 from kg.errors import SourceError
-from kg.iris import Iris
-from kg.mapping import RecordGraph, map_corpus, map_record
-from kg.records import Corpus
+from kg.rdf.iris import Iris
+from kg.rdf.mapping import RecordGraph, map_corpus, map_record
+from kg.records.reader import Corpus
 from kg.settings import PROJECT_ROOT
-from kg.validation import ValidationReport, validate
+from kg.shacl.gate import ValidationReport, validate
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 

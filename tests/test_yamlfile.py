@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from kg.yamlfile import LineList, LineMap, YamlSyntaxError, load
+from kg.records.yaml_lines import LineList, LineMap, YamlSyntaxError, load
 
 
 def test_lines_of_keys_and_items() -> None:

@@ -1,0 +1,280 @@
+"""The ways in: the home page, browse lists with filters, and search.
+
+All of them read the in-memory indexes of the build (:mod:`endpoint.pages.facets`,
+:mod:`endpoint.pages.search`, :mod:`endpoint.pages.labels`); the few lists that need the store
+(organisations by type, municipalities by province, programmes) are asked once per
+build and kept. Filter values are codes (``thema=materialen``, ``gemeente=24062``)
+checked against the same pattern as IRIs; an unknown code simply matches nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from endpoint.errors import HTTPProblem
+from endpoint.pages.build_indexes import Site
+from endpoint.pages.facets import FILTERS, Practice
+from endpoint.pages.page_kinds import SCHEME_FILTERS, grants_of, scheme_tree, total_of
+from endpoint.pages.view_models import Lang, Link
+from endpoint.responses import language, page_number, render, respond, site_of, sparql_url
+from kg.namespaces import CIRC, ORG, SCHEMA, SKOS
+
+router = APIRouter()
+
+PAGE_SIZE = 25
+SEARCH_PAGE_SIZE = 20
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$")
+#: Facets shown on /praktijken, in order: (parameter, which concepts or attribute).
+FACETS = ("thema", "actiedomein", "instrument", "waardeketen", "type", "kanaal", "provincie", "gemeente",
+          "organisatie", "rol", "programma")
+_SCHEME_OF = {param: scheme for scheme, param in SCHEME_FILTERS.items()}
+
+
+def _html_key(name: str, lang: Lang, *parts: Any) -> tuple[Any, ...]:
+    return ("list", name, lang.code, lang.explicit, *parts)
+
+
+async def _html(request: Request, site: Site, key: tuple[Any, ...], make: Any) -> Response:
+    return await respond(request, site, key, "text/html; charset=utf-8", lambda: (make(), None, {}), {"Vary": "Accept-Language"})
+
+
+@router.api_route("/", methods=["GET", "HEAD"], tags=["pages"])
+async def home(request: Request) -> Response:
+    """Home: what the graph holds and the ways in."""
+    site = await site_of(request)
+    lang = language(request, site)
+
+    def make() -> bytes:
+        themes = scheme_tree(site, f"{site.uris.base}/id/conceptscheme/thema", lang)
+        domains = scheme_tree(site, f"{site.uris.base}/id/conceptscheme/actiedomein", lang)
+        return render("home.html", lang, site, "/", themes=themes, domains=domains, provinces=_provinces(site, lang),
+                      sparql=sparql_url(_HOME_QUERY))
+
+    return await _html(request, site, _html_key("home", lang), make)
+
+
+_HOME_QUERY = """PREFIX circ: <https://data.lokaalcirculair.be/ns/circulair#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+# How many practices per theme
+SELECT ?theme (COUNT(DISTINCT ?practice) AS ?practices) WHERE {
+  ?practice a circ:Praktijk ; circ:thema ?t .
+  ?t skos:prefLabel ?theme FILTER(lang(?theme) = "nl")
+} GROUP BY ?theme ORDER BY DESC(?practices)"""
+
+
+def _codes(request: Request, param: str) -> list[str]:
+    values = []
+    for raw in request.query_params.getlist(param):
+        for value in raw.split(","):
+            value = value.strip()
+            if value and _CODE.match(value):
+                values.append(value)
+    return sorted(set(values))
+
+
+def _year(request: Request, param: str) -> int | None:
+    raw = request.query_params.get(param, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) != 4:
+        raise HTTPProblem(400, f"'{param}' must be a year such as 2020, not {raw[:20]!r}.")
+    return int(raw)
+
+
+def _options(site: Site, lang: Lang, param: str, results: list[Practice], chosen: list[str]) -> list[dict[str, Any]]:
+    """The values of one facet among the results, with counts; chosen ones always listed."""
+    attribute, path = FILTERS[param]
+    prefix = f"{site.uris.base}/id/{path}"
+    counts = site.practices.counts(results, attribute)
+    codes = {iri[len(prefix):]: n for iri, n in counts.items() if iri.startswith(prefix) and "/" not in iri[len(prefix):]}
+    for code in chosen:
+        codes.setdefault(code, 0)
+    options: list[dict[str, Any]] = [{"code": code, "label": lang.label(prefix + code), "count": n, "chosen": code in chosen} for code, n in codes.items()]
+    options.sort(key=lambda o: (-o["count"], o["label"].casefold()))
+    top = options[:300]
+    top.sort(key=lambda o: o["label"].casefold())
+    return top
+
+
+@router.api_route("/praktijken", methods=["GET", "HEAD"], tags=["pages"])
+async def practices(request: Request) -> Response:
+    """All practices, filtered by theme, action domain, instrument, place, organisation, role, programme, period."""
+    site = await site_of(request)
+    lang = language(request, site)
+    chosen = {param: _codes(request, param) for param in FACETS}
+    year_from, year_to = _year(request, "van"), _year(request, "tot")
+    number = page_number(request)
+    key = _html_key("praktijken", lang, tuple((k, tuple(v)) for k, v in chosen.items()), year_from, year_to, number)
+
+    def make() -> bytes:
+        results = site.practices.filter(chosen, year_from, year_to)
+        results.sort(key=lambda p: lang.label(p.iri).casefold())
+        total = len(results)
+        start = (number - 1) * PAGE_SIZE
+        shown = results[start:start + PAGE_SIZE]
+        items = [{
+            "link": lang.link(p.iri),
+            "places": sorted((lang.link(g) for g in p.direct_municipalities), key=lambda link: link.label),
+            "themes": sorted((lang.link(c) for c in p.direct_concepts if "/concept/thema/" in c), key=lambda link: link.label),
+            "start": p.start, "end": p.end,
+        } for p in shown]
+        facets = [{"param": param, "options": _options(site, lang, param, results, chosen[param])} for param in FACETS]
+        query: dict[str, Any] = {k: v for k, v in chosen.items() if v}
+        if year_from:
+            query["van"] = year_from
+        if year_to:
+            query["tot"] = year_to
+        return render("list-praktijken.html", lang, site, "/praktijken", items=items, total=total, facets=facets,
+                      number=number, pages=max(1, -(-total // PAGE_SIZE)), first=start + 1 if shown else 0,
+                      last=start + len(shown), year_from=year_from, year_to=year_to, chosen=chosen,
+                      filtered=bool(query), query={**query, "pagina": number if number > 1 else None}, base_query=query)
+
+    return await _html(request, site, key, make)
+
+
+@router.api_route("/organisaties", methods=["GET", "HEAD"], tags=["pages"])
+async def organisations(request: Request) -> Response:
+    """Organisations grouped by type, with how many practices each took part in."""
+    site = await site_of(request)
+    lang = language(request, site)
+
+    def make() -> bytes:
+        rows = site.store.select(
+            f"SELECT ?o ?type WHERE {{ ?o a <{ORG.Organization.value}> OPTIONAL {{ ?o <{ORG.classification.value}> ?type }} "
+            f"FILTER(STRSTARTS(STR(?o), \"{site.uris.base}/id/\")) }}"
+        )
+        groups: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        for row in rows:
+            o = row["o"].value
+            groups[row["type"].value if "type" in row else ""][o] = {"link": lang.link(o), "count": len(site.practices.under(o))}
+        out: list[dict[str, Any]] = [{"type": lang.link(t) if t else None, "items": sorted(items.values(), key=lambda i: i["link"].label.casefold())}
+               for t, items in groups.items()]
+        out.sort(key=lambda g: (g["type"] is None, g["type"].label.casefold() if g["type"] else ""))
+        return render("list-organisaties.html", lang, site, "/organisaties", groups=out, total=len({r["o"].value for r in rows}))
+
+    return await _html(request, site, _html_key("organisaties", lang), make)
+
+
+def _provinces(site: Site, lang: Lang) -> list[dict[str, Any]]:
+    """Municipalities grouped by province, each with its practice count and validity."""
+    cached = site.lists.get(("gemeenten", lang.code, lang.explicit))
+    if cached is not None:
+        return cached
+    rows = site.store.select(
+        f"SELECT ?g ?prov ?from ?through WHERE {{ ?g a <{CIRC.Gemeente.value}> OPTIONAL {{ ?g <{CIRC.provincie.value}> ?prov }} "
+        f"OPTIONAL {{ ?g <{SCHEMA.validFrom.value}> ?from }} OPTIONAL {{ ?g <{SCHEMA.validThrough.value}> ?through }} }}"
+    )
+    groups: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for row in rows:
+        g = row["g"].value
+        groups[row["prov"].value if "prov" in row else ""][g] = {
+            "link": lang.link(g), "count": len(site.practices.under(g)), "nis": g.rsplit("/", 1)[-1],
+            "from": row["from"].value if "from" in row else None, "through": row["through"].value if "through" in row else None,
+        }
+    out: list[dict[str, Any]] = [{"province": lang.link(p) if p else None, "code": p.rsplit("/", 1)[-1] if p else "",
+            "items": sorted(items.values(), key=lambda i: i["link"].label.casefold()),
+            "with_practices": sum(1 for i in items.values() if i["count"])}
+           for p, items in groups.items()]
+    out.sort(key=lambda g: (g["province"] is None, g["province"].label.casefold() if g["province"] else ""))
+    site.lists[("gemeenten", lang.code, lang.explicit)] = out
+    return out
+
+
+@router.api_route("/gemeenten", methods=["GET", "HEAD"], tags=["pages"])
+async def municipalities(request: Request) -> Response:
+    """Every municipality, grouped by province (those that ended on 1 January 2025 too)."""
+    site = await site_of(request)
+    lang = language(request, site)
+    return await _html(request, site, _html_key("gemeenten", lang),
+                 lambda: render("list-gemeenten.html", lang, site, "/gemeenten", provinces=_provinces(site, lang)))
+
+
+@router.api_route("/themas", methods=["GET", "HEAD"], tags=["pages"])
+async def themes(request: Request) -> Response:
+    """Every concept scheme with its hierarchy and practice counts."""
+    site = await site_of(request)
+    lang = language(request, site)
+
+    def make() -> bytes:
+        rows = site.store.select(
+            f"SELECT DISTINCT ?s WHERE {{ ?s a <{SKOS.ConceptScheme.value}> FILTER(STRSTARTS(STR(?s), \"{site.uris.base}/id/\")) }}"
+        )
+        order = ["thema", "actiedomein", "beleidsinstrument", "waardeketen", "praktijktype", "financieringskanaal"]
+        schemes: list[dict[str, Any]] = []
+        for row in rows:
+            iri = row["s"].value
+            code = iri.rsplit("/", 1)[-1]
+            schemes.append({"link": lang.link(iri), "code": code, "tree": scheme_tree(site, iri, lang),
+                            "filter": SCHEME_FILTERS.get(code), "main": code in order})
+        schemes.sort(key=lambda s: (order.index(s["code"]) if s["code"] in order else len(order), s["link"].label.casefold()))
+        return render("list-themas.html", lang, site, "/themas", schemes=schemes)
+
+    return await _html(request, site, _html_key("themas", lang), make)
+
+
+@router.api_route("/financiering", methods=["GET", "HEAD"], tags=["pages"])
+async def funding(request: Request) -> Response:
+    """Funding programmes and their awards, with amounts."""
+    site = await site_of(request)
+    lang = language(request, site)
+
+    def make() -> bytes:
+        rows = site.store.select(
+            "SELECT ?p WHERE { ?p a <http://purl.org/cerif/frapo/FundingProgramme> "
+            f"FILTER(STRSTARTS(STR(?p), \"{site.uris.base}/id/\")) }}"
+        )
+        programmes: list[dict[str, Any]] = []
+        for row in rows:
+            iri = row["p"].value
+            grants = grants_of(site, f"?g <http://purl.org/dc/terms/isPartOf> <{iri}> .", lang)
+            programmes.append({"link": lang.link(iri), "grants": grants, "total": total_of(grants, lang),
+                               "practices": len(site.practices.under(iri)), "code": iri.rsplit("/", 1)[-1]})
+        programmes.sort(key=lambda p: p["link"].label.casefold())
+        loose = [g for g in grants_of(site, "?g a <http://schema.org/MonetaryGrant> .", lang) if not g["programmes"]]
+        return render("list-financiering.html", lang, site, "/financiering", programmes=programmes, loose=loose)
+
+    return await _html(request, site, _html_key("financiering", lang), make)
+
+
+@router.api_route("/zoeken", methods=["GET", "HEAD"], tags=["pages"])
+async def search(request: Request) -> Response:
+    """Search titles, descriptions and labels (nl and en), tolerant of case and accents."""
+    site = await site_of(request)
+    lang = language(request, site)
+    q = request.query_params.get("q", "")[:200]
+    number = page_number(request)
+
+    def make() -> bytes:
+        hits = site.search.search(q) if q.strip() else []
+        start = (number - 1) * SEARCH_PAGE_SIZE
+        shown = hits[start:start + SEARCH_PAGE_SIZE]
+        entries = {e.iri: e for e in site.search.entries}
+        items = []
+        for hit in shown:
+            entry = entries[hit.iri]
+            snippet = _snippet(entry.texts, lang)
+            items.append({"link": lang.link(hit.iri), "kind": lang.t.get(f"kind:{hit.kind}", hit.kind), "snippet": snippet})
+        return render("zoeken.html", lang, site, "/zoeken", q=q, items=items, total=len(hits), number=number,
+                      pages=max(1, -(-len(hits) // SEARCH_PAGE_SIZE)), first=start + 1 if shown else 0,
+                      last=start + len(shown), query={"q": q, "pagina": number if number > 1 else None}, base_query={"q": q})
+
+    return await _html(request, site, _html_key("zoeken", lang, q, number), make)
+
+
+def _snippet(texts: list[tuple[str, str]], lang: Lang, size: int = 240) -> str:
+    """The start of the thing's description in the reader's language (else Dutch, else any)."""
+    if not texts:
+        return ""
+    by_lang = {code: text for code, text in reversed(texts)}
+    text = next((by_lang[c] for c in (lang.code, "nl", "") if c in by_lang), texts[0][1])
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[:size].rsplit(" ", 1)[0] + " …"
+
+
+__all__ = ["router", "Link"]

@@ -1,0 +1,222 @@
+"""What the pages keep in memory for one build, and the caches that make them cheap.
+
+A :class:`Site` is made on the first request that sees a new build (``store.build_id``
+changed) and thrown away with it: labels, the practice facets, the search index, the
+redirect table, the home-page counts, and two caches:
+
+- ``descriptions``: the RDF description of recently asked documents (shared by all
+  their formats and languages);
+- ``responses``: finished bodies with their ETag, bounded in bytes. The ETag of a
+  response is the hash of its body; it is kept (in a much larger table) after the body
+  itself was evicted, so ``If-None-Match`` is answered with a 304 by one dictionary
+  lookup and no query, no serialization.
+
+Nothing here reads the store after loading except through :mod:`kg.store.embedded`.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Generic, Hashable, TypeVar
+
+from endpoint.pages.documents import Description, describe, document_prefixes
+from endpoint.pages.facets import PracticeIndex
+from endpoint.pages.labels import LabelIndex
+from endpoint.pages.redirects import Redirects
+from endpoint.pages.search import SearchIndex
+from endpoint.pages.uris import Target, Uris
+from kg.settings import Settings
+from kg.store.embedded import GraphStore
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class LRU(Generic[K, V]):
+    """A small thread-safe LRU bounded by entries and (optionally) by a size function."""
+
+    def __init__(self, max_entries: int, max_size: int | None = None) -> None:
+        self.max_entries = max_entries
+        self.max_size = max_size
+        self.size = 0
+        self._data: OrderedDict[K, tuple[V, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            item = self._data.get(key)
+            if item is None:
+                return None
+            self._data.move_to_end(key)
+            return item[0]
+
+    def put(self, key: K, value: V, size: int = 0) -> None:
+        with self._lock:
+            old = self._data.pop(key, None)
+            if old is not None:
+                self.size -= old[1]
+            self._data[key] = (value, size)
+            self.size += size
+            while len(self._data) > self.max_entries or (self.max_size is not None and self.size > self.max_size and len(self._data) > 1):
+                _, (_, evicted) = self._data.popitem(last=False)
+                self.size -= evicted
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+@dataclass(frozen=True)
+class Validator:
+    """What a 304 needs: the ETag and the headers of the full answer (no body)."""
+
+    etag: str
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Cached:
+    """A finished response: body, ETag, type, Last-Modified and every header it carries."""
+
+    body: bytes
+    etag: str
+    media_type: str
+    last_modified: str | None
+    headers: dict[str, str]
+
+    @property
+    def validator(self) -> Validator:
+        return Validator(self.etag, self.headers)
+
+
+class Site:
+    """Everything the pages need about one build."""
+
+    def __init__(self, store: GraphStore, settings: Settings) -> None:
+        started = time.perf_counter()
+        self.store = store
+        self.settings = settings
+        self.build_id = store.build_id
+        self.uris = Uris(settings.base_iri)
+        self.prefixes = document_prefixes(self.uris.base)
+        self.build_date = _build_date(store)
+        self.labels = LabelIndex.load(store)
+        self.practices = PracticeIndex.load(store, self.uris.base)
+        self.search = SearchIndex.load(store, self.uris.base)
+        self.redirects = Redirects.load(store, self.uris, settings.data_dir)
+        self.counts = _counts(store, self.uris.base)
+        self.descriptions: LRU[tuple[str, int], Description | None] = LRU(4096)
+        self.responses: LRU[tuple[Any, ...], Cached] = LRU(50_000, max_size=96 * 1024 * 1024)
+        self.etags: LRU[tuple[Any, ...], Validator] = LRU(500_000)
+        self.exists_cache: LRU[str, bool] = LRU(200_000)
+        self.lists: dict[Any, Any] = {}
+        self.load_seconds = time.perf_counter() - started
+
+    def description(self, target: Target, page: int = 1) -> Description | None:
+        key = (target.key, page)
+        found = self.descriptions.get(key)
+        if found is None:
+            found = describe(self.store, target, page, self.build_date)
+            self.descriptions.put(key, found)
+        return found
+
+    def known(self, target: Target) -> bool | None:
+        """:meth:`exists` if it was asked before in this build, else None (no query)."""
+        return self.exists_cache.get(target.key)
+
+    def exists(self, target: Target) -> bool:
+        """Does the store say anything about (or point at) this thing?"""
+        known = self.exists_cache.get(target.key)
+        if known is None:
+            known = self.store.ask(f"ASK {{ {{ <{target.iri}> ?p ?o }} UNION {{ ?s ?q <{target.iri}> }} }}")
+            self.exists_cache.put(target.key, known)
+        return known
+
+
+def _build_date(store: GraphStore) -> str:
+    info = store.build_info()
+    if info is not None:
+        return info.finished[:10]
+    return time.strftime("%Y-%m-%d", time.gmtime())
+
+
+_COUNTED = {
+    "praktijken": "https://data.lokaalcirculair.be/ns/circulair#Praktijk",
+    "organisaties": "http://www.w3.org/ns/org#Organization",
+    "financieringen": "http://schema.org/MonetaryGrant",
+    "programmas": "http://purl.org/cerif/frapo/FundingProgramme",
+    "publicaties": "http://schema.org/CreativeWork",
+    "concepten": "http://www.w3.org/2004/02/skos/core#Concept",
+    "gemeenten": "https://data.lokaalcirculair.be/ns/circulair#Gemeente",
+}
+
+
+def _counts(store: GraphStore, base: str) -> dict[str, int]:
+    """Counts for the home page: things per kind, municipalities with a practice, triples."""
+    counts: dict[str, int] = {}
+    values = " ".join(f"<{c}>" for c in _COUNTED.values())
+    by_class = {row["c"].value: int(row["n"].value) for row in store.select(
+        f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {values} }} ?s a ?c "
+        f"FILTER(STRSTARTS(STR(?s), \"{base}/id/\")) }} GROUP BY ?c"
+    )}
+    for name, cls in _COUNTED.items():
+        counts[name] = by_class.get(cls, 0)
+    row = store.select(
+        "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { ?p a <https://data.lokaalcirculair.be/ns/circulair#Praktijk> ; "
+        "<http://purl.org/dc/terms/spatial> ?g }"
+    )
+    counts["gemeenten_met_praktijk"] = int(row[0]["n"].value) if row else 0
+    row = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    counts["triples"] = int(row[0]["n"].value) if row else 0
+    return counts
+
+
+_site_lock = threading.Lock()
+
+
+def ready_site(app: Any) -> Site | None:
+    """The site of the build being served if it is made already (no waiting, no I/O)."""
+    store: GraphStore = app.state.store
+    site: Site | None = getattr(app.state, "pages_site", None)
+    if site is not None and site.build_id == store.build_id and site.store is store:
+        return site
+    return None
+
+
+def warm_on_refresh(app: Any) -> None:
+    """Make the next build's site in the background as soon as the app switches to it.
+
+    ``app.state.on_refresh`` hooks run in the event loop, so the hook only starts a thread;
+    requests that arrive meanwhile wait for that same site (one build at a time, under the lock).
+    """
+    hooks = getattr(app.state, "on_refresh", None)
+    if hooks is None:
+        hooks = app.state.on_refresh = []
+    if not any(getattr(h, "__name__", "") == "_warm_pages" for h in hooks):
+        def _warm_pages() -> None:
+            threading.Thread(target=current_site, args=(app,), name="pages-warm", daemon=True).start()
+
+        hooks.append(_warm_pages)
+
+
+def current_site(app: Any) -> Site:
+    """The site of the build being served, made anew when the build changed."""
+    store: GraphStore = app.state.store
+    site: Site | None = getattr(app.state, "pages_site", None)
+    if site is not None and site.build_id == store.build_id and site.store is store:
+        return site
+    with _site_lock:
+        site = getattr(app.state, "pages_site", None)
+        if site is None or site.build_id != store.build_id or site.store is not store:
+            site = Site(store, app.state.settings)
+            app.state.pages_site = site
+            warm_on_refresh(app)
+            # The indexes are a few million long-lived objects: a full garbage collection that
+            # walks them stalls every request for a few hundred ms. Freezing moves everything
+            # alive now out of the collector's sight (the previous site is freed by refcounts).
+            gc.collect()
+            gc.freeze()
+    return site

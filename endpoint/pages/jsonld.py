@@ -1,0 +1,210 @@
+"""JSON-LD that a developer can read as plain JSON, with a published ``@context``.
+
+The context (``endpoint/static/context.jsonld``, served at ``/ns/context.jsonld``) gives
+every property we use a short Dutch key, the same words as the record format
+(``titel``, ``beschrijving``, ``thema``, ``start``…). Texts are language maps
+(``"titel": {"nl": "…", "en": "…"}``), links are plain IRI strings, amounts plain
+strings of an ``xsd:decimal``.
+
+The compaction here is deliberately simple and *correct by construction*: the table of
+terms is read from the context file itself, and a value that does not fit its term's
+definition (an untagged text under a language map, a literal under an IRI-typed term)
+is written under the compact IRI (``dct:title``) in expanded form instead. So the
+document always expands to exactly the triples it was made from; the tests parse it
+with rdflib and compare.
+
+Shape: ``{"@context": URL, "@graph": [thing, …incoming links…, document]}``. The thing's
+hash sub-resources (roles, lessons, figures, amounts) and the labels of what it links
+to are embedded where they are referenced, so ``doc["@graph"][0]["thema"][0]["naam"]["nl"]``
+is the Dutch name of its first theme.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import pyoxigraph as ox
+
+from endpoint.pages.labels import LABEL_PROPERTIES, term_value
+from kg.namespaces import RDF, XSD
+
+CONTEXT_FILE = Path(__file__).parent.parent / "static" / "context.jsonld"
+_LABEL_OR_TYPE = {p.value for p in LABEL_PROPERTIES} | {RDF.type.value}
+
+
+@dataclass(frozen=True)
+class _Term:
+    name: str
+    iri: str
+    coerce: str | None  # "@id", a datatype IRI, or None
+    language_map: bool
+
+
+class Context:
+    """The published context, read once: terms by property IRI, class names, prefixes."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        ctx: dict[str, Any] = document["@context"]
+        self.prefixes: dict[str, str] = {}
+        for name, value in ctx.items():
+            if isinstance(value, str) and value.endswith(("/", "#")) and not value.startswith("@"):
+                self.prefixes[name] = value
+        self.properties: dict[str, _Term] = {}
+        self.classes: dict[str, str] = {}
+        for name, value in ctx.items():
+            if name in self.prefixes or (isinstance(value, str) and value.startswith("@")):
+                continue
+            if isinstance(value, str):
+                iri = self.expand(value)
+                self.classes.setdefault(iri, name)
+                self.properties.setdefault(iri, _Term(name, iri, None, False))
+            else:
+                iri = self.expand(value["@id"])
+                coerce = value.get("@type")
+                self.properties.setdefault(
+                    iri, _Term(name, iri, self.expand(coerce) if coerce and coerce != "@id" else coerce, value.get("@container") == "@language")
+                )
+
+    def expand(self, value: str) -> str:
+        prefix, colon, local = value.partition(":")
+        if colon and prefix in self.prefixes:
+            return self.prefixes[prefix] + local
+        return value
+
+    def compact(self, iri: str) -> str:
+        """``dct:title`` for a full IRI under a declared prefix, else the IRI itself."""
+        best = ""
+        for name, ns in self.prefixes.items():
+            if iri.startswith(ns) and len(ns) > len(self.prefixes.get(best, "")):
+                local = iri[len(ns):]
+                if local and all(c.isalnum() or c in "-_." for c in local):
+                    best = name
+        return f"{best}:{iri[len(self.prefixes[best]):]}" if best else iri
+
+    def class_name(self, iri: str) -> str:
+        return self.classes.get(iri) or self.compact(iri)
+
+
+@lru_cache(maxsize=1)
+def context() -> Context:
+    return Context(json.loads(CONTEXT_FILE.read_text(encoding="utf-8")))
+
+
+def context_bytes() -> bytes:
+    """The context document as served."""
+    return CONTEXT_FILE.read_bytes()
+
+
+def _literal(lit: ox.Literal, ctx: Context) -> Any:
+    if lit.language:
+        return {"@value": lit.value, "@language": lit.language}
+    if lit.datatype.value == XSD.string.value:
+        return lit.value
+    return {"@value": lit.value, "@type": ctx.compact(lit.datatype.value)}
+
+
+class _Builder:
+    def __init__(self, triples: Iterable[ox.Triple], entity: str) -> None:
+        self.ctx = context()
+        self.entity = entity
+        self.by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
+        for t in triples:
+            self.by_subject[term_value(t.subject)].append(t)
+        self.emitted: set[ox.Triple] = set()
+
+    def embeddable(self, iri: str) -> bool:
+        """Hash sub-resources of the thing, and resources we only know the label/type of."""
+        if iri not in self.by_subject:
+            return False
+        if iri.startswith(self.entity + "#"):
+            return True
+        return all(t.predicate.value in _LABEL_OR_TYPE for t in self.by_subject[iri])
+
+    def node(self, iri: str, path: tuple[str, ...] = ()) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": iri}
+        grouped: dict[str, list[ox.Triple]] = defaultdict(list)
+        for t in self.by_subject.get(iri, ()):
+            grouped[t.predicate.value].append(t)
+        for predicate, triples in grouped.items():
+            self.emitted.update(triples)
+            if predicate == RDF.type.value and all(isinstance(t.object, ox.NamedNode) for t in triples):
+                names = [self.ctx.class_name(term_value(t.object)) for t in triples]
+                out["type"] = names[0] if len(names) == 1 else names
+                continue
+            self._values(out, predicate, [t.object for t in triples], path + (iri,))
+        return out
+
+    def _values(self, out: dict[str, Any], predicate: str, objects: list[Any], path: tuple[str, ...]) -> None:
+        term = self.ctx.properties.get(predicate)
+        fallback = self.ctx.compact(predicate)
+        fitting: list[Any] = []
+        rest: list[Any] = []
+        for obj in objects:
+            if term is None:
+                rest.append(obj)
+            elif term.language_map:
+                (fitting if isinstance(obj, ox.Literal) and obj.language else rest).append(obj)
+            elif term.coerce == "@id":
+                (fitting if isinstance(obj, ox.NamedNode) else rest).append(obj)
+            elif term.coerce:
+                (fitting if isinstance(obj, ox.Literal) and not obj.language and obj.datatype.value == term.coerce else rest).append(obj)
+            else:
+                fitting.append(obj)
+        if fitting and term is not None:
+            if term.language_map:
+                langmap: dict[str, Any] = {}
+                for lit in sorted(fitting, key=lambda x: (x.language, x.value)):
+                    prev = langmap.get(lit.language)
+                    langmap[lit.language] = lit.value if prev is None else (prev if isinstance(prev, list) else [prev]) + [lit.value]
+                out[term.name] = langmap
+            else:
+                values = [self._value(o, term.coerce, path) for o in fitting]
+                out[term.name] = values[0] if len(values) == 1 else values
+        if rest:
+            values = [self._value(o, None, path) for o in rest]
+            out[fallback] = values[0] if len(values) == 1 else values
+
+    def _value(self, obj: Any, coerce: str | None, path: tuple[str, ...]) -> Any:
+        if isinstance(obj, ox.NamedNode):
+            if self.embeddable(obj.value) and obj.value not in path and len(path) < 4:
+                return self.node(obj.value, path)
+            return obj.value if coerce == "@id" else {"id": obj.value}
+        if isinstance(obj, ox.Literal):
+            if coerce and coerce != "@id" and not obj.language and obj.datatype.value == coerce:
+                return obj.value
+            return _literal(obj, self.ctx)
+        return {"id": str(obj)}  # blank nodes never occur in our data
+
+    def document(self, order: list[str], context_url: str) -> dict[str, Any]:
+        graph: list[dict[str, Any]] = []
+        # First the thing and every subject that is not embedded elsewhere (incoming
+        # links, the document), then whatever embedding did not reach.
+        for subject in order:
+            if subject == self.entity or not self.embeddable(subject):
+                graph.append(self.node(subject))
+        for subject in order:
+            if any(t not in self.emitted for t in self.by_subject[subject]):
+                graph.append(self.node(subject))
+        return {"@context": context_url, "@graph": graph}
+
+
+def to_jsonld(triples: list[ox.Triple], entity: str, context_url: str) -> dict[str, Any]:
+    """The compacted JSON-LD document of a description, the thing first."""
+    builder = _Builder(triples, entity)
+    order = [entity]
+    seen = {entity}
+    for t in triples:
+        s = term_value(t.subject)
+        if s not in seen:
+            seen.add(s)
+            order.append(s)
+    return builder.document(order, context_url)
+
+
+def serialize(triples: list[ox.Triple], entity: str, context_url: str) -> bytes:
+    return json.dumps(to_jsonld(triples, entity, context_url), ensure_ascii=False, indent=1).encode("utf-8")

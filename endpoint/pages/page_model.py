@@ -1,0 +1,85 @@
+"""The page model: what a document template receives, and the parts every kind's page shares.
+
+Each kind of thing (:mod:`endpoint.pages.page_kinds`) fills a :class:`Page`; what they all need —
+the schema.org skeleton, the SPARQL prefixes of the ready-made query, the incoming links
+grouped by property — lives here once, so a kind's builder says only what is special
+about it. ``schema_json`` is here because the page renderer (:mod:`endpoint.pages.routes`)
+embeds the schema.org data and must not let it end the ``<script>``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from endpoint.pages.documents import Description
+from endpoint.pages.labels import term_value
+from endpoint.pages.view_models import Lang, Link, View, expand
+
+__all__ = ["PREFIXES", "Page", "base_schema", "incoming_groups", "incoming_links", "schema_json"]
+
+#: The prefixes of every ready-made page query (and of the page lists' SELECTs).
+PREFIXES = """PREFIX circ: <https://data.lokaalcirculair.be/ns/circulair#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX schema: <http://schema.org/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+
+
+@dataclass
+class Page:
+    """Everything a document template needs."""
+
+    template: str
+    title: str
+    kind: str
+    main: View
+    description: Description
+    data: dict[str, Any] = field(default_factory=dict)
+    schema: dict[str, Any] = field(default_factory=dict)
+    sparql: str = ""
+
+
+def schema_json(data: dict[str, Any]) -> str:
+    """JSON for a ``<script type="application/ld+json">``: nothing in it can end the script."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def incoming_groups(desc: Description, lang: Lang, skip: tuple[str, ...] = ()) -> list[tuple[str, list[Link]]]:
+    """Incoming links grouped by property: (property name, links to the things that point here).
+
+    A hash subject (``P#rol-3 prov:agent E``) is shown as its parent ``P``.
+    """
+    skipped = {expand(s) for s in skip}
+    groups: dict[str, dict[str, Link]] = defaultdict(dict)
+    e = desc.entity.value
+    for t in desc.incoming:
+        if term_value(t.object) != e or t.predicate.value in skipped:
+            continue
+        subject = term_value(t.subject)
+        parent = subject.split("#", 1)[0]
+        groups[t.predicate.value].setdefault(parent, lang.link(parent))
+    out = [(lang.predicate(p), sorted(links.values(), key=lambda link: link.label.casefold())) for p, links in groups.items()]
+    return sorted(out, key=lambda g: g[0].casefold())
+
+
+def incoming_links(desc: Description, lang: Lang, curie: str) -> list[Link]:
+    """The things that point here with one property (hash subjects as their parent), by label."""
+    pred = expand(curie)
+    iris = {term_value(t.subject).split("#", 1)[0] for t in desc.incoming if t.predicate.value == pred and t.object == desc.entity}
+    return sorted((lang.link(i) for i in iris), key=lambda link: link.label.casefold())
+
+
+def base_schema(main: View, kind: str, title: str, desc: Description) -> dict[str, Any]:
+    """The schema.org fields every page has: type, id, name, document URL, description."""
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": kind, "@id": main.iri, "name": title,
+                            "url": desc.document.value}
+    text = main.text("dct:description") or main.text("skos:definition")
+    if text:
+        data["description"] = text
+    return data

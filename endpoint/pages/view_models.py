@@ -1,0 +1,253 @@
+"""What a template sees: one resource of a description, in the reader's language.
+
+Templates never touch RDF terms. :class:`View` wraps the triples of one subject (the
+thing, or one of its hash sub-resources) and answers the questions a page asks:
+its text in Dutch or English (with Dutch as the fallback), its links with readable
+labels and local ``href``\\ s, its sub-resources in order, dates and amounts written
+as people write them. Every string leaves here unescaped; Jinja2's autoescape is what
+makes a ``<script>`` in the data show as text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Iterable, Sequence
+
+import pyoxigraph as ox
+
+from endpoint import i18n
+from endpoint.pages.labels import LabelIndex, term_value
+from endpoint.pages.uris import Uris
+from kg.namespaces import PREFIXES, SCHEMA, XSD
+
+_DATE_TYPES = {XSD.date.value, XSD.gYear.value, XSD.gYearMonth.value, XSD.dateTime.value}
+_NUMBER_TYPES = {XSD.decimal.value, XSD.integer.value, XSD.double.value, XSD.float.value,
+                 XSD.nonNegativeInteger.value, XSD.positiveInteger.value, XSD.int.value}
+
+
+def expand(curie: str) -> str:
+    """``dct:title`` → ``http://purl.org/dc/terms/title`` (full IRIs pass through)."""
+    prefix, colon, local = curie.partition(":")
+    if colon and prefix in PREFIXES:
+        return PREFIXES[prefix] + local
+    return curie
+
+
+def compact(iri: str) -> str:
+    """The reverse of :func:`expand`, for showing property names."""
+    best = ""
+    for name, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
+            best = name
+    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link as shown: where it goes, what it says, and the IRI it stands for."""
+
+    href: str
+    label: str
+    iri: str
+    note: str = ""
+    external: bool = False
+    anchor: str = ""  # the fragment of the hash sub-resource this link is shown for (``rol-1``)
+
+
+class Lang:
+    """The reader's language and the helpers that depend on it."""
+
+    def __init__(self, code: str, explicit: bool, labels: LabelIndex, uris: Uris) -> None:
+        self.code = code
+        self.explicit = explicit
+        self.labels = labels
+        self.uris = uris
+        self.t = i18n.messages(code)
+
+    def url(self, path: str, **params: str | int | None) -> str:
+        """A local URL, keeping ``?lang=`` when the reader chose a language explicitly."""
+        from urllib.parse import urlencode
+
+        query = [(k, str(v)) for k, v in params.items() if v not in (None, "")]
+        if self.explicit:
+            query.append(("lang", self.code))
+        if not query:
+            return path
+        head, hash_, fragment = path.partition("#")
+        return head + ("&" if "?" in head else "?") + urlencode(query) + hash_ + fragment
+
+    def count(self, key: str, n: int, **more: object) -> str:
+        """``{n} praktijken`` / ``1 praktijk``: the ``key_one`` text when there is exactly one."""
+        text = self.t.get(f"{key}_one", self.t[key]) if n == 1 else self.t[key]
+        return text.format(n=self.number(n), **more)
+
+    def href(self, iri: str) -> str:
+        local = self.uris.href(iri)
+        return self.url(local) if local.startswith("/") else local
+
+    def label(self, iri: str) -> str:
+        return self.labels.label(iri, self.code)
+
+    def link(self, iri: str, note: str = "") -> Link:
+        local = self.uris.href(iri)
+        return Link(self.url(local) if local.startswith("/") else local, self.label(iri), iri, note, not local.startswith("/"))
+
+    def text(self, literals: Iterable[ox.Literal]) -> str:
+        """The literal in the reader's language, else Dutch, else untagged, else any."""
+        by_lang: dict[str, str] = {}
+        for lit in literals:
+            by_lang.setdefault(lit.language or "", lit.value)
+        for code in (self.code, "nl", "", "en"):
+            if code in by_lang:
+                return by_lang[code]
+        return next(iter(by_lang.values()), "")
+
+    def value(self, term: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
+        """A literal as a person reads it: dates in words, numbers with separators."""
+        if isinstance(term, ox.Literal):
+            dt = term.datatype.value
+            if dt in _DATE_TYPES:
+                return i18n.when(term.value[:10], self.code)
+            if dt in _NUMBER_TYPES:
+                return i18n.number(term.value, self.code)
+            return term.value
+        return self.label(term.value)
+
+    def money(self, value: str | None, currency: str = "EUR") -> str:
+        if value is None:
+            return ""
+        return i18n.money(value, self.code, currency)
+
+    def number(self, value: str | int) -> str:
+        return i18n.number(value, self.code)
+
+    def when(self, value: str | None) -> str:
+        return i18n.when(value, self.code) if value else ""
+
+    def predicate(self, iri: str) -> str:
+        """A property's name: our translations, else its label in the ontology, else its CURIE."""
+        name = self.t.get("p:" + compact(iri))
+        if name:
+            return name
+        found = self.labels.get(iri, self.code)
+        return found or compact(iri)
+
+
+class View:
+    """The triples of one subject, with language-aware accessors."""
+
+    def __init__(self, iri: str, triples: Sequence[ox.Triple], lang: Lang, subs: dict[str, list[ox.Triple]] | None = None) -> None:
+        self.iri = iri
+        self.lang = lang
+        self._by_pred: dict[str, list[Any]] = defaultdict(list)
+        for t in triples:
+            if term_value(t.subject) == iri:
+                self._by_pred[t.predicate.value].append(t.object)
+        self._subs = subs or {}
+
+    @property
+    def fragment(self) -> str:
+        return self.iri.partition("#")[2]
+
+    def values(self, curie: str) -> list[Any]:
+        return self._by_pred.get(expand(curie), [])
+
+    def has(self, curie: str) -> bool:
+        return bool(self.values(curie))
+
+    def text(self, curie: str) -> str:
+        return self.lang.text(v for v in self.values(curie) if isinstance(v, ox.Literal))
+
+    def texts(self, curie: str) -> list[str]:
+        """Every text of a property in the reader's language (else Dutch…), e.g. alternative names."""
+        lits = [v for v in self.values(curie) if isinstance(v, ox.Literal)]
+        for code in (self.lang.code, "nl", "", "en"):
+            chosen = [lit.value for lit in lits if (lit.language or "") == code]
+            if chosen:
+                return chosen
+        return [lit.value for lit in lits]
+
+    def literal(self, curie: str) -> str | None:
+        for v in self.values(curie):
+            if isinstance(v, ox.Literal):
+                return v.value
+        return None
+
+    def shown(self, curie: str) -> str:
+        """The first value of a property, written for people (dates, numbers, labels)."""
+        vals = self.values(curie)
+        return self.lang.value(vals[0]) if vals else ""
+
+    def links(self, curie: str) -> list[Link]:
+        links = [self.lang.link(v.value) for v in self.values(curie) if isinstance(v, ox.NamedNode)]
+        return sorted(links, key=lambda link: link.label.casefold())
+
+    def link(self, curie: str) -> Link | None:
+        links = self.links(curie)
+        return links[0] if links else None
+
+    def subs(self, curie: str) -> list["View"]:
+        """Hash sub-resources reached by a property, in ``schema:position`` order."""
+        views = [View(v.value, self._subs.get(v.value, []), self.lang, self._subs)
+                 for v in self.values(curie) if isinstance(v, ox.NamedNode)]
+        return sorted(views, key=lambda v: (_position(v), v.iri))
+
+    def amount(self, curie: str) -> str:
+        """A ``schema:MonetaryAmount`` sub-resource written as money."""
+        for sub in self.subs(curie):
+            value = sub.literal("schema:value")
+            if value is not None:
+                return self.lang.money(value, sub.literal("schema:currency") or "EUR")
+        return ""
+
+    def properties(self) -> list[tuple[str, str, list[Link | str]]]:
+        """Every property with its values, for the 'all data' table: (CURIE, name, values)."""
+        rows = []
+        for pred, objects in self._by_pred.items():
+            shown: list[Link | str] = []
+            for obj in objects:
+                if isinstance(obj, ox.NamedNode):
+                    shown.append(self.lang.link(obj.value))
+                elif isinstance(obj, ox.Literal):
+                    text = self.lang.value(obj)
+                    shown.append(f"{text} ({obj.language})" if obj.language and obj.language != self.lang.code else text)
+            rows.append((compact(pred), self.lang.predicate(pred), sorted(shown, key=lambda x: x.label if isinstance(x, Link) else x)))
+        rows.sort(key=lambda r: (r[0] != "rdf:type", r[1].casefold()))
+        return rows
+
+
+def _position(view: View) -> int:
+    value = view.literal("schema:position")
+    try:
+        return int(Decimal(value)) if value is not None else 10_000
+    except InvalidOperation:
+        return 10_000
+
+
+def figure(view: View) -> dict[str, str | Link | None]:
+    """A key figure (``circ:Kerncijfer``) ready for a table row."""
+    value = view.literal("schema:value")
+    low, high = view.literal("schema:minValue"), view.literal("schema:maxValue")
+    if value is not None:
+        shown = view.lang.number(value)
+    elif low is not None or high is not None:
+        shown = f"{view.lang.number(low) if low else '…'}–{view.lang.number(high) if high else '…'}"
+    else:
+        shown = ""
+    date = view.literal("dct:date")
+    return {
+        "id": view.fragment,
+        "value": shown,
+        "unit": view.link("circ:eenheid"),
+        "description": view.text("dct:description"),
+        "date": view.lang.when(date) if date else "",
+        "area": view.link("dct:spatial"),
+        "note": view.text("skos:note"),
+    }
+
+
+def money_of(amount: View) -> str:
+    value = amount.literal(SCHEMA.value.value)
+    return amount.lang.money(value, amount.literal(SCHEMA.currency.value) or "EUR") if value else ""

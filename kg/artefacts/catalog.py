@@ -1,0 +1,258 @@
+"""The DCAT-AP 3 catalogue of the knowledge graph (with what DCAT-AP Vlaanderen adds).
+
+Portals (Metadata Vlaanderen / Datavindplaats, data.gov.be, data.europa.eu) harvest
+``/catalog``. The description has two parts:
+
+* the hand-written part, ``metadata/catalog.ttl``: titles and descriptions (nl, en),
+  keywords, themes, licence, spatial coverage, the data services and the code-list values
+  they use; readable Turtle, reviewed like the ontology;
+* what only a build knows, added here: one ``dcat:Distribution`` per dump with media type,
+  compression, ``dcat:byteSize`` and ``spdx:checksum`` (SHA-256), download URL; the dates
+  (``dct:issued``: the first version in the LDES history, i.e. the graph's first publication;
+  ``dct:modified``: its latest change); the temporal coverage (the earliest and latest date
+  in the data); and the publisher's name and contact mailbox, read from the publisher's
+  organisation record so they are never typed twice.
+
+The contact point is the publisher's organisational mailbox when its record has one (for
+Vlaanderen Circulair the data records ``lokaalcirculair@vlaanderen-circulair.be`` as the
+do-network's mailbox), otherwise the project's home page. A person's address is never used.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+import pyoxigraph as ox
+
+from kg.artefacts.layout import CATALOG, DUMPS, Names, dump_media_type, select, write_rdf
+from kg.artefacts.ldes import History, read_history
+from kg.errors import Problem, SourceError
+from kg.namespaces import DCAT, DCT, FOAF, PREFIXES, RDF, SCHEMA, SKOS, SPDX, XSD, Namespace
+from kg.settings import PROJECT_ROOT, Settings
+from kg.store.embedded import DUMP_FORMATS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kg.build.pipeline import BuildContext
+
+__all__ = ["METADATA", "PREFIXES_CATALOG", "catalog_triples", "load_metadata", "write_catalog"]
+
+METADATA = PROJECT_ROOT / "metadata" / "catalog.ttl"
+
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+IANA = "http://www.iana.org/assignments/media-types/"
+FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+LICENCE = ox.NamedNode("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")
+STABLE = ox.NamedNode("http://publications.europa.eu/resource/authority/planned-availability/STABLE")
+PUBLISHER_TYPE = ox.NamedNode("http://purl.org/adms/publishertype/RegionalAuthority")
+
+PREFIXES_CATALOG: dict[str, str] = {
+    **{k: PREFIXES[k] for k in ("dcat", "dct", "foaf", "rdf", "rdfs", "skos", "spdx", "xsd", "adms", "prov")},
+    "dcatap": DCATAP.prefix,
+    "vcard": VCARD.prefix,
+    "mdcat": "https://data.vlaanderen.be/ns/metadata-dcat#",
+    "void": PREFIXES["void"],
+    "sd": PREFIXES["sd"],
+}
+
+#: Per dump file: (key for its IRI, EU file type, the W3C standard it follows, title nl, title en).
+_DUMP_DESCRIPTIONS: dict[str, tuple[str, str, str, str, str]] = {
+    "lokaalcirculair.nq.gz": ("nq-gz", "RDF_N_QUADS", "https://www.w3.org/TR/n-quads/",
+                              "Volledige dump, N-Quads (gzip), met één benoemde graaf per record",
+                              "Full dump, N-Quads (gzip), one named graph per record"),
+    "lokaalcirculair.nt.gz": ("nt-gz", "RDF_N_TRIPLES", "https://www.w3.org/TR/n-triples/",
+                              "Volledige dump, N-Triples (gzip)", "Full dump, N-Triples (gzip)"),
+    "lokaalcirculair.ttl": ("ttl", "RDF_TURTLE", "https://www.w3.org/TR/turtle/",
+                            "Volledige dump, Turtle", "Full dump, Turtle"),
+    "lokaalcirculair.jsonld": ("jsonld", "JSON_LD", "https://www.w3.org/TR/json-ld11/",
+                               "Volledige dump, JSON-LD", "Full dump, JSON-LD"),
+}
+
+
+def load_metadata(names: Names) -> list[ox.Triple]:
+    """The hand-written description, relative IRIs resolved as ``metadata/catalog.ttl`` says."""
+    try:
+        quads = ox.parse(path=str(METADATA), format=ox.RdfFormat.TURTLE, base_iri=names.url())
+        public_id = names.url("id") + "/"
+
+        def rebase(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+            if isinstance(term, ox.NamedNode) and term.value.startswith(public_id):
+                return ox.NamedNode(names.uri_space + term.value[len(public_id):])
+            return term
+
+        return [ox.Triple(rebase(q.subject), q.predicate, rebase(q.object)) for q in quads]  # type: ignore[arg-type]
+    except SyntaxError as exc:
+        raise SourceError([Problem(METADATA, exc.lineno or 1, f"The Turtle is not valid: {exc.msg}")]) from exc
+    except OSError as exc:
+        raise SourceError([Problem(METADATA, 1, f"The file cannot be read: {exc}")]) from exc
+
+
+def write_catalog(ctx: "BuildContext") -> None:
+    """DCAT-AP catalogue (Turtle, JSON-LD, RDF/XML, N-Triples)."""
+    names = Names.of(ctx.settings)
+    history = read_history(ctx.slot.artefacts_dir / "ldes")
+    triples = catalog_triples(ctx.settings, names, ctx.slot, ctx.slot.artefacts_dir / DUMPS, history)
+    write_rdf(ctx.slot.artefacts_dir, CATALOG, triples, PREFIXES_CATALOG, first=names.base + "/id/")
+
+
+def catalog_triples(settings: Settings, names: Names, store: object, dumps: Path, history: History | None) -> list[ox.Triple]:
+    """Every triple of the catalogue document. ``store`` answers SPARQL (a ``BuildSlot``)."""
+    out = load_metadata(names)
+    out.extend(list(_publisher(names, out, store)))
+    out.extend(_dumps(names, dumps))
+    out.extend(_temporal(names, store))
+    issued, modified = _dates(history)
+    dated = {t.subject for t in out if t.predicate == RDF.type and t.object in _DATED}
+    for resource in sorted(dated, key=str):
+        out.append(ox.Triple(resource, DCT.issued, issued))
+        out.append(ox.Triple(resource, DCT.modified, modified))
+    return out
+
+
+_DATED = (DCAT.Catalog, DCAT.Dataset, DCAT.DataService, DCAT.Distribution)
+
+
+def _present(dumps: Path) -> Iterator[tuple[str, tuple[ox.RdfFormat, str]]]:
+    for name, fmt in sorted(DUMP_FORMATS.items()):
+        if (dumps / name).is_file():
+            yield name, fmt
+
+
+def _dates(history: History | None) -> tuple[ox.Literal, ox.Literal]:
+    """(issued, modified) as xsd:dateTime: first and latest version in the LDES history."""
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    first = _seconds(history.first_time) if history and history.first_time else now
+    last = _seconds(history.last_time) if history and history.last_time else now
+    return ox.Literal(first, datatype=XSD.dateTime), ox.Literal(last, datatype=XSD.dateTime)
+
+
+def _seconds(time_text: str) -> str:
+    """``2026-11-25T11:04:31.123456Z`` → ``2026-11-25T11:04:31Z`` (portals show seconds)."""
+    return time_text.split(".")[0].rstrip("Z") + "Z"
+
+
+def _dumps(names: Names, dumps: Path) -> Iterator[ox.Triple]:
+    """One distribution per dump file present, with size and checksum of the file itself."""
+    dataset = names.dataset
+    for name, _fmt in _present(dumps):
+        key, file_type, standard, title_nl, title_en = _DUMP_DESCRIPTIONS[name]
+        media, compression = dump_media_type(name)
+        dist = names.distribution(f"lokaalcirculair-{key}")
+        url = ox.NamedNode(names.url(DUMPS, name))
+        checksum = ox.NamedNode(dist.value + "#sha256")
+        yield from (
+            ox.Triple(dataset, DCAT.distribution, dist),
+            ox.Triple(dist, RDF.type, DCAT.Distribution),
+            ox.Triple(dist, DCT.identifier, ox.Literal(f"lokaalcirculair-{key}")),
+            ox.Triple(dist, DCT.title, ox.Literal(title_nl, language="nl")),
+            ox.Triple(dist, DCT.title, ox.Literal(title_en, language="en")),
+            ox.Triple(dist, DCT.description, ox.Literal(
+                f"De hele kennisgraaf als één bestand ({name}); controleer het met de SHA-256 in {name}.sha256.", language="nl")),
+            ox.Triple(dist, DCT.description, ox.Literal(
+                f"The whole knowledge graph as one file ({name}); check it against the SHA-256 in {name}.sha256.", language="en")),
+            ox.Triple(dist, DCAT.downloadURL, url),
+            ox.Triple(dist, DCAT.accessURL, url),
+            ox.Triple(dist, DCAT.mediaType, ox.NamedNode(IANA + media)),
+            ox.Triple(dist, DCT["format"], ox.NamedNode(FILE_TYPE + file_type)),
+            ox.Triple(dist, DCT.conformsTo, ox.NamedNode(standard)),
+            ox.Triple(dist, DCAT.byteSize, ox.Literal(str((dumps / name).stat().st_size), datatype=XSD.nonNegativeInteger)),
+            ox.Triple(dist, SPDX.checksum, checksum),
+            ox.Triple(checksum, RDF.type, SPDX.Checksum),
+            ox.Triple(checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
+            ox.Triple(checksum, SPDX.checksumValue, ox.Literal(_read_sha256(dumps, name), datatype=XSD.hexBinary)),
+            ox.Triple(dist, DCT.license, LICENCE),
+            ox.Triple(dist, DCATAP.availability, STABLE),
+        )
+        if compression:
+            yield ox.Triple(dist, DCAT.compressFormat, ox.NamedNode(IANA + compression))
+
+
+def _read_sha256(dumps: Path, name: str) -> str:
+    text = (dumps / f"{name}.sha256").read_text(encoding="ascii").split()
+    return text[0]
+
+
+def _publisher(names: Names, triples: list[ox.Triple], store: object) -> Iterator[ox.Triple]:
+    """Name, type and contact point of the publisher, from its organisation record."""
+    publishers = {t.object for t in triples if t.predicate == DCT.publisher}
+    if len(publishers) != 1:
+        raise SourceError([Problem(METADATA, _line_of("dct:publisher"), "The catalogue must name exactly one publisher (dct:publisher).")])
+    publisher = publishers.pop()
+    assert isinstance(publisher, ox.NamedNode)
+    rows = select(
+        store,
+        f"""PREFIX skos: <{SKOS.prefix}> PREFIX schema: <{SCHEMA.prefix}> PREFIX foaf: <{FOAF.prefix}>
+        SELECT ?name ?email ?homepage WHERE {{
+          {{ <{publisher.value}> skos:prefLabel ?name }}
+          UNION {{ <{publisher.value}> schema:email ?email }}
+          UNION {{ <{publisher.value}> foaf:homepage ?homepage }} }}"""
+    )
+    labels = [r["name"] for r in rows if "name" in r]
+    if not labels:
+        raise SourceError([Problem(
+            METADATA, _line_of("dct:publisher"),
+            f"The catalogue names <{publisher.value}> as publisher, but no record in data/ gives it a name "
+            "(skos:prefLabel). Add its organisation record, or name another publisher here.",
+        )])
+    emails = sorted(r["email"].value for r in rows if "email" in r)
+    homepages = sorted(r["homepage"].value for r in rows if "homepage" in r)
+    yield ox.Triple(publisher, RDF.type, FOAF.Agent)
+    yield ox.Triple(publisher, RDF.type, FOAF.Organization)
+    for label in labels:
+        yield ox.Triple(publisher, FOAF.name, label)
+    yield ox.Triple(publisher, DCT.type, PUBLISHER_TYPE)
+    for page in homepages:
+        yield ox.Triple(publisher, FOAF.homepage, ox.NamedNode(page))
+        yield ox.Triple(ox.NamedNode(page), RDF.type, FOAF.Document)
+
+    contact = ox.NamedNode(names.catalog.value + "#contactpunt")
+    yield ox.Triple(contact, RDF.type, VCARD.Kind)
+    yield ox.Triple(contact, RDF.type, VCARD.Organization)
+    name_nl = next((lbl.value for lbl in labels if isinstance(lbl, ox.Literal) and lbl.language == "nl"), labels[0].value)
+    yield ox.Triple(contact, VCARD.fn, ox.Literal(f"Lokaal Circulair ({name_nl})"))
+    if emails:
+        yield ox.Triple(contact, VCARD.hasEmail, ox.NamedNode("mailto:" + emails[0]))
+    else:
+        yield ox.Triple(contact, VCARD.hasURL, ox.NamedNode(names.url()))
+    for subject in {t.subject for t in triples if t.predicate == RDF.type and t.object in (DCAT.Catalog, DCAT.Dataset, DCAT.DataService)}:
+        yield ox.Triple(subject, DCAT.contactPoint, contact)
+
+
+def _line_of(text: str) -> int:
+    try:
+        for number, line in enumerate(METADATA.read_text(encoding="utf-8").splitlines(), start=1):
+            if text in line:
+                return number
+    except OSError:
+        pass
+    return 1
+
+
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _temporal(names: Names, store: object) -> Iterator[ox.Triple]:
+    """``dct:temporal``: from the earliest start to the latest end date in the data."""
+    query = f"PREFIX schema: <{SCHEMA.prefix}> SELECT ({{agg}}(STR(?d)) AS ?x) WHERE {{{{ ?s {{path}} ?d }}}}"
+    first = _one(select(store, query.format(agg="MIN", path="schema:startDate")))
+    last = _one(select(store, query.format(agg="MAX", path="schema:endDate|schema:startDate")))
+    if first is None or last is None or not _DATE.match(first) or not _DATE.match(last):
+        return
+    period = ox.NamedNode(names.dataset.value + "#periode")
+    yield ox.Triple(names.dataset, DCT.temporal, period)
+    yield ox.Triple(period, RDF.type, DCT.PeriodOfTime)
+    yield ox.Triple(period, DCAT.startDate, _date_literal(first))
+    yield ox.Triple(period, DCAT.endDate, _date_literal(last))
+
+
+def _one(rows: list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]) -> str | None:
+    value = rows[0].get("x") if rows else None
+    return value.value if value is not None else None
+
+
+def _date_literal(text: str) -> ox.Literal:
+    datatype = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}[len(text)]
+    return ox.Literal(text, datatype=datatype)

@@ -1,0 +1,168 @@
+"""Where the harvesting artefacts of a build live, and under which URLs they are served.
+
+The build writes them (``kg.artefacts.catalog``, ``kg.artefacts.void``, ``kg.artefacts.ldes``, ``kg.artefacts.sitemap`` and the
+dumps of ``kg.build.pipeline``) into the new build's ``artefacts/`` folder; the web tier
+(``endpoint.harvest.routes``) serves the live build's folder. This module is the one place
+both sides take the layout from, so they cannot drift apart::
+
+    artefacts/
+      dumps/lokaalcirculair.{nq.gz,nt.gz,ttl,jsonld} (+ .sha256)   served at /dumps/{file}
+      catalog.{ttl,jsonld,rdf,nt}                                  served at /catalog
+      void.{ttl,jsonld,rdf,nt}                                     served at /.well-known/void
+      ldes/                                                        served at /ldes (see kg.artefacts.ldes)
+      sitemap.xml (+ sitemap-{n}.xml beyond 50 000 pages)          served at /sitemap.xml
+
+Two bases, on purpose:
+
+* **identifiers** (the dataset, the catalogue, LDES member IRIs) use the canonical base
+  IRI (``KG_BASE_IRI``), like every other IRI of the graph;
+* **addresses** (download URLs, endpoint URLs, page URLs) use the public URL of the
+  service (``KG_PUBLIC_URL``, defaulting to the base IRI).
+
+Neither is ever ``localhost``: artefacts are written once by the build and must be
+right wherever they are harvested from. A server running on ``localhost`` serves the
+same files and maps its own paths onto them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from kg.settings import Settings
+from kg.store.embedded import DUMP_FORMATS
+
+__all__ = [
+    "CATALOG",
+    "DATASET_NAME",
+    "DUMPS",
+    "LDES",
+    "RDF_SUFFIXES",
+    "SITEMAP",
+    "VOID",
+    "Names",
+    "dump_media_type",
+    "public_base",
+    "select",
+    "serialize",
+    "term_value",
+    "write_rdf",
+]
+
+#: Sub-folder of the dumps, and the stems of the other artefacts.
+DUMPS = "dumps"
+CATALOG = "catalog"
+VOID = "void"
+LDES = "ldes"
+SITEMAP = "sitemap.xml"
+
+#: The one dataset this service publishes (its IRI is ``{base}/id/dataset/{name}``).
+DATASET_NAME = "lokaalcirculair"
+
+#: Serialisations written for the catalogue and VoID documents: suffix → format.
+RDF_SUFFIXES: dict[str, ox.RdfFormat] = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdf": ox.RdfFormat.RDF_XML,
+    "nt": ox.RdfFormat.N_TRIPLES,
+}
+
+
+def public_base(settings: Settings) -> str:
+    """Root URL of the service as harvesters should see it: ``KG_PUBLIC_URL`` or the base IRI."""
+    return (settings.public_url or settings.base_iri).rstrip("/")
+
+
+def dump_media_type(name: str) -> tuple[str, str | None]:
+    """(media type of the RDF inside, compression media type or None) of a dump file name."""
+    fmt = DUMP_FORMATS.get(name)
+    if fmt is None:
+        raise KeyError(name)
+    return fmt[1], ("application/gzip" if name.endswith(".gz") else None)
+
+
+class Names:
+    """The IRIs and URLs of the published things, for one configuration.
+
+    >>> names = Names("https://data.lokaalcirculair.be", "https://data.lokaalcirculair.be")
+    >>> names.dataset.value
+    'https://data.lokaalcirculair.be/id/dataset/lokaalcirculair'
+    >>> names.url("dumps", "lokaalcirculair.ttl")
+    'https://data.lokaalcirculair.be/dumps/lokaalcirculair.ttl'
+    """
+
+    def __init__(self, base_iri: str, public: str) -> None:
+        self.base = base_iri.rstrip("/")
+        self.public = public.rstrip("/")
+        self.catalog = ox.NamedNode(f"{self.base}/id/catalogus/{DATASET_NAME}")
+        self.dataset = ox.NamedNode(f"{self.base}/id/dataset/{DATASET_NAME}")
+        self.uri_space = f"{self.base}/id/"
+
+    @classmethod
+    def of(cls, settings: Settings) -> "Names":
+        return cls(settings.base_iri, public_base(settings))
+
+    def url(self, *segments: str) -> str:
+        """A public URL: ``{public}/{segment}/{segment}…`` (no segment: the home page ``{public}/``)."""
+        return "/".join([self.public, *segments]) if segments else self.public + "/"
+
+    def distribution(self, key: str) -> ox.NamedNode:
+        """A distribution of the dataset, e.g. ``…/id/distributie/lokaalcirculair-nt-gz``."""
+        return ox.NamedNode(f"{self.base}/id/distributie/{key}")
+
+    def service(self, key: str) -> ox.NamedNode:
+        """A data service (``sparql``, ``ldes``): ``{base}/id/dataservice/{key}``."""
+        return ox.NamedNode(f"{self.base}/id/dataservice/{key}")
+
+    def void_node(self, fragment: str) -> ox.NamedNode:
+        """A node described only in the VoID document (partitions, linksets)."""
+        return ox.NamedNode(f"{self.public}/.well-known/void#{fragment}")
+
+
+def write_rdf(
+    folder: Path, stem: str, triples: Iterable[ox.Triple], prefixes: dict[str, str], first: str = ""
+) -> dict[str, Path]:
+    """Write one small RDF document in every format of ``RDF_SUFFIXES``; returns suffix → path.
+
+    The documents are written once per build so the web tier only streams files.
+    Triples are sorted first: the same description gives the same bytes, hence the
+    same ETag, build after build. Subjects starting with ``first`` (our own IRIs) come
+    before the code-list values they use, so a person reading the Turtle meets the
+    catalogue and the dataset first.
+    """
+    ordered = sorted(
+        set(triples),
+        key=lambda t: (not (first and term_value(t.subject).startswith(first)), str(t.subject), str(t.predicate), str(t.object)),
+    )
+    written: dict[str, Path] = {}
+    for suffix, fmt in RDF_SUFFIXES.items():
+        target = folder / f"{stem}.{suffix}"
+        usable = prefixes if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+        ox.serialize(ordered, str(target), format=fmt, prefixes=usable)
+        written[suffix] = target
+    return written
+
+
+def select(source: object, sparql: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+    """Rows of a SELECT on anything with ``query()`` (a ``BuildSlot`` during the build), as
+    dicts of variable name → term with unbound variables left out."""
+    result = source.query(sparql)  # type: ignore[attr-defined]
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError("select() needs a SELECT query")
+    names = [v.value for v in result.variables]
+    return [{n: row[n] for n in names if row[n] is not None} for row in result]
+
+
+def term_value(term: object) -> str:
+    """The IRI, label or lexical form of a term (``str()`` for a quoted triple)."""
+    value = getattr(term, "value", None)
+    return value if isinstance(value, str) else str(term)
+
+
+def serialize(quads: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
+    """``pyoxigraph.serialize`` into bytes (typed: it returns bytes when given no output)."""
+    out = ox.serialize(quads, format=fmt, prefixes=prefixes)
+    assert out is not None
+    return out

@@ -1,0 +1,200 @@
+"""The ``kg`` command: build, validate, query and serve the knowledge graph.
+
+Options also read their ``KG_*`` environment variable (see ``kg.settings``).
+Every :class:`~kg.errors.KGError` ends the command with ``Error: …`` on
+stderr and the exit code of its class; no stack traces for expected failures.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+import click
+
+from kg.errors import KGError, ValidationFailed
+from kg.settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reports_errors(func: F) -> F:
+    """Turn KGError into a one-paragraph message and the class's exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ValidationFailed as exc:
+            click.echo(exc.report.table(), err=True)
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KGError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except ValueError as exc:  # pydantic settings errors
+            click.echo(f"Error: invalid setting: {exc}", err=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class _Progress:
+    """Prints stage messages on a terminal; quiet when piped (except timings)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.tty = sys.stderr.isatty()
+        self.started = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        if self.quiet:
+            return
+        if message.endswith("…"):
+            if self.tty:
+                click.echo(f"  {message}", err=True)
+            return
+        click.echo(f"  {message}", err=True)
+
+
+def _settings(ctx: click.Context) -> Settings:
+    settings: Settings = ctx.obj
+    return settings
+
+
+@click.group()
+@click.option("--store", envvar="KG_STORE", help="Store folder or SPARQL endpoint URL (KG_STORE).")
+@click.option("--data", "data_dir", envvar="KG_DATA_DIR", type=click.Path(path_type=Path), help="Records folder (KG_DATA_DIR).")
+@click.option("--base-iri", envvar="KG_BASE_IRI", help="Canonical base IRI (KG_BASE_IRI).")
+@click.version_option(package_name="lokaalcirculair-kg")
+@click.pass_context
+@_reports_errors
+def main(ctx: click.Context, store: str | None, data_dir: Path | None, base_iri: str | None) -> None:
+    """Lokaal Circulair knowledge graph: circular practices of Flemish local governments."""
+    ctx.obj = Settings.from_env(store=store, data_dir=data_dir, base_iri=base_iri)
+
+
+@main.command()
+@click.option("--quiet", "-q", is_flag=True, help="Print only the result.")
+@click.pass_context
+@_reports_errors
+def build(ctx: click.Context, quiet: bool) -> None:
+    """Build the graph from data/ into a new store and switch to it.
+
+    A Violation in the SHACL report stops the build; the store being served
+    is left untouched. Warnings are printed and do not stop it.
+    """
+    from kg.build.pipeline import build as run_build
+
+    settings = _settings(ctx)
+    started = time.perf_counter()
+    result = run_build(settings, progress=_Progress(quiet))
+    if result.report.warnings:
+        click.echo(result.report.table(), err=True)
+    total = time.perf_counter() - started  # wall time: some stages overlap (the SHACL child)
+    click.echo(
+        f"Built {result.build_id}: {result.triples} triples in {result.graphs} graphs, "
+        f"{len(result.report.warnings)} warnings, {total:.1f} s.\n"
+        f"Store: {Path(settings.store) / 'current'}\nDumps: {Path(settings.store) / 'current' / 'artefacts' / 'dumps'}"
+    )
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+@_reports_errors
+def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
+    """Check records (all, or only FILES) against the format and the SHACL shapes."""
+    from kg.build.pipeline import check
+
+    report = check(_settings(ctx), only=list(files) or None, progress=_Progress(False))
+    if report.results:
+        click.echo(report.table())
+    if not report.conforms:
+        raise ValidationFailed(report)
+    click.echo(f"OK: no violations, {len(report.warnings)} warnings.")
+
+
+@main.command()
+@click.argument("sparql")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "turtle"]), default="table")
+@click.pass_context
+@_reports_errors
+def query(ctx: click.Context, sparql: str, fmt: str) -> None:
+    """Run a SPARQL query on the built store and print the answer.
+
+    SPARQL may be the query text, or @FILE to read it from a file.
+    """
+    from kg.cli.result_table import render
+
+    if sparql.startswith("@"):
+        sparql = Path(sparql[1:]).read_text(encoding="utf-8")
+    from kg.store.embedded import open_store
+
+    store = open_store(_settings(ctx))
+    try:
+        click.echo(render(store.query(sparql), fmt), nl=False)
+    finally:
+        store.close()
+
+
+
+
+@main.command()
+@click.option("--practices", type=click.IntRange(min=1), required=True, help="How many practice records to write.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="New folder for the synthetic data.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same files.")
+@click.option("--broken-share", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Share of practices with one deliberate defect each (0.01 = one in a hundred).")
+@click.option("--defect", "defects", multiple=True, help="Plant only these defects (repeatable; default: all kinds).")
+@click.pass_context
+@_reports_errors
+def synth(ctx: click.Context, practices: int, out: Path, seed: int, broken_share: float, defects: tuple[str, ...]) -> None:
+    """Write synthetic practice records for measurements (never for publication).
+
+    The folder gets a SYNTHETIC marker: `kg build` builds it only under the base
+    IRI https://synth.invalid and into a store of its own.
+    """
+    from kg.synth.generator import SYNTHETIC_BASE_IRI, synthesize
+
+    settings = _settings(ctx)
+    summary = synthesize(
+        out, practices, source_data=settings.data_dir, vocab_dir=settings.ontology_dir / "vocabularies",
+        seed=seed, broken_share=broken_share, defects=list(defects) or None,
+    )
+    counts = ", ".join(f"{n} {folder}" for folder, n in sorted(summary.counts.items()))
+    click.echo(f"Wrote {counts} to {out} ({len(summary.broken)} broken on purpose).")
+    click.echo(f"Build it with: KG_BASE_IRI={SYNTHETIC_BASE_IRI} KG_DATA_DIR={out} KG_STORE={out.parent / 'store'} kg build")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", envvar="KG_HOST", show_default=True, help="Interface to listen on (KG_HOST).")
+@click.option("--port", default=8000, envvar="KG_PORT", type=int, show_default=True, help="Port (KG_PORT).")
+@click.option("--workers", default=1, envvar="KG_WORKERS", type=int, show_default=True, help="Web worker processes (KG_WORKERS).")
+@click.pass_context
+@_reports_errors
+def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
+    """Serve the SPARQL endpoint, linked-data pages and harvesting surfaces.
+
+    On the embedded store, builds first when no build exists yet. A later
+    `kg build` goes live without a restart.
+    """
+    import os
+
+    import uvicorn
+
+    settings = _settings(ctx)
+    if not settings.is_remote and not (Path(settings.store) / "current").exists():
+        click.echo("No build yet: building the graph first.", err=True)
+        ctx.invoke(build)
+    # Worker processes read their settings from the environment: pass ours on.
+    for name, value in settings.model_dump().items():
+        if value is not None:
+            os.environ[f"KG_{name.upper()}"] = str(value)
+    click.echo(f"Serving on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
+    # endpoint.uvicorn_http: uvicorn's httptools protocol writing each answer in one system call.
+    uvicorn.run("endpoint.app:factory", factory=True, host=host, port=port, workers=workers, log_level="warning",
+                access_log=False, http="endpoint.uvicorn_http:HttpProtocol")

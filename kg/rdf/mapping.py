@@ -1,0 +1,395 @@
+"""From records to RDF: one named graph of pyoxigraph quads per source record.
+
+The mapping contract (which triples each record key becomes; shared with ``ontology/`` and
+``shapes/``) has two halves: the table of simple keys in ``kg.rdf.keys`` (key → predicates →
+kind of term) and, here, one small function per record kind for the rest (actor roles,
+lessons, figures, amounts, links, municipality history). The reverse question for the SHACL
+report — which record key, hence which YAML line, a result path points at — is answered by
+``kg.rdf.key_paths``; ``key_for_path`` and ``key_path`` are re-exported here, as is ``KINDS``, so
+callers keep one import for the mapping.
+
+Guarantees, because the build depends on them:
+
+- canonical IRIs only (``kg.rdf.iris``); sub-resources get hash IRIs from their parent and
+  position or id (``…/id/praktijk/x#rol-1``), vocabulary blank nodes are skolemised:
+  the graph has no blank nodes;
+- deterministic: the same corpus gives the same quads in the same order (records in kind
+  then id order, keys in table order, lists in file order);
+- fast: pyoxigraph terms throughout, cached IRIs, no rdflib (100 000 practices are a
+  benchmark, not a wish).
+"""
+
+from __future__ import annotations
+
+import gc
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, parse
+
+from kg.errors import Problem, SourceError
+from kg.namespaces import ADMS, BESLUIT, CIRC, DCT, FOAF, FRAPO, ORG, OWL, PERSON, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from kg.rdf.iris import Iris
+from kg.rdf.key_paths import key_for_path, key_path
+from kg.rdf.keys import (
+    ACTOR_KEYS,
+    FIGURE_KEYS,
+    KINDS,
+    SIMPLE_KEYS,
+    TEXT_LISTS,
+    Key,
+    Term,
+    date_literal,
+    decimal_literal,
+    text_literals,
+)
+from kg.records.reader import Corpus, Record
+
+__all__ = [
+    "KINDS",
+    "RecordGraph",
+    "Term",
+    "key_for_path",
+    "key_path",
+    "map_corpus",
+    "map_ontology",
+    "map_record",
+    "map_vocabulary",
+]
+
+#: Where municipality, arrondissement and province facts come from (a ``bron`` record).
+STATBEL_SOURCE = "statbel-refnis"
+
+_LANGUAGES = {
+    "nl": "NLD",
+    "en": "ENG",
+    "fr": "FRA",
+    "de": "DEU",
+}
+_EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+_VLAANDEREN_GEMEENTE = "https://data.vlaanderen.be/id/gemeente/"
+_EUR = Literal("EUR")
+
+
+@dataclass(frozen=True)
+class RecordGraph:
+    """The quads of one named graph: a source record, or a derived/loaded document
+    (arrondissement, province, concept scheme, ontology) with ``record`` None."""
+
+    kind: str
+    id: str
+    graph: NamedNode
+    subject: NamedNode
+    quads: tuple[Quad, ...]
+    record: Record | None
+
+
+# --------------------------------------------------------------------------- writing
+
+
+class _Graph:
+    """Collects the quads of one named graph; ``add`` is the hot path of the build."""
+
+    __slots__ = ("iris", "name", "quads")
+
+    def __init__(self, iris: Iris, name: NamedNode) -> None:
+        self.iris = iris
+        self.name = name
+        self.quads: list[Quad] = []
+
+    def add(self, subject: NamedNode, predicate: NamedNode, obj: Term) -> None:
+        self.quads.append(Quad(subject, predicate, obj, self.name))
+
+    def keys(self, subject: NamedNode, data: Mapping[str, Any], keys: Sequence[Key]) -> None:
+        """Write every simple key present in ``data`` (absent or empty values write nothing)."""
+        append = self.quads.append
+        name = self.name
+        iris = self.iris
+        for key in keys:
+            value = data.get(key.key)
+            if value is None:
+                continue
+            convert = key.convert
+            predicates = key.predicates
+            for item in value if isinstance(value, list) else (value,):
+                for obj in convert(iris, item):
+                    for predicate in predicates:
+                        append(Quad(subject, predicate, obj, name))
+
+    def links(self, subject: NamedNode, links: Sequence[Mapping[str, Any]]) -> None:
+        """``links`` → ``foaf:page <url>``; a link's title is said of the page itself."""
+        for link in links:
+            page = NamedNode(str(link["url"]))
+            self.add(subject, FOAF.page, page)
+            if link.get("titel"):
+                for title in text_literals(link["titel"]):
+                    self.add(page, DCT.title, title)
+
+    def amount(self, subject: NamedNode, predicate: NamedNode, node: NamedNode, value: Any) -> None:
+        """A sum of money in euro as a ``schema:MonetaryAmount`` hash node."""
+        self.add(subject, predicate, node)
+        self.add(node, RDF.type, SCHEMA.MonetaryAmount)
+        self.add(node, SCHEMA.value, decimal_literal(value))
+        self.add(node, SCHEMA.currency, _EUR)
+
+    def figure(self, subject: NamedNode, predicate: NamedNode, node: NamedNode, figure: Mapping[str, Any]) -> None:
+        """A key figure or indicator observation: value (or range), unit, date, area."""
+        self.add(subject, predicate, node)
+        self.add(node, RDF.type, CIRC.Kerncijfer)
+        self.keys(node, figure, FIGURE_KEYS)
+
+
+_POSITIONS: dict[int, Literal] = {}
+
+
+def _position(index: int) -> Literal:
+    """``schema:position`` as xsd:integer; the same few literals serve every record."""
+    literal = _POSITIONS.get(index)
+    if literal is None:
+        literal = _POSITIONS[index] = Literal(str(index), datatype=XSD.integer)
+    return literal
+
+
+def _hash(subject: NamedNode, local: str) -> NamedNode:
+    return NamedNode(f"{subject.value}#{local}")
+
+
+def _praktijk(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
+    g.add(s, RDF.type, CIRC.Praktijk)
+    g.keys(s, data, SIMPLE_KEYS["praktijk"])
+    for index, actor in enumerate(data.get("actoren") or (), start=1):
+        node = _hash(s, f"rol-{index}")
+        g.add(s, PROV.qualifiedAssociation, node)
+        g.add(node, RDF.type, PROV.Association)
+        g.keys(node, actor, ACTOR_KEYS)
+        agent = actor.get("organisatie")
+        g.add(s, PROV.wasAssociatedWith, g.iris.entity("organisatie", agent) if agent else g.iris.entity("persoon", actor["persoon"]))
+    for key, (predicate, cls, stem) in TEXT_LISTS.items():
+        for index, text in enumerate(data.get(key) or (), start=1):
+            node = _hash(s, f"{stem}-{index}")
+            g.add(s, predicate, node)
+            g.add(node, RDF.type, cls)
+            for literal in text_literals(text):
+                g.add(node, RDF.value, literal)
+            g.add(node, SCHEMA.position, _position(index))
+    for figure in data.get("kerncijfers") or ():
+        g.figure(s, CIRC.kerncijfer, _hash(s, f"cijfer-{figure['id']}"), figure)
+    g.links(s, data.get("links") or ())
+    if data.get("investeringsbedrag") is not None:
+        g.amount(s, CIRC.investeringsbedrag, _hash(s, "investeringsbedrag"), data["investeringsbedrag"])
+
+
+def _organisatie(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
+    kind = data.get("type")
+    g.add(s, RDF.type, ORG.Organization)
+    if kind in ("stad", "gemeente"):
+        g.add(s, RDF.type, BESLUIT.Bestuurseenheid)
+    if kind == "stadsdienst":
+        g.add(s, RDF.type, ORG.OrganizationalUnit)
+    g.keys(s, data, SIMPLE_KEYS["organisatie"])
+    if kind == "stadsdienst" and data.get("onderdeel_van"):
+        g.add(s, ORG.unitOf, g.iris.entity("organisatie", data["onderdeel_van"]))
+
+
+def _persoon(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
+    g.add(s, RDF.type, PERSON.Person)
+    g.add(s, RDF.type, FOAF.Person)
+    g.keys(s, data, SIMPLE_KEYS["persoon"])
+    # Privacy by default (GDPR): a personal address is published only on explicit consent.
+    if data.get("email") and data.get("email_publiceren") is True:
+        g.add(s, SCHEMA.email, Literal(str(data["email"])))
+
+
+def _programma(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
+    g.add(s, RDF.type, FRAPO.FundingProgramme)
+    g.add(s, RDF.type, SCHEMA.FundingScheme)
+    g.keys(s, data, SIMPLE_KEYS["programma"])
+
+
+def _financiering(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
+    g.add(s, RDF.type, SCHEMA.MonetaryGrant)
+    g.add(s, RDF.type, FRAPO.Grant)
+    g.keys(s, data, SIMPLE_KEYS["financiering"])
+    if data.get("bedrag") is not None:
+        g.amount(s, SCHEMA.amount, _hash(s, "bedrag"), data["bedrag"])
+
+
+def _publicatie(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
+    g.add(s, RDF.type, SCHEMA.CreativeWork)
+    if data.get("type") == "databank":
+        g.add(s, RDF.type, SCHEMA.Dataset)
+    g.keys(s, data, SIMPLE_KEYS["publicatie"])
+    g.links(s, data.get("links") or ())
+
+
+def _indicator(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
+    g.add(s, RDF.type, CIRC.Indicator)
+    g.keys(s, data, SIMPLE_KEYS["indicator"])
+    for figure in data.get("observaties") or ():
+        g.figure(s, CIRC.observatie, _hash(s, str(figure["id"])), figure)
+
+
+def _bron(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
+    g.add(s, RDF.type, FOAF.Document)
+    g.add(s, RDF.type, SCHEMA.CreativeWork)
+    g.keys(s, data, SIMPLE_KEYS["bron"])
+    if data.get("taal"):
+        code = _LANGUAGES.get(str(data["taal"]), str(data["taal"]).upper())
+        g.add(s, DCT.language, NamedNode(_EU_LANGUAGE + code))
+    g.links(s, data.get("links") or ())
+
+
+def _gemeente(g: _Graph, s: NamedNode, data: Mapping[str, Any], predecessors: Sequence[str]) -> None:
+    nis = str(data["nis"])
+    g.add(s, RDF.type, CIRC.Gemeente)
+    g.keys(s, data, SIMPLE_KEYS["gemeente"])
+    for old in predecessors:
+        g.add(s, DCT.replaces, g.iris.entity("gemeente", old))
+    identifier = _hash(s, "nis")
+    g.add(s, ADMS.identifier, identifier)
+    g.add(identifier, RDF.type, ADMS.Identifier)
+    g.add(identifier, SKOS.notation, Literal(nis))
+    g.add(identifier, ADMS.schemaAgency, Literal("Statbel"))
+    g.add(s, OWL.sameAs, NamedNode(_VLAANDEREN_GEMEENTE + nis))
+    g.add(s, PROV.wasDerivedFrom, g.iris.entity("bron", STATBEL_SOURCE))
+
+
+_KIND_FUNCTIONS: dict[str, Callable[[_Graph, NamedNode, Mapping[str, Any]], None]] = {
+    "praktijk": _praktijk,
+    "organisatie": _organisatie,
+    "persoon": _persoon,
+    "programma": _programma,
+    "financiering": _financiering,
+    "publicatie": _publicatie,
+    "indicator": _indicator,
+    "bron": _bron,
+}
+
+
+def map_record(record: Record, iris: Iris, predecessors: Sequence[str] = ()) -> RecordGraph:
+    """The named graph of one record. ``predecessors`` (NIS codes) only matter for a
+    municipality: the ones it replaced, so ``dct:replaces`` sits in its own graph."""
+    subject = iris.entity(record.kind, record.id)
+    g = _Graph(iris, iris.graph(record.kind, record.id))
+    if record.kind == "gemeente":
+        _gemeente(g, subject, record.data, predecessors)
+    else:
+        _KIND_FUNCTIONS[record.kind](g, subject, record.data)
+    return RecordGraph(record.kind, record.id, g.name, subject, tuple(g.quads), record)
+
+
+# --------------------------------------------------------------------------- derived
+
+
+def _places(municipalities: Sequence[Record], iris: Iris) -> list[RecordGraph]:
+    """Arrondissements and provinces, from the columns of the municipality rows.
+
+    A place takes its name from the first row (in NIS order) that names it and its
+    ``dct:modified`` from the latest row about it, so the result is deterministic.
+    """
+    graphs: list[RecordGraph] = []
+    for kind, code_key, name_key in (
+        ("arrondissement", "arrondissement_code", "arrondissement"),
+        ("provincie", "provincie_code", "provincie"),
+    ):
+        rows: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+        for record in municipalities:
+            if record.data.get(code_key):
+                rows[str(record.data[code_key])].append(record.data)
+        for code in sorted(rows):
+            subject = iris.entity(kind, code)
+            g = _Graph(iris, iris.graph(kind, code))
+            g.add(subject, RDF.type, CIRC.Arrondissement if kind == "arrondissement" else CIRC.Provincie)
+            name = next((row[name_key] for row in rows[code] if row.get(name_key)), None)
+            if name:
+                g.add(subject, SKOS.prefLabel, Literal(str(name), language="nl"))
+                g.add(subject, RDFS.label, Literal(str(name), language="nl"))
+            g.add(subject, SKOS.notation, Literal(code))
+            if kind == "arrondissement":
+                provinces = sorted({str(row["provincie_code"]) for row in rows[code] if row.get("provincie_code")})
+                for province in provinces:
+                    g.add(subject, SCHEMA.containedInPlace, iris.entity("provincie", province))
+            g.add(subject, PROV.wasDerivedFrom, iris.entity("bron", STATBEL_SOURCE))
+            modified = max((str(row["gewijzigd"]) for row in rows[code] if row.get("gewijzigd")), default=None)
+            if modified:
+                g.add(subject, DCT.modified, date_literal(modified))
+            graphs.append(RecordGraph(kind, code, g.name, subject, tuple(g.quads), None))
+    return graphs
+
+
+def _turtle(path: Path, kind: str, ref: str, graph: NamedNode, subject: NamedNode, iris: Iris) -> RecordGraph:
+    """A Turtle document (vocabulary, ontology) as one named graph, relative IRIs
+    resolved against ``{base}/``. Blank nodes (e.g. OWL lists) become deterministic
+    skolem IRIs under ``{base}/.well-known/genid/``, so the graph has none."""
+    skolems: dict[str, NamedNode] = {}
+
+    def named(term: Any) -> Any:
+        if isinstance(term, BlankNode):
+            node = skolems.get(term.value)
+            if node is None:
+                node = skolems[term.value] = NamedNode(
+                    f"{iris.base}/.well-known/genid/{kind}-{ref}-{len(skolems) + 1}"
+                )
+            return node
+        return term
+
+    try:
+        parsed = list(parse(path=path, format=RdfFormat.TURTLE, base_iri=iris.relative_base))
+    except SyntaxError as exc:
+        raise SourceError([Problem(path, exc.lineno or 1, f"The Turtle is not valid: {exc.msg}", exc.offset)]) from exc
+    except OSError as exc:
+        raise SourceError([Problem(path, 1, f"The file cannot be read: {exc.strerror or exc}.")]) from exc
+    quads = tuple(Quad(named(q.subject), q.predicate, named(q.object), graph) for q in parsed)
+    return RecordGraph(kind, ref, graph, subject, quads, None)
+
+
+def map_vocabulary(path: Path, iris: Iris) -> RecordGraph:
+    """One concept scheme file ``{scheme}.ttl`` → graph ``{base}/graph/conceptscheme/{scheme}``."""
+    scheme = path.stem
+    return _turtle(path, "conceptscheme", scheme, iris.graph("conceptscheme", scheme), iris.scheme(scheme), iris)
+
+
+def map_ontology(path: Path, iris: Iris) -> RecordGraph:
+    """The ontology document → graph ``{base}/graph/ontology``, subject the ontology IRI."""
+    return _turtle(path, "ontology", path.stem, iris.ontology_graph(), NamedNode(CIRC.prefix.rstrip("#/")), iris)
+
+
+def map_corpus(corpus: Corpus, base_iri: str | Iris, ontology: Path | None = None) -> list[RecordGraph]:
+    """Every named graph of the knowledge graph, in a fixed order: the records (by kind,
+    then id), arrondissements, provinces, concept schemes (by file name), the ontology.
+
+    >>> # graphs = map_corpus(load_corpus(data, vocab), "https://data.lokaalcirculair.be")
+    """
+    iris = base_iri if isinstance(base_iri, Iris) else Iris(base_iri)
+    # Millions of small objects are created and all kept: the cyclic garbage collector
+    # would walk the growing heap again and again (a third of the time) and find nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _map_corpus(corpus, iris, ontology)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _map_corpus(corpus: Corpus, iris: Iris, ontology: Path | None) -> list[RecordGraph]:
+    municipalities = corpus.of_kind("gemeente")
+    predecessors: dict[str, list[str]] = defaultdict(list)
+    for record in municipalities:
+        successor = record.data.get("vervangen_door")
+        if successor:
+            predecessors[str(successor)].append(record.id)
+    graphs: list[RecordGraph] = []
+    for kind in KINDS:
+        for record in corpus.of_kind(kind):
+            graphs.append(map_record(record, iris, sorted(predecessors.get(record.id, ())) if kind == "gemeente" else ()))
+    graphs.extend(_places(municipalities, iris))
+    for path in sorted(corpus.vocabulary_files, key=lambda p: p.name):
+        graphs.append(map_vocabulary(path, iris))
+    if ontology is not None:
+        graphs.append(map_ontology(ontology, iris))
+    return graphs
+

@@ -1,0 +1,220 @@
+"""A SPARQL 1.1 server as the store (``KG_STORE=http://host:7878/query``).
+
+Reading (:class:`RemoteStore`) speaks the SPARQL 1.1 Protocol over HTTP with
+httpx and parses the answers with pyoxigraph, so the web tier gets the very
+same result types as from the embedded store. Writing (:func:`publish`) puts
+a finished build on the server in **one Graph Store Protocol request**:
+``PUT`` of the whole dataset as N-Quads on the GSP endpoint. Oxigraph (and
+Fuseki on TDB2, GraphDB) run one request as one transaction, so readers see
+the old dataset until the new one is complete, and a failed upload changes
+nothing: no downtime, no half-loaded graph. ``docs/scaling.md`` discusses
+the trade-offs per server (upload time, transactions, alternatives such as
+two datasets behind a switch).
+
+The server must answer queries with the **union of its named graphs as the
+default graph** (``oxigraph serve --union-default-graph``; Fuseki
+``tdb2:unionDefaultGraph true``; Virtuoso and GraphDB do so by default).
+
+What is not RDF — dumps, the validation report, the catalogue, the LDES
+history and the build id — lives in ``KG_ARTEFACTS_DIR``, which a remote
+store requires: the build keeps there the same ``current`` → ``builds/<id>``
+layout as the embedded store (:func:`kg.build.pipeline.build_root`), and every web
+host reads it (a shared or synchronised folder when there are several hosts).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import pyoxigraph as ox
+
+from kg.errors import ConfigError, NoBuildError, QueryError, QueryTimeout, StoreError
+from kg.settings import Settings
+from kg.store.embedded import GraphStore, QueryResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kg.store.embedded import BuildSlot
+
+__all__ = ["RemoteStore", "endpoints", "publish"]
+
+_RESULTS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+_GRAPHS = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+}
+_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+
+
+def endpoints(settings: Settings) -> tuple[str, str, str]:
+    """(query, update, graph store) URLs: explicit settings, or siblings of ``KG_STORE``
+    when it ends in ``/query`` or ``/sparql`` (Oxigraph: ``/query``, ``/update``, ``/store``)."""
+    query = settings.store
+    stem, _, last = query.rstrip("/").rpartition("/")
+    update, gsp = settings.update_url, settings.gsp_url
+    if last in ("query", "sparql"):
+        update = update or f"{stem}/update"
+        gsp = gsp or f"{stem}/store"
+    if update is None or gsp is None:
+        raise ConfigError(
+            f"Cannot tell the update and Graph Store Protocol endpoints of {query}; "
+            "set KG_UPDATE_URL and KG_GSP_URL (e.g. http://host:7878/update and http://host:7878/store)."
+        )
+    return query, update, gsp
+
+
+def _artefacts_root(settings: Settings) -> Path:
+    if settings.artefacts_dir is None:
+        raise ConfigError(
+            f"KG_STORE is the SPARQL server {settings.store}; set KG_ARTEFACTS_DIR to the folder where "
+            "`kg build` keeps dumps, reports and the LDES history (shared by every web host)."
+        )
+    return Path(settings.artefacts_dir)
+
+
+class RemoteStore(GraphStore):
+    """Read access to a SPARQL 1.1 server; artefacts and build id from ``KG_ARTEFACTS_DIR``."""
+
+    def __init__(self, settings: Settings, client: httpx.Client | None = None) -> None:
+        self.settings = settings
+        self.query_url, self.update_url, self.gsp_url = endpoints(settings)
+        self.root = _artefacts_root(settings)
+        self._client = client or httpx.Client(timeout=httpx.Timeout(settings.query_timeout, connect=5.0))
+        self._folder = self._current()
+
+    def _current(self) -> Path:
+        current = self.root / "current"
+        if not current.exists():
+            raise NoBuildError(f"{self.store_label} (no build in {self.root})")
+        return current.resolve()
+
+    @property
+    def store_label(self) -> str:
+        return self.query_url
+
+    def refresh(self) -> bool:
+        try:
+            folder = self._current()
+        except NoBuildError:
+            return False
+        if folder == self._folder:
+            return False
+        self._folder = folder
+        return True
+
+    def close(self) -> None:
+        self._client.close()
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        base_iri: str | None = None,
+    ) -> QueryResult:
+        if base_iri:
+            sparql = f"BASE <{base_iri}>\n{sparql}"
+        form: list[tuple[str, str]] = [("query", sparql)]
+        form += [("default-graph-uri", u) for u in default_graph_uris]
+        form += [("named-graph-uri", u) for u in named_graph_uris]
+        try:
+            response = self._client.post(
+                self.query_url,
+                content=_urlencode(form),  # a list: the dataset parameters may repeat
+                headers={"Accept": _ACCEPT, "Content-Type": "application/x-www-form-urlencoded"},
+            )
+        except httpx.TimeoutException as exc:
+            raise QueryTimeout(self.settings.query_timeout) from exc
+        except httpx.HTTPError as exc:
+            raise StoreError(f"The SPARQL server {self.query_url} cannot be reached: {exc}. Is it running?") from exc
+        if response.status_code == 400:
+            # Oxigraph (and most servers) answer 400 for a query that does not parse, with the
+            # position in the text: the same wording as the embedded store's error.
+            raise QueryError(f"The query does not parse: {response.text.strip()[:500]}")
+        if response.status_code >= 300:
+            raise StoreError(f"The SPARQL server {self.query_url} answered {response.status_code}: {response.text.strip()[:300]}")
+        media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        try:
+            if media in _RESULTS:
+                return ox.parse_query_results(response.content, format=_RESULTS[media])
+            if media in _GRAPHS:
+                return _as_query_triples(response.content, _GRAPHS[media])
+        except SyntaxError as exc:
+            raise StoreError(f"The SPARQL server {self.query_url} sent an answer that does not parse: {exc}") from exc
+        raise StoreError(f"The SPARQL server {self.query_url} answered in an unexpected format ({media or 'none'}).")
+
+
+def _urlencode(form: list[tuple[str, str]]) -> bytes:
+    from urllib.parse import urlencode
+
+    return urlencode(form).encode("ascii")
+
+
+def _as_query_triples(payload: bytes, fmt: ox.RdfFormat) -> ox.QueryTriples:
+    """A CONSTRUCT/DESCRIBE answer as ``QueryTriples``, the type the embedded store gives
+    (pyoxigraph makes that type only from a query, so the triples go through a small
+    in-memory store)."""
+    store = ox.Store()
+    store.load(payload, format=fmt)
+    result = store.query("CONSTRUCT WHERE { ?s ?p ?o }")
+    assert isinstance(result, ox.QueryTriples)
+    return result
+
+
+# --- writing ------------------------------------------------------------------
+
+
+def publish(settings: Settings, slot: BuildSlot, triples: int) -> None:
+    """Replace the server's dataset with the new build in one transaction (one GSP PUT).
+
+    The body is the build's N-Quads dump, decompressed while it streams: no second copy
+    in memory or on disk. Afterwards the server is asked how many quads it holds, so a
+    server that silently dropped data fails the build before it goes live locally.
+    """
+    _, _, gsp = endpoints(settings)
+    dump = slot.artefacts_dir / "dumps" / "lokaalcirculair.nq.gz"
+    if not dump.is_file():
+        raise StoreError(f"The build has no N-Quads dump at {dump} to upload to the SPARQL server.")
+
+    def body() -> Iterator[bytes]:
+        with gzip.open(dump, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                yield chunk
+
+    timeout = httpx.Timeout(None, connect=10.0)  # a large upload takes as long as it takes
+    try:
+        with httpx.Client(timeout=timeout) as client:
+            response = client.put(gsp, content=body(), headers={"Content-Type": "application/n-quads"})
+            if response.status_code >= 300:
+                raise StoreError(f"The SPARQL server refused the new build ({response.status_code}): {response.text.strip()[:300]}")
+            count = _count(client, settings)
+    except httpx.HTTPError as exc:
+        raise StoreError(f"Uploading the new build to {gsp} failed: {exc}. The server keeps its previous data.") from exc
+    if count != triples:
+        raise StoreError(
+            f"The SPARQL server holds {count} quads after the upload, the build has {triples}. "
+            "Check that it keeps named graphs (and nothing else writes to it)."
+        )
+    # Beside BUILD.json, not among the published artefacts: it names the (possibly internal) server.
+    (slot.folder / "remote.json").write_text(json.dumps({"gsp": gsp, "quads": count}) + "\n", encoding="utf-8")
+
+
+def _count(client: httpx.Client, settings: Settings) -> int:
+    query, _, _ = endpoints(settings)
+    response = client.post(query, data={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
+                           headers={"Accept": "application/sparql-results+json"})
+    if response.status_code >= 300:
+        raise StoreError(f"The SPARQL server could not count its quads ({response.status_code}): {response.text[:300]}")
+    rows = list(ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON))  # type: ignore[arg-type]
+    value: Any = rows[0]["n"]
+    return int(value.value)
