@@ -1,4 +1,4 @@
-"""Content negotiation: one media-type table and one pure function.
+"""Content negotiation: one pure function over the media-type table of :mod:`kg.media`.
 
 ``negotiate(accept, offers)`` picks the best of the server's ``offers`` for an
 HTTP ``Accept`` header, honouring q-values, wildcards (``*/*``,
@@ -14,68 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-import pyoxigraph as ox
-
-
-@dataclass(frozen=True)
-class Format:
-    """One representation we can produce."""
-
-    media_type: str
-    suffix: str
-    label: str
-    rdf: ox.RdfFormat | None = None
-    results: ox.QueryResultsFormat | None = None
-    #: Other media types clients use for the same thing (``application/json`` for SPARQL JSON);
-    #: an Accept range naming one of them matches this format as if it named ``media_type``.
-    also: tuple[str, ...] = ()
-
-    @property
-    def content_type(self) -> str:
-        """The exact Content-Type header value, with charset for text types."""
-        if self.media_type.startswith("text/") or self.media_type in _UTF8_TYPES:
-            return f"{self.media_type}; charset=utf-8"
-        return self.media_type
-
-
-_UTF8_TYPES = {
-    "application/ld+json", "application/n-triples", "application/n-quads", "application/rdf+xml",
-    "application/trig", "application/sparql-results+json", "application/sparql-results+xml", "application/json",
-    "application/xhtml+xml",
-}
-
-HTML = Format("text/html", "html", "HTML")
-TURTLE = Format("text/turtle", "ttl", "Turtle", rdf=ox.RdfFormat.TURTLE)
-JSONLD = Format("application/ld+json", "jsonld", "JSON-LD", rdf=ox.RdfFormat.JSON_LD)
-NTRIPLES = Format("application/n-triples", "nt", "N-Triples", rdf=ox.RdfFormat.N_TRIPLES)
-RDFXML = Format("application/rdf+xml", "rdf", "RDF/XML", rdf=ox.RdfFormat.RDF_XML)
-NQUADS = Format("application/n-quads", "nq", "N-Quads", rdf=ox.RdfFormat.N_QUADS)
-TRIG = Format("application/trig", "trig", "TriG", rdf=ox.RdfFormat.TRIG)
-SPARQL_JSON = Format(
-    "application/sparql-results+json", "srj", "SPARQL JSON", results=ox.QueryResultsFormat.JSON, also=("application/json",)
-)
-SPARQL_XML = Format(
-    "application/sparql-results+xml", "srx", "SPARQL XML", results=ox.QueryResultsFormat.XML, also=("application/xml", "text/xml")
-)
-SPARQL_CSV = Format("text/csv", "csv", "CSV", results=ox.QueryResultsFormat.CSV)
-SPARQL_TSV = Format("text/tab-separated-values", "tsv", "TSV", results=ox.QueryResultsFormat.TSV)
-
-#: Representations of a linked-data document, in the server's order of preference for ties.
-DOCUMENT_FORMATS: tuple[Format, ...] = (TURTLE, JSONLD, NTRIPLES, RDFXML, HTML)
-#: Representations of SELECT/ASK answers.
-RESULT_FORMATS: tuple[Format, ...] = (SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV)
-#: Representations of CONSTRUCT/DESCRIBE answers (triples).
-GRAPH_FORMATS: tuple[Format, ...] = (TURTLE, NTRIPLES, JSONLD, RDFXML, NQUADS, TRIG)
-
-#: Aliases accepted in ``?format=`` and as file suffixes.
-ALIASES: dict[str, Format] = {}
-for _f in (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML, NQUADS, TRIG, SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV):
-    ALIASES[_f.suffix] = _f
-    ALIASES[_f.media_type] = _f
-ALIASES.update({
-    "turtle": TURTLE, "json-ld": JSONLD, "ntriples": NTRIPLES, "n-triples": NTRIPLES, "xml": RDFXML, "rdfxml": RDFXML,
-    "nquads": NQUADS, "n-quads": NQUADS, "json": SPARQL_JSON, "htm": HTML, "text/plain": NTRIPLES,
-})
+from kg.media import ALIASES, Format
 
 
 @dataclass(frozen=True)

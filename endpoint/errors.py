@@ -17,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kg.errors import KGError, NoBuildError, QueryError, QueryRefused, QueryTimeout, StoreError
+from kg.errors import KGError
 
 logger = logging.getLogger("endpoint")
 
@@ -38,19 +38,6 @@ _TITLES = {
     410: "Gone", 413: "Content Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Content",
     500: "Internal Server Error", 503: "Service Unavailable", 504: "Gateway Timeout",
 }
-
-
-def status_for(exc: KGError) -> int:
-    """The HTTP status of a kg error."""
-    if isinstance(exc, QueryTimeout):
-        return 503
-    if isinstance(exc, QueryRefused):
-        return 403 if "update" in str(exc).lower() else 400
-    if isinstance(exc, QueryError):
-        return 400
-    if isinstance(exc, NoBuildError | StoreError):
-        return 503
-    return 500
 
 
 def problem_response(request: Request, status: int, title: str, detail: str, headers: dict[str, str] | None = None) -> Response:
@@ -91,8 +78,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(KGError)
     async def _kg(request: Request, exc: KGError) -> Response:
-        status = status_for(exc)
-        return problem_response(request, status, _TITLES.get(status, "Error"), str(exc))
+        return problem_response(request, exc.http_status, exc.title, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

@@ -21,11 +21,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
 from endpoint import conneg, i18n
-from endpoint.conneg import DOCUMENT_FORMATS, JSONLD, Format, negotiate
+from endpoint.conneg import negotiate
 from endpoint.errors import HTTPProblem
 from endpoint.pages.build_indexes import Cached, Site, current_site, ready_site
 from endpoint.pages.documents import etag as body_etag
 from endpoint.pages.view_models import Lang
+from kg.media import DOCUMENT_FORMATS, JSONLD, Format
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 

@@ -8,34 +8,41 @@ boundary where they are raised, with ``raise ... from exc``.
 
 ::
 
-    KGError
-     ├── ConfigError          a setting has a value we cannot use
-     ├── SourceError          a data file is malformed (file, line, message; many at once)
-     ├── ValidationFailed     the SHACL gate found Violations (carries the report)
-     ├── StoreError           the store cannot be opened, loaded or switched
-     │    └── NoBuildError    there is no built store yet (run `kg build`)
-     └── QueryError           a SPARQL query is wrong or not allowed
-          ├── QueryRefused    syntactically fine, but refused by policy (UPDATE, SERVICE)
-          └── QueryTimeout    the query ran past its deadline
+    KGError                      exit  HTTP
+     ├── ConfigError              2    500  a setting has a value we cannot use
+     ├── SourceError              3    422  a data file is malformed (file, line, message; many at once)
+     ├── ValidationFailed         4    422  the SHACL gate found Violations (carries the report)
+     ├── StoreError               5    503  the store cannot be opened, loaded or switched
+     │    └── NoBuildError        5    503  there is no built store yet (run `kg build`)
+     └── QueryError               6    400  a SPARQL query is wrong
+          ├── QueryRefused        6    400  valid SPARQL this endpoint does not run (SERVICE)
+          │    └── UpdateRefused  6    403  SPARQL Update: the endpoint is read-only
+          └── QueryTimeout        6    503  the query ran past its deadline
 
-The CLI maps each class to its own exit code (see ``EXIT_CODES``); the HTTP
-layer maps them to status codes in one handler.
+Each class carries its exit code, HTTP status and title as data, so the CLI and
+the one HTTP error handler read them from the exception instead of guessing
+from its message:
+
+>>> UpdateRefused("read-only").http_status, QueryTimeout(30).exit_code
+(403, 6)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
-
-if TYPE_CHECKING:  # pragma: no cover - import only for type checkers
-    from kg.shacl.gate import ValidationReport
+from typing import Protocol, Sequence
 
 
 class KGError(Exception):
     """Base class: anything the knowledge-graph tooling reports to a person."""
 
-    exit_code = 1
+    #: The process exit code of ``kg`` when this error ends a command.
+    exit_code: int = 1
+    #: The HTTP status of an answer that reports this error.
+    http_status: int = 500
+    #: A short English title for the status (the problem's ``title``).
+    title: str = "Internal Server Error"
 
 
 class ConfigError(KGError):
@@ -68,6 +75,8 @@ class SourceError(KGError):
     """
 
     exit_code = 3
+    http_status = 422
+    title = "Unprocessable Content"
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
@@ -76,12 +85,23 @@ class SourceError(KGError):
         super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
 
 
+class Report(Protocol):
+    """What an error needs of a SHACL validation report (:class:`kg.shacl.gate.ValidationReport`)."""
+
+    @property
+    def violations(self) -> Sequence[object]: ...
+
+    def table(self) -> str: ...
+
+
 class ValidationFailed(KGError):
     """The SHACL gate found Violations; the live store was left untouched."""
 
     exit_code = 4
+    http_status = 422
+    title = "Unprocessable Content"
 
-    def __init__(self, report: "ValidationReport") -> None:
+    def __init__(self, report: Report) -> None:
         self.report = report
         n = len(report.violations)
         super().__init__(
@@ -94,6 +114,8 @@ class StoreError(KGError):
     """The store cannot be opened, loaded, queried or switched."""
 
     exit_code = 5
+    http_status = 503
+    title = "Service Unavailable"
 
 
 class NoBuildError(StoreError):
@@ -110,14 +132,26 @@ class QueryError(KGError):
     """A SPARQL query cannot be run: a syntax error or an unsupported form."""
 
     exit_code = 6
+    http_status = 400
+    title = "Bad Request"
 
 
 class QueryRefused(QueryError):
-    """The query is valid SPARQL but this public endpoint does not run it."""
+    """The query is valid SPARQL but this public endpoint does not run it (``SERVICE``)."""
+
+
+class UpdateRefused(QueryRefused):
+    """SPARQL Update was sent to the read-only endpoint."""
+
+    http_status = 403
+    title = "Forbidden"
 
 
 class QueryTimeout(QueryError):
     """The query ran past its deadline and was stopped."""
+
+    http_status = 503
+    title = "Service Unavailable"
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds

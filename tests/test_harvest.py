@@ -20,8 +20,8 @@ import rdflib.compare
 from conftest import live_build
 from rdflib.namespace import DCAT, RDF
 
+from kg.media import DUMP_FORMATS
 from kg.settings import Settings
-from kg.store.embedded import DUMP_FORMATS
 
 BASE = "https://data.lokaalcirculair.be"
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
@@ -39,7 +39,7 @@ def test_dump_headers(http: httpx.Client, built_store: Settings, name: str) -> N
     path = _dumps_dir(built_store) / name
     response = http.get(f"/dumps/{name}")
     assert response.status_code == 200
-    expected = "application/gzip" if name.endswith(".gz") else DUMP_FORMATS[name][1]
+    expected = "application/gzip" if name.endswith(".gz") else DUMP_FORMATS[name].format.media_type
     assert response.headers["content-type"].split(";")[0] == expected
     assert int(response.headers["content-length"]) == path.stat().st_size == len(response.content)
     sha = hashlib.sha256(response.content).hexdigest()

@@ -16,8 +16,9 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+from kg.media import DUMP_FORMATS
 from kg.settings import Settings
-from kg.store.embedded import DUMP_FORMATS, EmbeddedStore
+from kg.store.embedded import EmbeddedStore
 
 BASE = "https://data.lokaalcirculair.be"
 PREFIXES = """

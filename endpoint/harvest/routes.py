@@ -32,14 +32,15 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from endpoint.conneg import HTML, JSONLD, NQUADS, NTRIPLES, RDFXML, TRIG, TURTLE, Format, by_name, negotiate
+from endpoint.conneg import by_name, negotiate
 from endpoint.errors import HTTPProblem
 from endpoint.pages.build_indexes import current_site
 from endpoint.responses import language, reader_language, render
 from kg.artefacts.layout import CATALOG, DUMPS, LDES, SITEMAP, VOID, Names, public_base, serialize, term_value
 from kg.artefacts.ldes import PAGES, SHAPE, STREAM, member_location, page_path, parse_page, read_history
+from kg.media import DUMP_FORMATS, GRAPH_DUMPS, HTML, JSONLD, NQUADS, NTRIPLES, RDFXML, TRIG, TURTLE, Format, with_charset
 from kg.settings import Settings
-from kg.store.embedded import DUMP_FORMATS, GraphStore
+from kg.store.embedded import GraphStore
 
 router = APIRouter(tags=["harvesting"])
 
@@ -54,10 +55,9 @@ SHORT = "public, max-age=60"
 DUMP_CACHE = "public, max-age=300"
 
 #: Every file that may be served from ``dumps/``: the dumps and their checksums.
-DUMP_FILES: dict[str, str] = {}
-for _name, (_fmt, _media) in DUMP_FORMATS.items():
-    DUMP_FILES[_name] = "application/gzip" if _name.endswith(".gz") else _media
-    DUMP_FILES[f"{_name}.sha256"] = "text/plain"
+DUMP_FILES: dict[str, str] = {
+    **{d.file: d.file_media_type for d in GRAPH_DUMPS}, **{f"{d.file}.sha256": "text/plain" for d in GRAPH_DUMPS},
+}
 
 # --- helpers ------------------------------------------------------------------------------
 
@@ -70,14 +70,6 @@ def _settings(request: Request) -> Settings:
 def _artefacts(request: Request) -> Path:
     store: GraphStore = request.app.state.store
     return store.artefacts_dir
-
-
-def _with_charset(media_type: str) -> str:
-    if media_type.startswith("text/") or media_type in ("application/ld+json", "application/n-triples",
-                                                         "application/n-quads", "application/trig",
-                                                         "application/rdf+xml", "application/xml"):
-        return f"{media_type}; charset=utf-8"
-    return media_type
 
 
 @lru_cache(maxsize=4096)
@@ -138,7 +130,7 @@ def serve_file(
     }
     if _not_modified(request, etag, stat.st_mtime):
         return Response(status_code=304, headers=common)
-    return FileResponse(path, media_type=_with_charset(media_type), headers=common, stat_result=stat)
+    return FileResponse(path, media_type=with_charset(media_type), headers=common, stat_result=stat)
 
 
 def _bytes_response(request: Request, body: bytes, media_type: str, etag: str, cache_control: str,
@@ -146,7 +138,7 @@ def _bytes_response(request: Request, body: bytes, media_type: str, etag: str, c
     common = {"ETag": etag, "Cache-Control": cache_control, **(headers or {})}
     if _not_modified(request, etag, 0):
         return Response(status_code=304, headers=common)
-    return Response(body, media_type=_with_charset(media_type), headers=common)
+    return Response(body, media_type=with_charset(media_type), headers=common)
 
 
 def _choose(request: Request, offers: Sequence[Format], explicit: str | None = None) -> Format:
@@ -333,7 +325,7 @@ def dumps_index(request: Request) -> Response:
         if path.is_file():
             sha = (folder / f"{name}.sha256").read_text(encoding="ascii").split()[0]
             files.append({"name": name, "href": f"/dumps/{name}", "sha256_href": f"/dumps/{name}.sha256",
-                          "media_type": DUMP_FILES[name], "rdf_media_type": DUMP_FORMATS[name][1],
+                          "media_type": DUMP_FILES[name], "rdf_media_type": DUMP_FORMATS[name].format.media_type,
                           "size": path.stat().st_size, "sha256": sha})
     accept = request.headers.get("accept", "")
     wants_json = request.query_params.get("format") == "json" or (

@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from endpoint.conneg import Format
 from endpoint.pages import jsonld
 from endpoint.pages.labels import LABEL_PROPERTIES, term_value
 from endpoint.pages.uris import Target
+from kg.media import Format
 from kg.namespaces import DCT, FOAF, PREFIXES, PROV, RDF, XSD
 from kg.store.embedded import GraphStore
 

@@ -34,7 +34,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from endpoint import conneg, i18n
-from endpoint.conneg import DOCUMENT_FORMATS, HTML, Format
 from endpoint.errors import HTTPProblem
 from endpoint.pages.build_indexes import Site, ready_site
 from endpoint.pages.documents import etag as body_etag
@@ -57,6 +56,7 @@ from endpoint.responses import (
     site_of,
     sparql_url,
 )
+from kg.media import DOCUMENT_FORMATS, HTML, Format
 
 router = APIRouter()
 

@@ -40,7 +40,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from kg.errors import QueryRefused
+from kg.errors import QueryRefused, UpdateRefused
 
 __all__ = ["QueryShape", "inspect", "READ_FORMS", "UPDATE_KEYWORDS"]
 
@@ -143,7 +143,7 @@ def inspect(query: str) -> QueryShape:
             elif upper in READ_FORMS:
                 form = upper
             elif upper in UPDATE_KEYWORDS:
-                raise QueryRefused(
+                raise UpdateRefused(
                     f"This endpoint is read-only: SPARQL Update ({upper} …) is not accepted here. "
                     "Send SELECT, ASK, CONSTRUCT or DESCRIBE queries; the data changes only through "
                     "curated records and a new build."

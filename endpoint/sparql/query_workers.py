@@ -67,6 +67,7 @@ import pyoxigraph as ox
 
 from endpoint.sparql.answer_cache import AnswerCache
 from kg.errors import KGError, QueryError, QueryTimeout, StoreError
+from kg.media import GRAPH_FORMATS, PREFIXED_FORMATS, RESULT_FORMATS
 from kg.namespaces import PREFIXES
 from kg.settings import Settings
 from kg.store.embedded import EmbeddedStore, GraphStore, open_store
@@ -75,22 +76,10 @@ __all__ = ["Answer", "Job", "QueryRunner", "execute", "RESULT_MEDIA", "GRAPH_MED
 
 _FRAME = struct.Struct("!I")
 
-#: Media type → pyoxigraph format, for SELECT/ASK answers and for graphs.
-RESULT_MEDIA: dict[str, ox.QueryResultsFormat] = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_MEDIA: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
-}
-_PREFIXED_FORMATS = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML}
+#: Media type → pyoxigraph format, for SELECT/ASK answers and for graphs (from kg.media's table).
+RESULT_MEDIA: dict[str, ox.QueryResultsFormat] = {f.media_type: f.results for f in RESULT_FORMATS if f.results}
+GRAPH_MEDIA: dict[str, ox.RdfFormat] = {f.media_type: f.rdf for f in GRAPH_FORMATS if f.rdf}
+_PREFIXED_FORMATS = {f.rdf for f in PREFIXED_FORMATS}
 
 #: Queries longer than this are never remembered as cheap (bounds the memo's memory).
 _MEMO_MAX_QUERY = 4096
@@ -323,7 +312,7 @@ class _Worker(asyncio.Protocol):
         threading.Thread(target=self.process.wait, daemon=True).start()
 
 
-_ERRORS: dict[str, type[KGError]] = {"QueryError": QueryError, "QueryRefused": QueryError, "StoreError": StoreError, "NoBuildError": StoreError}
+_ERRORS: dict[str, type[KGError]] = {"QueryError": QueryError, "QueryRefused": QueryError, "UpdateRefused": QueryError, "StoreError": StoreError, "NoBuildError": StoreError}
 
 
 def _raise(name: str, message: str) -> None:

@@ -55,11 +55,12 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from endpoint import conneg
-from endpoint.errors import problem_response, status_for
+from endpoint.errors import problem_response
 from endpoint.responses import etag_matches
 from endpoint.sparql.query_guard import inspect
 from endpoint.sparql.query_workers import Answer, Job, QueryRunner
-from kg.errors import KGError, QueryError, QueryRefused, StoreError
+from kg import media
+from kg.errors import KGError, QueryError, StoreError, UpdateRefused
 from kg.namespaces import PREFIXES
 from kg.settings import Settings
 from kg.store.embedded import GraphStore
@@ -75,32 +76,21 @@ __all__ = ["router", "front", "SparqlFastPath", "service_description", "example_
 logger = logging.getLogger("endpoint")
 
 PATH = "/sparql"
-RESULT_OFFERS = conneg.RESULT_FORMATS + (conneg.HTML,)
-GRAPH_OFFERS = conneg.GRAPH_FORMATS + (conneg.HTML,)
-SD_OFFERS = (conneg.TURTLE, conneg.JSONLD, conneg.NTRIPLES, conneg.RDFXML, conneg.HTML)
+RESULT_OFFERS = media.RESULT_FORMATS + (media.HTML,)
+GRAPH_OFFERS = media.GRAPH_FORMATS + (media.HTML,)
+SD_OFFERS = (media.TURTLE, media.JSONLD, media.NTRIPLES, media.RDFXML, media.HTML)
 _EXPOSE = b"X-KG-Truncated, X-KG-Build, X-KG-Rows, Server-Timing, Content-Length, ETag"
 _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent.parent / "templates"), autoescape=select_autoescape(["html"]), auto_reload=False
 )
 
 #: W3C format IRIs (http://www.w3.org/ns/formats/) of what this endpoint writes.
-_FORMAT_IRIS = {
-    "application/sparql-results+json": "SPARQL_Results_JSON",
-    "application/sparql-results+xml": "SPARQL_Results_XML",
-    "text/csv": "SPARQL_Results_CSV",
-    "text/tab-separated-values": "SPARQL_Results_TSV",
-    "text/turtle": "Turtle",
-    "application/n-triples": "N-Triples",
-    "application/ld+json": "JSON-LD",
-    "application/rdf+xml": "RDF_XML",
-    "application/n-quads": "N-Quads",
-    "application/trig": "TriG",
-}
+_FORMAT_IRIS = [f.w3c for f in (*media.RESULT_FORMATS, *media.GRAPH_FORMATS) if f.w3c]
 
 
 #: ``format=`` words that mean one thing for results and another for graphs: "xml" is
 #: SPARQL XML for SELECT/ASK and RDF/XML for CONSTRUCT/DESCRIBE; "json" likewise.
-_FORMAT_WORDS = {"xml": conneg.SPARQL_XML, "json": conneg.SPARQL_JSON}
+_FORMAT_WORDS = {"xml": media.SPARQL_XML, "json": media.SPARQL_JSON}
 
 
 class ProtocolError(Exception):
@@ -185,7 +175,7 @@ class SparqlFastPath:
             if method == "POST":  # the page answers GET only; a POST always gets data
                 offers = offers[:-1]
             fmt = _choose(params, _header(scope, b"accept"), offers)
-            if fmt is conneg.HTML:  # a browser following a query link: show it on the query page
+            if fmt is media.HTML:  # a browser following a query link: show it on the query page
                 await self.app(scope, _replay(b""), send)
                 return
             default_graphs = tuple(params.get("default-graph-uri", ()))
@@ -207,7 +197,7 @@ class SparqlFastPath:
             await _problem(scope, receive, send, exc.status, exc.detail, exc.headers)
             return
         except KGError as exc:
-            await _problem(scope, receive, send, status_for(exc), str(exc), {})
+            await _problem(scope, receive, send, exc.http_status, str(exc), {})
             return
         except Exception as exc:  # noqa: BLE001 - the application's error middleware is behind us
             logger.exception("Unhandled error on %s %s", method, PATH, exc_info=exc)
@@ -281,7 +271,7 @@ async def _read_request(scope: Scope, receive: Receive, settings: Settings) -> t
     params = _params(raw.decode("latin-1"), "query string") if raw else {}
     if scope["method"] != "POST":
         if "update" in params:
-            raise QueryRefused("This endpoint is read-only: SPARQL Update is not accepted (the update parameter was sent).")
+            raise UpdateRefused("This endpoint is read-only: SPARQL Update is not accepted (the update parameter was sent).")
         if "query" not in params:
             return None
         return _one_query(params["query"], "the URL"), params
@@ -303,7 +293,7 @@ async def _read_request(scope: Scope, receive: Receive, settings: Settings) -> t
             raise ProtocolError(400, "A url-encoded body must be ASCII with percent-encoded UTF-8; this one has raw non-ASCII bytes.") from exc
         form = _params(text, "request body")
         if "update" in form:
-            raise QueryRefused("This endpoint is read-only: SPARQL Update is not accepted (the update parameter was sent).")
+            raise UpdateRefused("This endpoint is read-only: SPARQL Update is not accepted (the update parameter was sent).")
         if "query" in params:
             raise ProtocolError(400, "A url-encoded POST carries its query in the body, but this request also has a query parameter in the URL. Send exactly one query.")
         if "query" not in form:
@@ -322,7 +312,7 @@ async def _read_request(scope: Scope, receive: Receive, settings: Settings) -> t
             raise ProtocolError(400, "The POST body is empty; it should be the SPARQL query.")
         return text, params
     if media == "application/sparql-update":
-        raise QueryRefused("This endpoint is read-only: SPARQL Update (application/sparql-update) is not accepted.")
+        raise UpdateRefused("This endpoint is read-only: SPARQL Update (application/sparql-update) is not accepted.")
     raise ProtocolError(
         415,
         f"A POST to {PATH} must be application/x-www-form-urlencoded or application/sparql-query "
@@ -338,14 +328,14 @@ def _one_query(values: list[str], where: str) -> str:
     return values[0]
 
 
-def _choose(params: dict[str, list[str]], accept: str | None, offers: tuple[conneg.Format, ...]) -> conneg.Format:
+def _choose(params: dict[str, list[str]], accept: str | None, offers: tuple[media.Format, ...]) -> media.Format:
     names = params.get("format")
     if names:
         fmt = conneg.by_name(names[-1], offers) or _FORMAT_WORDS.get(names[-1].strip().lower())
         if fmt not in offers and names[-1].strip().lower() == "json":
-            fmt = conneg.JSONLD
+            fmt = media.JSONLD
         if fmt not in offers and names[-1].strip().lower() == "xml":
-            fmt = conneg.RDFXML
+            fmt = media.RDFXML
         if fmt not in offers:
             fmt = None
         if fmt is None:
@@ -354,7 +344,7 @@ def _choose(params: dict[str, list[str]], accept: str | None, offers: tuple[conn
         return fmt
     fmt = conneg.negotiate(accept, offers)
     if fmt is None:
-        known = ", ".join(f.media_type for f in offers if f is not conneg.HTML)
+        known = ", ".join(f.media_type for f in offers if f is not media.HTML)
         raise ProtocolError(406, f"None of the media types in Accept: {accept} can carry this answer; ask for one of {known}.")
     return fmt
 
@@ -384,7 +374,7 @@ def _fixed_headers(media_type: str, build_id: str) -> list[tuple[bytes, bytes]]:
         if len(_FIXED_HEADERS) >= 256:  # old builds
             _FIXED_HEADERS.clear()
         fixed = _FIXED_HEADERS[(media_type, build_id)] = [
-            (b"content-type", conneg.ALIASES[media_type].content_type.encode()),
+            (b"content-type", media.ALIASES[media_type].content_type.encode()),
             (b"vary", b"Accept"),
             (b"access-control-allow-origin", b"*"),
             (b"access-control-expose-headers", _EXPOSE),
@@ -520,14 +510,14 @@ async def sparql_home(request: Request) -> Response:
     fmt = conneg.by_name(request.query_params.get("format"), SD_OFFERS) or conneg.negotiate(request.headers.get("accept"), SD_OFFERS)
     if fmt is None:
         raise QueryError("Ask for the Service Description as Turtle, JSON-LD, N-Triples or RDF/XML, or for the HTML page.")
-    if fmt is conneg.HTML:
+    if fmt is media.HTML:
         return HTMLResponse(query_page(request, settings), headers={"Vary": "Accept"})
     root = _public_root(request.scope, settings)
     body = service_description(root, request.app.state.store, fmt)
     return Response(body, media_type=None, headers={"Content-Type": fmt.content_type, "Vary": "Accept", "Access-Control-Allow-Origin": "*"})
 
 
-def service_description(root: str, store: GraphStore, fmt: conneg.Format) -> bytes:
+def service_description(root: str, store: GraphStore, fmt: media.Format) -> bytes:
     """The SPARQL 1.1 Service Description of the endpoint at ``{root}/sparql``."""
     endpoint = root + PATH
     sd = PREFIXES["sd"]
@@ -561,7 +551,7 @@ def service_description(root: str, store: GraphStore, fmt: conneg.Format) -> byt
         ox.Triple(dataset, ox.NamedNode(PREFIXES["rdfs"] + "seeAlso"), ox.NamedNode(root + "/ldes")),
         ox.Triple(graph, rdf_type, n(sd, "Graph")),
     ]
-    for local in _FORMAT_IRIS.values():
+    for local in _FORMAT_IRIS:
         triples.append(ox.Triple(service, n(sd, "resultFormat"), ox.NamedNode("http://www.w3.org/ns/formats/" + local)))
     info = store.build_info()
     if info is not None:
@@ -604,7 +594,7 @@ def query_page(request: Request, settings: Settings) -> str:
         "base": settings.base_iri,
         "prefixes": prefixes,
         "examples": examples,
-        "formats": [{"label": f.label, "suffix": f.suffix, "media": f.media_type} for f in conneg.RESULT_FORMATS + conneg.GRAPH_FORMATS],
+        "formats": [{"label": f.label, "suffix": f.suffix, "media": f.media_type} for f in media.RESULT_FORMATS + media.GRAPH_FORMATS],
         "autorun": bool(request.query_params.get("query")),
         "limits": {"timeout": settings.query_timeout, "rows": settings.max_result_rows, "bytes": settings.max_result_bytes},
     }

@@ -30,9 +30,9 @@ import pyoxigraph as ox
 from kg.artefacts.layout import CATALOG, DUMPS, Names, dump_media_type, select, write_rdf
 from kg.artefacts.ldes import History, read_history
 from kg.errors import Problem, SourceError
+from kg.media import DUMP_FORMATS, Dump
 from kg.namespaces import DCAT, DCT, FOAF, PREFIXES, RDF, SCHEMA, SKOS, SPDX, XSD, Namespace
 from kg.settings import PROJECT_ROOT, Settings
-from kg.store.embedded import DUMP_FORMATS
 
 if TYPE_CHECKING:  # pragma: no cover
     from kg.build.pipeline import BuildContext
@@ -115,7 +115,7 @@ def catalog_triples(settings: Settings, names: Names, store: object, dumps: Path
 _DATED = (DCAT.Catalog, DCAT.Dataset, DCAT.DataService, DCAT.Distribution)
 
 
-def _present(dumps: Path) -> Iterator[tuple[str, tuple[ox.RdfFormat, str]]]:
+def _present(dumps: Path) -> Iterator[tuple[str, Dump]]:
     for name, fmt in sorted(DUMP_FORMATS.items()):
         if (dumps / name).is_file():
             yield name, fmt

@@ -31,8 +31,8 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
+from kg.media import DUMP_FORMATS
 from kg.settings import Settings
-from kg.store.embedded import DUMP_FORMATS
 
 __all__ = [
     "CATALOG",
@@ -77,10 +77,8 @@ def public_base(settings: Settings) -> str:
 
 def dump_media_type(name: str) -> tuple[str, str | None]:
     """(media type of the RDF inside, compression media type or None) of a dump file name."""
-    fmt = DUMP_FORMATS.get(name)
-    if fmt is None:
-        raise KeyError(name)
-    return fmt[1], ("application/gzip" if name.endswith(".gz") else None)
+    dump = DUMP_FORMATS[name]
+    return dump.format.media_type, ("application/gzip" if dump.gzipped else None)
 
 
 class Names:

@@ -28,7 +28,8 @@ from kg.errors import ConfigError, ValidationFailed
 from kg.rdf.mapping import RecordGraph, map_corpus
 from kg.records.reader import Corpus, load_corpus
 from kg.settings import Settings
-from kg.store.embedded import DUMP_FORMATS, BuildSlot, build_lock, new_build_id
+from kg.media import DUMP_FORMATS
+from kg.store.embedded import BuildSlot, build_lock, new_build_id
 from kg.synth.generator import guard_build
 from kg.shacl.gate import ValidationReport, validate, validation_quads
 
@@ -264,7 +265,8 @@ def write_dumps(ctx: BuildContext) -> None:
     """Dumps (N-Quads, N-Triples, Turtle, JSON-LD) with SHA-256 files."""
     folder = ctx.slot.artefacts_dir / "dumps"
     folder.mkdir(exist_ok=True)
-    for name, (fmt, _media) in DUMP_FORMATS.items():
+    for name, dump in DUMP_FORMATS.items():
+        fmt = dump.rdf
         target = folder / name
         if target.exists():
             pass  # already written by the build (kg.build.parallel), from the same data

@@ -46,14 +46,6 @@ from kg.settings import Settings
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
-#: Dump formats written by every build: file name → (pyoxigraph format, media type).
-DUMP_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
-    "lokaalcirculair.nq.gz": (ox.RdfFormat.N_QUADS, "application/n-quads"),
-    "lokaalcirculair.nt.gz": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
-    "lokaalcirculair.ttl": (ox.RdfFormat.TURTLE, "text/turtle"),
-    "lokaalcirculair.jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
-}
-
 
 @dataclass(frozen=True)
 class BuildInfo:
