@@ -4,7 +4,7 @@ The store is opened in the lifespan (never at import time) and checked for
 new builds every ``settings.reload_interval`` seconds, so a finished
 ``kg build`` goes live without a restart. Routers are thin: each module
 (``sparql``, ``pages``, ``harvest``) exposes ``router`` and reads the store
-through ``request.app.state.store``.
+through :func:`endpoint.state.state_of` (settings, store, per-surface parts).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from endpoint.errors import install_error_handlers
+from endpoint.state import AppState
 from kg.settings import Settings
 from kg.store.embedded import GraphStore, open_store
 
@@ -53,17 +54,17 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.store = store if store is not None else open_store(settings)
-        watcher = asyncio.create_task(_watch_builds(app, settings.reload_interval))
+        state.opened_store = store if store is not None else open_store(settings)
+        watcher = asyncio.create_task(_watch_builds(state, settings.reload_interval))
         try:
             yield
         finally:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
-            for close in getattr(app.state, "on_close", []):
+            for close in state.on_close:
                 close()
-            app.state.store.close()
+            state.store.close()
 
     app = Application(
         title="Lokaal Circulair knowledge graph",
@@ -74,8 +75,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
-    app.state.settings = settings
-    app.state.on_close = []
+    state = app.state.kg = AppState(settings)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -88,7 +88,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     @app.get("/health", include_in_schema=False)
     def health() -> dict[str, str]:
         """Liveness and the build being served (for load balancers and tests)."""
-        return {"status": "ok", "build": app.state.store.build_id}
+        return {"status": "ok", "build": state.store.build_id}
 
     for module in _ROUTER_MODULES:
         app.include_router(module.router)
@@ -101,14 +101,14 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     return app
 
 
-async def _watch_builds(app: FastAPI, interval: float) -> None:
+async def _watch_builds(state: AppState, interval: float) -> None:
     """Pick up a new build when ``kg build`` switches ``current``."""
     while True:
         await asyncio.sleep(interval)
-        store: GraphStore = app.state.store
+        store = state.store
         with contextlib.suppress(Exception):  # a half-visible switch is retried next tick
             if await asyncio.to_thread(store.refresh):
-                for hook in getattr(app.state, "on_refresh", []):
+                for hook in state.on_refresh:
                     hook()
 
 

@@ -36,6 +36,7 @@ from endpoint.conneg import by_name, negotiate
 from endpoint.errors import HTTPProblem
 from endpoint.pages.build_indexes import current_site
 from endpoint.responses import language, reader_language, render
+from endpoint.state import state_of
 from kg.artefacts.layout import CATALOG, DUMPS, LDES, SITEMAP, VOID, Names, public_base, serialize, term_value
 from kg.artefacts.ldes import PAGES, SHAPE, STREAM, member_location, page_path, parse_page, read_history
 from kg.media import DUMP_FORMATS, GRAPH_DUMPS, HTML, JSONLD, NQUADS, NTRIPLES, RDFXML, TRIG, TURTLE, Format, with_charset
@@ -63,12 +64,12 @@ DUMP_FILES: dict[str, str] = {
 
 
 def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
+    settings: Settings = state_of(request.app).settings
     return settings
 
 
 def _artefacts(request: Request) -> Path:
-    store: GraphStore = request.app.state.store
+    store: GraphStore = state_of(request.app).store
     return store.artefacts_dir
 
 

@@ -29,6 +29,7 @@ from endpoint.pages.labels import LabelIndex
 from endpoint.pages.redirects import Redirects
 from endpoint.pages.search import SearchIndex
 from endpoint.pages.uris import Target, Uris
+from endpoint.state import state_of
 from kg.settings import Settings
 from kg.store.embedded import GraphStore
 
@@ -179,8 +180,9 @@ _site_lock = threading.Lock()
 
 def ready_site(app: Any) -> Site | None:
     """The site of the build being served if it is made already (no waiting, no I/O)."""
-    store: GraphStore = app.state.store
-    site: Site | None = getattr(app.state, "pages_site", None)
+    state = state_of(app)
+    store = state.store
+    site = state.peek(Site)
     if site is not None and site.build_id == store.build_id and site.store is store:
         return site
     return None
@@ -189,12 +191,10 @@ def ready_site(app: Any) -> Site | None:
 def warm_on_refresh(app: Any) -> None:
     """Make the next build's site in the background as soon as the app switches to it.
 
-    ``app.state.on_refresh`` hooks run in the event loop, so the hook only starts a thread;
+    ``AppState.on_refresh`` hooks run in the event loop, so the hook only starts a thread;
     requests that arrive meanwhile wait for that same site (one build at a time, under the lock).
     """
-    hooks = getattr(app.state, "on_refresh", None)
-    if hooks is None:
-        hooks = app.state.on_refresh = []
+    hooks = state_of(app).on_refresh
     if not any(getattr(h, "__name__", "") == "_warm_pages" for h in hooks):
         def _warm_pages() -> None:
             threading.Thread(target=current_site, args=(app,), name="pages-warm", daemon=True).start()
@@ -204,15 +204,16 @@ def warm_on_refresh(app: Any) -> None:
 
 def current_site(app: Any) -> Site:
     """The site of the build being served, made anew when the build changed."""
-    store: GraphStore = app.state.store
-    site: Site | None = getattr(app.state, "pages_site", None)
+    state = state_of(app)
+    store = state.store
+    site = state.peek(Site)
     if site is not None and site.build_id == store.build_id and site.store is store:
         return site
     with _site_lock:
-        site = getattr(app.state, "pages_site", None)
+        site = state.peek(Site)
         if site is None or site.build_id != store.build_id or site.store is not store:
-            site = Site(store, app.state.settings)
-            app.state.pages_site = site
+            site = Site(store, state.settings)
+            state.replace(Site, site)
             warm_on_refresh(app)
             # The indexes are a few million long-lived objects: a full garbage collection that
             # walks them stalls every request for a few hundred ms. Freezing moves everything

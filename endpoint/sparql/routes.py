@@ -59,6 +59,7 @@ from endpoint.errors import problem_response
 from endpoint.responses import etag_matches
 from endpoint.sparql.query_guard import inspect
 from endpoint.sparql.query_workers import Answer, Job, QueryRunner
+from endpoint.state import state_of
 from kg import media
 from kg.errors import KGError, QueryError, StoreError, UpdateRefused
 from kg.namespaces import PREFIXES
@@ -149,7 +150,7 @@ class SparqlFastPath:
             await self.app(scope, receive, send)
             return
         app = scope["app"]
-        settings: Settings = app.state.settings
+        settings: Settings = state_of(app).settings
         try:
             if method not in ("GET", "HEAD", "POST"):
                 raise ProtocolError(
@@ -445,8 +446,8 @@ class _Engine:
             self._starting.add_done_callback(lambda t: t.cancelled() or t.exception())  # retrieved on use
 
     async def _start(self) -> QueryRunner:
-        settings: Settings = self.app.state.settings
-        runner = QueryRunner(settings, lambda: self.app.state.store)
+        settings: Settings = state_of(self.app).settings
+        runner = QueryRunner(settings, lambda: state_of(self.app).store)
         try:
             await runner.start()
         except BaseException:
@@ -482,10 +483,7 @@ class _Engine:
 
 
 def _engine(app: Any) -> _Engine:
-    engine = getattr(app.state, "sparql_engine", None)
-    if engine is None:
-        engine = app.state.sparql_engine = _Engine(app)
-    return engine
+    return state_of(app).part(_Engine, lambda: _Engine(app))
 
 
 # --- GET /sparql without a query: the page and the Service Description ------------------------
@@ -506,14 +504,14 @@ async def sparql_home(request: Request) -> Response:
     Queries themselves (``?query=`` and POST) are answered before routing by
     :class:`SparqlFastPath`.
     """
-    settings: Settings = request.app.state.settings
+    settings: Settings = state_of(request.app).settings
     fmt = conneg.by_name(request.query_params.get("format"), SD_OFFERS) or conneg.negotiate(request.headers.get("accept"), SD_OFFERS)
     if fmt is None:
         raise QueryError("Ask for the Service Description as Turtle, JSON-LD, N-Triples or RDF/XML, or for the HTML page.")
     if fmt is media.HTML:
         return HTMLResponse(query_page(request, settings), headers={"Vary": "Accept"})
     root = _public_root(request.scope, settings)
-    body = service_description(root, request.app.state.store, fmt)
+    body = service_description(root, state_of(request.app).store, fmt)
     return Response(body, media_type=None, headers={"Content-Type": fmt.content_type, "Vary": "Accept", "Access-Control-Allow-Origin": "*"})
 
 
@@ -605,6 +603,6 @@ def query_page(request: Request, settings: Settings) -> str:
         settings=settings,
         # </ cannot end the script element early: JSON escapes it.
         config_json=json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),
-        build=request.app.state.store.build_id,
+        build=state_of(request.app).store.build_id,
         now=time.strftime("%Y"),
     )
