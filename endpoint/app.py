@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from endpoint.errors import install_error_handlers
+from endpoint.headers import EXPOSED, METHODS
 from endpoint.state import AppState
 from kg.settings import Settings
 from kg.store.embedded import GraphStore, open_store
@@ -79,9 +80,9 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
-        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_methods=list(METHODS),
         allow_headers=["*"],
-        expose_headers=["ETag", "Link", "Content-Location", "Last-Modified", "Vary"],
+        expose_headers=list(EXPOSED),
     )
     install_error_handlers(app)
 

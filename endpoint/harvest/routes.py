@@ -37,11 +37,12 @@ from endpoint.errors import HTTPProblem
 from endpoint.pages.build_indexes import current_site
 from endpoint.responses import language, reader_language, render
 from endpoint.state import state_of
-from kg.artefacts.layout import CATALOG, DUMPS, LDES, SITEMAP, VOID, Names, public_base, serialize, term_value
+from kg.artefacts.layout import CATALOG, DUMPS, LDES, SITEMAP, VOID, Names, public_base, serialize
 from kg.artefacts.ldes import PAGES, SHAPE, STREAM, member_location, page_path, parse_page, read_history
 from kg.media import DUMP_FORMATS, GRAPH_DUMPS, HTML, JSONLD, NQUADS, NTRIPLES, RDFXML, TRIG, TURTLE, Format, with_charset
 from kg.settings import Settings
 from kg.store.embedded import GraphStore
+from kg.terms import term_value
 
 router = APIRouter(tags=["harvesting"])
 

@@ -27,11 +27,12 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from endpoint.pages import jsonld
-from endpoint.pages.labels import LABEL_PROPERTIES, term_value
+from endpoint.pages.labels import LABEL_PROPERTIES
 from endpoint.pages.uris import Target
 from kg.media import Format
 from kg.namespaces import DCT, FOAF, PREFIXES, PROV, RDF, XSD
 from kg.store.embedded import GraphStore
+from kg.terms import term_value
 
 #: Incoming triples per document page.
 PAGE_SIZE = 500

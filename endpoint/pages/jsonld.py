@@ -30,8 +30,9 @@ from typing import Any, Iterable
 
 import pyoxigraph as ox
 
-from endpoint.pages.labels import LABEL_PROPERTIES, term_value
+from endpoint.pages.labels import LABEL_PROPERTIES
 from kg.namespaces import RDF, XSD
+from kg.terms import term_value
 
 CONTEXT_FILE = Path(__file__).parent.parent / "static" / "context.jsonld"
 _LABEL_OR_TYPE = {p.value for p in LABEL_PROPERTIES} | {RDF.type.value}

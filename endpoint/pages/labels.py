@@ -21,12 +21,6 @@ LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCT.title, FOAF.name, SCHEMA.nam
 _RANK = {p.value: i for i, p in enumerate(LABEL_PROPERTIES)}
 
 
-def term_value(term: object) -> str:
-    """The IRI or lexical form of a term (our graph has no RDF-star triple terms)."""
-    value = getattr(term, "value", None)
-    return value if isinstance(value, str) else str(term)
-
-
 class LabelIndex:
     """IRI → {language: label} and IRI → set of type IRIs."""
 

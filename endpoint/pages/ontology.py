@@ -15,10 +15,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from endpoint.pages.build_indexes import Site
-from endpoint.pages.labels import term_value
 from endpoint.pages.uris import ONTOLOGY_IRI
 from endpoint.pages.view_models import Lang, Link, compact
 from kg.namespaces import DCT, OWL, RDF, RDFS, SKOS
+from kg.terms import term_value
 
 _CLASS_TYPES = {OWL.Class.value, RDFS.Class.value}
 _PROPERTY_TYPES = {OWL.ObjectProperty.value, OWL.DatatypeProperty.value, RDF.Property.value, OWL.AnnotationProperty.value}

@@ -18,11 +18,11 @@ import pyoxigraph as ox
 
 from endpoint.pages.build_indexes import Site
 from endpoint.pages.documents import Description
-from endpoint.pages.labels import term_value
 from endpoint.pages.page_model import PREFIXES, Page, base_schema, incoming_groups, incoming_links, schema_json
 from endpoint.pages.page_parts import SCHEME_FILTERS, grants_of, ordered_roles, practice_links, roles_of, scheme_tree, total_of
 from endpoint.pages.view_models import Lang, Link, View, compact, figure
 from kg.namespaces import DCT, PROV, SKOS
+from kg.terms import term_value
 
 # build_page and schema_json are what endpoint.pages.routes renders with; SCHEME_FILTERS, grants_of,
 # scheme_tree and total_of stay importable here for endpoint.pages.browse.

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from endpoint.pages.documents import Description
-from endpoint.pages.labels import term_value
 from endpoint.pages.view_models import Lang, Link, View, expand
+from kg.terms import term_value
 
 __all__ = ["PREFIXES", "Page", "base_schema", "incoming_groups", "incoming_links", "schema_json"]
 

@@ -18,9 +18,10 @@ from typing import Any, Iterable, Sequence
 import pyoxigraph as ox
 
 from endpoint import i18n
-from endpoint.pages.labels import LabelIndex, term_value
+from endpoint.pages.labels import LabelIndex
 from endpoint.pages.uris import Uris
 from kg.namespaces import PREFIXES, SCHEMA, XSD
+from kg.terms import term_value
 
 _DATE_TYPES = {XSD.date.value, XSD.gYear.value, XSD.gYearMonth.value, XSD.dateTime.value}
 _NUMBER_TYPES = {XSD.decimal.value, XSD.integer.value, XSD.double.value, XSD.float.value,

@@ -70,7 +70,7 @@ from kg.errors import KGError, QueryError, QueryTimeout, StoreError
 from kg.media import GRAPH_FORMATS, PREFIXED_FORMATS, RESULT_FORMATS
 from kg.namespaces import PREFIXES
 from kg.settings import Settings
-from kg.store.embedded import EmbeddedStore, GraphStore, open_store
+from kg.store.embedded import GraphStore, open_store
 
 __all__ = ["Answer", "Job", "QueryRunner", "execute", "RESULT_MEDIA", "GRAPH_MEDIA"]
 
@@ -404,7 +404,7 @@ class QueryRunner:
             return kept
         key = (job.query, job.default_graphs, job.named_graphs, job.media_type)
         rows = self._memo.get(key)
-        if rows is not None and isinstance(store, EmbeddedStore):
+        if rows is not None and store.in_process:
             answer = execute(store, job, rows, inline=True)
             if answer.elapsed > 10 * self.inline_budget or answer.build_id != build_id:
                 self._memo.pop(key, None)

@@ -33,6 +33,7 @@ import pyoxigraph as ox
 
 from kg.media import DUMP_FORMATS
 from kg.settings import Settings
+from kg.terms import term_value
 
 __all__ = [
     "CATALOG",
@@ -47,7 +48,6 @@ __all__ = [
     "public_base",
     "select",
     "serialize",
-    "term_value",
     "write_rdf",
 ]
 
@@ -151,12 +151,6 @@ def select(source: object, sparql: str) -> list[dict[str, ox.NamedNode | ox.Blan
         raise TypeError("select() needs a SELECT query")
     names = [v.value for v in result.variables]
     return [{n: row[n] for n in names if row[n] is not None} for row in result]
-
-
-def term_value(term: object) -> str:
-    """The IRI, label or lexical form of a term (``str()`` for a quoted triple)."""
-    value = getattr(term, "value", None)
-    return value if isinstance(value, str) else str(term)
 
 
 def serialize(quads: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:

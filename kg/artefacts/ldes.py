@@ -54,10 +54,11 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 
-from kg.artefacts.layout import serialize, term_value
+from kg.artefacts.layout import serialize
 from kg.errors import StoreError
 from kg.namespaces import DCT, PREFIXES, PROV, RDF
 from kg.settings import PROJECT_ROOT
+from kg.terms import term_value
 
 if TYPE_CHECKING:  # pragma: no cover
     from kg.build.pipeline import BuildContext

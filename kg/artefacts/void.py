@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 import pyoxigraph as ox
 
 from kg.artefacts.catalog import PREFIXES_CATALOG, load_metadata
-from kg.artefacts.layout import DUMPS, VOID, Names, select, term_value, write_rdf
+from kg.artefacts.layout import DUMPS, VOID, Names, select, write_rdf
 from kg.media import DUMP_FORMATS
 from kg.namespaces import DCT, FOAF, OWL, PREFIXES, RDF, RDFS, XSD
 from kg.namespaces import VOID as V
+from kg.terms import term_value
 
 if TYPE_CHECKING:  # pragma: no cover
     from kg.build.pipeline import BuildContext

@@ -69,6 +69,10 @@ class BuildInfo:
 class GraphStore(ABC):
     """Read access to the live build, whatever the backend."""
 
+    #: Queries run in this process's memory (an embedded store), so a proven-cheap query
+    #: may run inline; a remote store always costs a round trip.
+    in_process: bool = False
+
     @abstractmethod
     def query(
         self,
@@ -182,6 +186,8 @@ class EmbeddedStore(GraphStore):
     workers) share one store; each sees the build it opened until
     :meth:`refresh` finds that ``current`` points at a newer one.
     """
+
+    in_process = True
 
     def __init__(self, root: Path) -> None:
         self.root = root
