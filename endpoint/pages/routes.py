@@ -35,6 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from endpoint import conneg, i18n
 from endpoint.errors import HTTPProblem
+from endpoint.headers import CORS, raw_headers
 from endpoint.pages.build_indexes import Site, ready_site
 from endpoint.pages.documents import etag as body_etag
 from endpoint.pages.documents import rdf_bytes
@@ -240,8 +241,7 @@ async def document(request: Request, concept: str, ref: str) -> Response:
 
 _DOC_PARAMS = frozenset({"format", "pagina", "lang"})
 #: What the application's CORS middleware adds (endpoint/app.py); the fast path must answer alike.
-_CORS_SIMPLE = [(b"access-control-allow-origin", b"*"),
-                (b"access-control-expose-headers", b"ETag, Link, Content-Location, Last-Modified, Vary")]
+_CORS_SIMPLE = raw_headers(CORS)
 
 
 class PagesFastPath:
