@@ -1,28 +1,54 @@
-"""``create_app(settings)``: the one FastAPI application of the service.
+"""``create_app(settings, store=None)``: the one FastAPI application of the service.
 
 The store is opened in the lifespan (never at import time) and checked for
 new builds every ``settings.reload_interval`` seconds, so a finished
-``kg build`` goes live without a restart. Routers are thin: each module
+``kg build`` goes live without a restart. Routers are thin: each surface module
 (``sparql``, ``pages``, ``harvest``) exposes ``router`` and reads the store
 through :func:`endpoint.state.state_of` (settings, store, per-surface parts).
+This module only wires them together: it is the top of the web tier, and no
+other module imports it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any, AsyncIterator, Awaitable, Callable, MutableMapping
+from typing import AsyncIterator, Callable, Protocol
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from endpoint import assets
 from endpoint.errors import install_error_handlers
+from endpoint.harvest import routes as harvest
 from endpoint.headers import EXPOSED, METHODS
+from endpoint.pages import browse as lists
+from endpoint.pages import routes as pages
+from endpoint.sparql import routes as sparql
 from endpoint.state import AppState
 from kg.settings import Settings
 from kg.store.embedded import GraphStore, open_store
 
-_ASGI = Callable[[MutableMapping[str, Any], Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]]
+
+class Surface(Protocol):
+    """A module that serves part of the site: its ``router``, and optionally a ``middleware``
+    (a pure-ASGI class put around the application: the cached-pages fast path) or a ``front``
+    (called with the application to pass requests on to and the application itself; it sees
+    every message before FastAPI does: the SPARQL hot path). See :class:`Application`."""
+
+    @property
+    def router(self) -> APIRouter: ...
+
+
+#: A pure-ASGI middleware class, as ``Surface.middleware``.
+Middleware = Callable[[ASGIApp], ASGIApp]
+#: A front factory, as ``Surface.front``: (the app to pass on to, the application) → the front.
+Front = Callable[[ASGIApp, "Application"], ASGIApp]
+
+#: The surfaces, in the order their routes should match: harvesting after SPARQL and
+#: before the pages; the linked-data pages last, because /id and /doc are broad.
+_ROUTER_MODULES: list[Surface] = [sparql, assets, harvest, lists, pages]
 
 
 class Application(FastAPI):
@@ -36,22 +62,35 @@ class Application(FastAPI):
     full application.
     """
 
-    front: _ASGI | None = None
+    front: ASGIApp | None = None
 
-    async def __call__(self, scope: MutableMapping[str, Any], receive: Callable[[], Awaitable[Any]], send: Callable[[Any], Awaitable[None]]) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         front = self.front
         if front is None:
             await super().__call__(scope, receive, send)
         else:
             await front(scope, receive, send)
 
-    async def framework(self, scope: MutableMapping[str, Any], receive: Callable[[], Awaitable[Any]], send: Callable[[Any], Awaitable[None]]) -> None:
+    async def framework(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The application without the fronts: what a front passes requests on to."""
         await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
-    """Build the application for these settings (and optionally an open store)."""
+    """The application for these settings. It opens nothing yet: the lifespan (a server's
+    start-up, or a test client's) opens ``store`` if given, else the store of ``settings``,
+    and closes it at shutdown.
+
+    >>> from endpoint.state import state_of
+    >>> app = create_app(Settings(store="var/example-store"))
+    >>> state_of(app).opened_store is None  # opened when the application starts
+    True
+    >>> app.url_path_for("health")
+    '/health'
+
+    ``kg serve`` runs it with uvicorn (``endpoint.app:factory``); tests run it in their own
+    process over a store of their own (``tests/inprocess_support.py``).
+    """
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -93,12 +132,12 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
 
     for module in _ROUTER_MODULES:
         app.include_router(module.router)
-        # A module may also put a pure-ASGI fast path in front of the routers (the cached pages).
-        if hasattr(module, "middleware"):
-            app.add_middleware(module.middleware)
-        # Or a front, ahead of FastAPI itself (see Application).
-        if hasattr(module, "front"):
-            app.front = module.front(app.front or app.framework, app)
+        middleware: Middleware | None = getattr(module, "middleware", None)
+        if middleware is not None:
+            app.add_middleware(middleware)
+        front: Front | None = getattr(module, "front", None)
+        if front is not None:
+            app.front = front(app.front or app.framework, app)
     return app
 
 
@@ -117,13 +156,3 @@ def factory() -> FastAPI:
     """Entry point for ``uvicorn --factory endpoint.app:factory`` (reads KG_* once)."""
     return create_app(Settings.from_env())
 
-
-# Routers register here, in the order their routes should match.
-# harvesting after sparql, before pages; linked-data pages last: /id and /doc are broad
-from endpoint import assets  # noqa: E402
-from endpoint.harvest import routes as harvest  # noqa: E402
-from endpoint.pages import browse as lists  # noqa: E402
-from endpoint.pages import routes as pages  # noqa: E402
-from endpoint.sparql import routes as sparql  # noqa: E402
-
-_ROUTER_MODULES: list = [sparql, assets, harvest, lists, pages]
