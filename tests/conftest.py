@@ -4,6 +4,10 @@ The chain is built once per test session: ``kg build`` on the real ``data/``
 into a temporary store, then a real ``kg serve`` (uvicorn, separate process)
 on a free local port. HTTP tests talk to that server with httpx; nothing is
 mocked. Tests that need a broken or special store build their own.
+
+``KG_*`` variables are cleared for every test (``conftest.py`` at the repository root);
+a test that needs one sets it itself (``monkeypatch.setenv``, or ``extra_env`` of
+:class:`Server`).
 """
 
 from __future__ import annotations
@@ -16,14 +20,14 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import httpx
 import pyoxigraph as ox
 import pytest
 
 from kg.settings import PROJECT_ROOT, Settings
-from kg.store.embedded import BuildSlot
+from kg.store.embedded import BuildSlot, GraphStore, open_store
 
 REPO = PROJECT_ROOT
 
@@ -37,7 +41,9 @@ def free_port() -> int:
 
 #: ``KG_TEST_BACKEND=oxigraph-server`` runs the session's build and server against a real
 #: ``oxigraph serve`` (the remote SPARQL 1.1 store of kg.store.remote) instead of the embedded
-#: store; .ci/run runs the HTTP suites a second time that way. Default: ``embedded``.
+#: store; scripts/test runs the HTTP suites a second time that way. Default: ``embedded``.
+#: Read here, once, when pytest imports this file: before the fixtures of the repository's
+#: ``conftest.py`` clear every ``KG_*`` variable (this one included; only this line reads it).
 TEST_BACKEND = os.environ.get("KG_TEST_BACKEND", "embedded")
 
 
@@ -59,10 +65,11 @@ class OxigraphServer:
         self.query_url = f"{self.url}/query"
         binary = Path(sys.executable).parent / "oxigraph"
         self.log = folder / f"oxigraph-{self.port}.log"
-        self.process = subprocess.Popen(
-            [str(binary), "serve", "--location", str(folder / "oxigraph"), "--bind", f"127.0.0.1:{self.port}", "--union-default-graph"],
-            stdout=open(self.log, "wb"), stderr=subprocess.STDOUT,
-        )
+        with open(self.log, "wb") as log:  # the child writes to its own copy of the file descriptor
+            self.process = subprocess.Popen(
+                [str(binary), "serve", "--location", str(folder / "oxigraph"), "--bind", f"127.0.0.1:{self.port}", "--union-default-graph"],
+                stdout=log, stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -137,6 +144,21 @@ def commit_slot(settings: Settings, slot: BuildSlot, info: dict[str, Any]) -> No
     slot.commit(info)
 
 
+@pytest.fixture()
+def opened_store() -> Iterator[Callable[[Settings], GraphStore]]:
+    """``open_store`` for one test: every store opened through it is closed when the test ends
+    (a remote store keeps HTTP connections open until it is closed)."""
+    stores: list[GraphStore] = []
+
+    def open_(settings: Settings) -> GraphStore:
+        stores.append(open_store(settings))
+        return stores[-1]
+
+    yield open_
+    for store in stores:
+        store.close()
+
+
 @pytest.fixture(scope="session")
 def built_store(real_settings: Settings) -> Settings:
     """The real data built once into a store; returns the settings that point at it."""
@@ -166,10 +188,11 @@ class Server:
         })
         logs = Path(settings.artefacts_dir) if settings.is_remote and settings.artefacts_dir else Path(settings.store).parent
         self.log = logs / f"server-{port}.log"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "kg", "serve", "--port", str(port)],
-            env=env, stdout=open(self.log, "wb"), stderr=subprocess.STDOUT,
-        )
+        with open(self.log, "wb") as log:  # the child writes to its own copy of the file descriptor
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "kg", "serve", "--port", str(port)],
+                env=env, stdout=log, stderr=subprocess.STDOUT,
+            )
         self.wait_ready()
 
     def wait_ready(self, timeout: float = 60.0) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from typing import Callable
 
 import httpx
 import pyshacl
@@ -20,6 +21,7 @@ from conftest import live_build
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from kg.settings import PROJECT_ROOT, Settings
+from kg.store.embedded import GraphStore
 
 SHAPES = PROJECT_ROOT / "tests" / "fixtures" / "dcat-ap" / "3.0.1"
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
@@ -138,15 +140,15 @@ def test_publisher_and_contact_point_come_from_the_data(served: rdflib.Graph) ->
     assert served.value(contact, VCARD.hasEmail) == rdflib.URIRef("mailto:lokaalcirculair@vlaanderen-circulair.be")
 
 
-def test_dates_and_temporal_coverage_come_from_the_data(served: rdflib.Graph, built_store: Settings) -> None:
+def test_dates_and_temporal_coverage_come_from_the_data(
+    served: rdflib.Graph, built_store: Settings, opened_store: Callable[[Settings], GraphStore],
+) -> None:
     dataset = rdflib.URIRef(f"{BASE}/id/dataset/lokaalcirculair")
     issued, modified = served.value(dataset, DCTERMS.issued), served.value(dataset, DCTERMS.modified)
     assert issued.datatype == XSD.dateTime and modified.datatype == XSD.dateTime and str(issued) <= str(modified)
     period = served.value(dataset, DCTERMS.temporal)
     start, end = served.value(period, DCAT.startDate), served.value(period, DCAT.endDate)
-    from kg.store.embedded import open_store
-
-    store = open_store(built_store)
+    store = opened_store(built_store)
     rows = store.select("PREFIX schema: <http://schema.org/> SELECT (MIN(STR(?d)) AS ?a) WHERE { ?s schema:startDate ?d }")
     assert str(start) == rows[0]["a"].value
     assert str(start) <= str(end)

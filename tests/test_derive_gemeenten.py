@@ -63,7 +63,8 @@ def test_derive_marks_mergers_and_keeps_absorbing_code(reference: Path, tmp_path
     module = _load_script()
     out = tmp_path / "out.csv"
     assert module.main([str(reference), "--out", str(out)]) == 0
-    rows = {r["nis"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    with out.open(encoding="utf-8") as handle:
+        rows = {r["nis"]: r for r in csv.DictReader(handle)}
     assert list(rows) == ["11002", "11007", "24062", "71022", "71072", "73040"]
     assert rows["11002"]["geldig_tot"] == "" and rows["11002"]["vervangen_door"] == ""
     assert rows["11007"]["geldig_tot"] == "2024-12-31" and rows["11007"]["vervangen_door"] == "11002"
@@ -81,7 +82,8 @@ def test_derive_reports_missing_file(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_committed_csv_has_all_flemish_municipalities() -> None:
-    rows = list(csv.DictReader(CSV_PATH.open(encoding="utf-8")))
+    with CSV_PATH.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
     assert len(rows) == 312
     assert [r["nis"] for r in rows] == sorted(r["nis"] for r in rows)
     ended = [r for r in rows if r["geldig_tot"]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Callable
 
 import httpx
 import pyoxigraph as ox
@@ -13,7 +14,7 @@ from conftest import REPO, OxigraphServer, Server, free_port
 from kg.build.pipeline import build
 from kg.errors import ConfigError, NoBuildError, QueryError, StoreError
 from kg.settings import Settings
-from kg.store.embedded import open_store
+from kg.store.embedded import GraphStore
 from kg.store.remote import RemoteStore, endpoints
 
 FOLDERS = dict(data_dir=REPO / "data", ontology_dir=REPO / "ontology", shapes_dir=REPO / "shapes")
@@ -40,17 +41,17 @@ def _count(server: OxigraphServer) -> int:
     return int(response.text.split()[-1])
 
 
-def test_build_puts_every_quad_on_the_server_and_keeps_artefacts_locally(built: tuple[Settings, int], server: OxigraphServer) -> None:
+def test_build_puts_every_quad_on_the_server_and_keeps_artefacts_locally(built: tuple[Settings, int], server: OxigraphServer, opened_store: Callable[[Settings], GraphStore]) -> None:
     settings, triples = built
     assert _count(server) == triples > 1000
-    store = open_store(settings)
+    store = opened_store(settings)
     assert isinstance(store, RemoteStore)
     assert (store.artefacts_dir / "dumps" / "lokaalcirculair.nq.gz").is_file()
     assert store.build_id == (Path(str(settings.artefacts_dir)) / "current").resolve().name
 
 
-def test_answers_have_the_embedded_store_types(built: tuple[Settings, int]) -> None:
-    store = open_store(built[0])
+def test_answers_have_the_embedded_store_types(built: tuple[Settings, int], opened_store: Callable[[Settings], GraphStore]) -> None:
+    store = opened_store(built[0])
     rows = store.select(f"SELECT ?title WHERE {{ <{PRACTICE}> <http://purl.org/dc/terms/title> ?title }}")
     assert {(r["title"].value, r["title"].language) for r in rows} >= {("#AAL Circulair", "nl")}
     assert isinstance(rows[0]["title"], ox.Literal)
@@ -61,8 +62,8 @@ def test_answers_have_the_embedded_store_types(built: tuple[Settings, int]) -> N
     assert isinstance(described, ox.QueryTriples)
 
 
-def test_dataset_parameters_and_base_iri_reach_the_server(built: tuple[Settings, int]) -> None:
-    store = open_store(built[0])
+def test_dataset_parameters_and_base_iri_reach_the_server(built: tuple[Settings, int], opened_store: Callable[[Settings], GraphStore]) -> None:
+    store = opened_store(built[0])
     graph = "https://data.lokaalcirculair.be/graph/praktijk/aal-circulair"
     rows = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph_uris=[graph])
     assert 0 < int(rows[0]["n"].value) < 1000
@@ -71,25 +72,25 @@ def test_dataset_parameters_and_base_iri_reach_the_server(built: tuple[Settings,
     assert store.ask("ASK { <praktijk/aal-circulair> ?p ?o }", base_iri="https://data.lokaalcirculair.be/id/")
 
 
-def test_errors_are_translated(built: tuple[Settings, int], tmp_path: Path) -> None:
-    store = open_store(built[0])
+def test_errors_are_translated(built: tuple[Settings, int], tmp_path: Path, opened_store: Callable[[Settings], GraphStore]) -> None:
+    store = opened_store(built[0])
     with pytest.raises(QueryError):
         store.query("SELECT WHERE {")
     dead = built[0].replace(store=f"http://127.0.0.1:{free_port()}/query")
     with pytest.raises(StoreError, match="cannot be reached"):
-        open_store(dead).query("ASK {}")
+        opened_store(dead).query("ASK {}")
     with pytest.raises(ConfigError, match="KG_ARTEFACTS_DIR"):
-        open_store(built[0].replace(artefacts_dir=None))
+        opened_store(built[0].replace(artefacts_dir=None))
     with pytest.raises(NoBuildError):
-        open_store(built[0].replace(artefacts_dir=tmp_path))
+        opened_store(built[0].replace(artefacts_dir=tmp_path))
     with pytest.raises(ConfigError, match="KG_UPDATE_URL"):
         endpoints(built[0].replace(store="http://127.0.0.1:1/ds"))
 
 
-def test_a_new_build_goes_live_in_one_step(built: tuple[Settings, int], server: OxigraphServer) -> None:
+def test_a_new_build_goes_live_in_one_step(built: tuple[Settings, int], server: OxigraphServer, opened_store: Callable[[Settings], GraphStore]) -> None:
     """Readers polling during a rebuild see the old dataset or the new one, never a part."""
     settings, triples = built
-    before = open_store(settings).build_id
+    before = opened_store(settings).build_id
     seen: set[int] = set()
     stop = threading.Event()
 
@@ -105,7 +106,7 @@ def test_a_new_build_goes_live_in_one_step(built: tuple[Settings, int], server: 
         stop.set()
         reader.join()
     assert seen <= {triples, result.triples}
-    store = open_store(settings)
+    store = opened_store(settings)
     assert store.build_id == result.build_id != before
 
 
