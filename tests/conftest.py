@@ -1,9 +1,12 @@
-"""Shared fixtures: settings → built store of the real data → running server.
+"""Shared fixtures: two chains from settings to an HTTP client.
 
-The chain is built once per test session: ``kg build`` on the real ``data/``
-into a temporary store, then a real ``kg serve`` (uvicorn, separate process)
-on a free local port. HTTP tests talk to that server with httpx; nothing is
-mocked. Tests that need a broken or special store build their own.
+- In process (fast, for route tests): the sample records built once per session into a
+  small store, ``create_app(settings, store)`` with its lifespan, and ``client``, an
+  httpx client over the ASGI transport (:mod:`inprocess_support`).
+- A real server (the HTTP suites): ``kg build`` on the real ``data/`` into a temporary
+  store, then a real ``kg serve`` (uvicorn, separate process) on a free local port;
+  ``http`` talks to it. Nothing is mocked. Tests that need a broken or special store
+  build their own.
 
 ``KG_*`` variables are cleared for every test (``conftest.py`` at the repository root);
 a test that needs one sets it itself (``monkeypatch.setenv``, or ``extra_env`` of
@@ -25,6 +28,7 @@ from typing import Any, Callable, Iterator
 import httpx
 import pyoxigraph as ox
 import pytest
+from inprocess_support import build_small_store, serve_in_process
 
 from kg.settings import PROJECT_ROOT, Settings
 from kg.store.embedded import BuildSlot, GraphStore, open_store
@@ -87,6 +91,24 @@ class OxigraphServer:
 
     def stop(self) -> None:
         stop_process(self.process)
+
+
+@pytest.fixture(scope="session")
+def small_store(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The sample records built once (the real ``kg build`` pipeline) into an embedded store;
+    the settings that serve it, with one query worker (enough for route tests)."""
+    return build_small_store(tmp_path_factory.mktemp("small"), query_workers=1)
+
+
+@pytest.fixture(scope="session")
+def client(small_store: Settings) -> Iterator[httpx.Client]:
+    """An httpx client for ``create_app(settings, store)`` on the small store, running in this
+    process (lifespan included) for the whole session; redirects are not followed."""
+    with serve_in_process(small_store) as app_client:
+        # The query workers start in the background once the app has started, and the first
+        # query waits for them: wait here, once, so that no test's duration includes it.
+        app_client.get("/sparql", params={"query": "ASK {}"}).raise_for_status()
+        yield app_client
 
 
 @pytest.fixture(scope="session")
