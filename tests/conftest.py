@@ -96,7 +96,9 @@ class OxigraphServer:
 @pytest.fixture(scope="session")
 def small_store(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The sample records built once (the real ``kg build`` pipeline) into an embedded store;
-    the settings that serve it, with one query worker (enough for route tests)."""
+    the settings that serve it, with one query worker (enough for route tests). Always the
+    embedded store, whatever ``KG_TEST_BACKEND`` says: this chain is the fast one; the HTTP
+    suites cover the remote backend."""
     return build_small_store(tmp_path_factory.mktemp("small"), query_workers=1)
 
 
