@@ -1,0 +1,1 @@
+"""The build: records → RDF → SHACL gate → new store → artefacts → switch (``kg build``)."""
