@@ -20,7 +20,8 @@ from endpoint.errors import install_error_handlers
 from endpoint.headers import EXPOSED, METHODS
 from endpoint.state import AppState
 from kg.settings import Settings
-from kg.store.embedded import GraphStore, open_store
+from kg.store.graph_store import GraphStore
+from kg.store.open_store import open_store
 
 _ASGI = Callable[[MutableMapping[str, Any], Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]]
 

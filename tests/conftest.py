@@ -23,7 +23,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.settings import PROJECT_ROOT, Settings
-from kg.store.embedded import BuildSlot
+from kg.store.build_slot import BuildSlot
 
 REPO = PROJECT_ROOT
 
@@ -126,9 +126,9 @@ def backend_settings(root: Path, **kw: Any) -> Iterator[Settings]:
 
 def commit_slot(settings: Settings, slot: BuildSlot, info: dict[str, Any]) -> None:
     """Make a hand-made build live the way ``kg build`` does on either backend: for a
-    remote store, upload its N-Quads dump to the server first (:func:`kg.store.remote.publish`)."""
+    remote store, upload its N-Quads dump to the server first (:func:`kg.store.remote_publish.publish`)."""
     if settings.is_remote:
-        from kg.store.remote import publish
+        from kg.store.remote_publish import publish
 
         (slot.artefacts_dir / "dumps").mkdir(exist_ok=True)
         with gzip.open(slot.artefacts_dir / "dumps" / "lokaalcirculair.nq.gz", "wb") as out:

@@ -19,7 +19,7 @@ from conftest import REPO, Server, backend_settings, commit_slot, free_port
 
 from kg.build.pipeline import build_root
 from kg.settings import Settings
-from kg.store.embedded import BuildSlot
+from kg.store.build_slot import BuildSlot
 
 BASE = "https://data.lokaalcirculair.be"
 FIXTURE = REPO / "tests" / "fixtures" / "pages.trig"

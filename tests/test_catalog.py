@@ -144,7 +144,7 @@ def test_dates_and_temporal_coverage_come_from_the_data(served: rdflib.Graph, bu
     assert issued.datatype == XSD.dateTime and modified.datatype == XSD.dateTime and str(issued) <= str(modified)
     period = served.value(dataset, DCTERMS.temporal)
     start, end = served.value(period, DCAT.startDate), served.value(period, DCAT.endDate)
-    from kg.store.embedded import open_store
+    from kg.store.open_store import open_store
 
     store = open_store(built_store)
     rows = store.select("PREFIX schema: <http://schema.org/> SELECT (MIN(STR(?d)) AS ?a) WHERE { ?s schema:startDate ?d }")

@@ -13,7 +13,7 @@ from conftest import REPO, OxigraphServer, Server, free_port
 from kg.build.pipeline import build
 from kg.errors import ConfigError, NoBuildError, QueryError, StoreError
 from kg.settings import Settings
-from kg.store.embedded import open_store
+from kg.store.open_store import open_store
 from kg.store.remote import RemoteStore, endpoints
 
 FOLDERS = dict(data_dir=REPO / "data", ontology_dir=REPO / "ontology", shapes_dir=REPO / "shapes")

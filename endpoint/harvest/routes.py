@@ -41,7 +41,7 @@ from kg.artefacts.layout import CATALOG, DUMPS, LDES, SITEMAP, VOID, Names, publ
 from kg.artefacts.ldes import PAGES, SHAPE, STREAM, member_location, page_path, parse_page, read_history
 from kg.media import DUMP_FORMATS, GRAPH_DUMPS, HTML, JSONLD, NQUADS, NTRIPLES, RDFXML, TRIG, TURTLE, Format, with_charset
 from kg.settings import Settings
-from kg.store.embedded import GraphStore
+from kg.store.graph_store import GraphStore
 from kg.terms import term_value
 
 router = APIRouter(tags=["harvesting"])

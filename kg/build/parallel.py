@@ -271,8 +271,8 @@ def result_of(future: Future[Any]) -> tuple[list[Any], dict[str, float], dict[st
 def _check_and_dump(
     ntriples: Sequence[str], extra_nt: bytes, ontology_nt: bytes, shapes_dir: str, base: str, dumps_dir: str,
 ) -> tuple[list[Any], dict[str, float], dict[str, Any]]:
-    from kg.shacl import compiled as shaclsparql
     from kg.artefacts.void import measure
+    from kg.shacl import compiled as shaclsparql
 
     times: dict[str, float] = {}
     t = time.perf_counter()

@@ -25,13 +25,13 @@ from typing import Any, Callable, Iterator, Sequence
 import pyoxigraph as ox
 
 from kg.errors import ConfigError, ValidationFailed
+from kg.media import DUMP_FORMATS
 from kg.rdf.mapping import RecordGraph, map_corpus
 from kg.records.reader import Corpus, load_corpus
 from kg.settings import Settings
-from kg.media import DUMP_FORMATS
-from kg.store.embedded import BuildSlot, build_lock, new_build_id
-from kg.synth.generator import guard_build
 from kg.shacl.gate import ValidationReport, validate, validation_quads
+from kg.store.build_slot import BuildSlot, build_lock, new_build_id
+from kg.store.synthetic_marker import guard_build
 
 Progress = Callable[[str], None]
 
@@ -169,7 +169,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildResul
                         step(ctx)
             triples = len(slot)
             if settings.is_remote:
-                from kg.store.remote import publish
+                from kg.store.remote_publish import publish
 
                 with watch.stage("load remote store"):
                     publish(settings, slot, triples)

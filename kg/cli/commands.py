@@ -132,7 +132,7 @@ def query(ctx: click.Context, sparql: str, fmt: str) -> None:
 
     if sparql.startswith("@"):
         sparql = Path(sparql[1:]).read_text(encoding="utf-8")
-    from kg.store.embedded import open_store
+    from kg.store.open_store import open_store
 
     store = open_store(_settings(ctx))
     try:
@@ -158,7 +158,8 @@ def synth(ctx: click.Context, practices: int, out: Path, seed: int, broken_share
     The folder gets a SYNTHETIC marker: `kg build` builds it only under the base
     IRI https://synth.invalid and into a store of its own.
     """
-    from kg.synth.generator import SYNTHETIC_BASE_IRI, synthesize
+    from kg.store.synthetic_marker import SYNTHETIC_BASE_IRI
+    from kg.synth.generator import synthesize
 
     settings = _settings(ctx)
     summary = synthesize(
