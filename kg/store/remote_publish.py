@@ -12,7 +12,6 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pyoxigraph as ox
@@ -66,6 +65,9 @@ def _count(client: httpx.Client, settings: Settings) -> int:
                            headers={"Accept": "application/sparql-results+json"})
     if response.status_code >= 300:
         raise StoreError(f"The SPARQL server could not count its quads ({response.status_code}): {response.text[:300]}")
-    rows = list(ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON))  # type: ignore[arg-type]
-    value: Any = rows[0]["n"]
+    answer = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+    row = next(iter(answer), None) if isinstance(answer, ox.QuerySolutions) else None
+    value = row["n"] if row is not None else None
+    if not isinstance(value, ox.Literal):
+        raise StoreError(f"The SPARQL server answered the count of its quads with {response.text[:300]!r}.")
     return int(value.value)
