@@ -7,8 +7,8 @@ failures, start-up problems included (:mod:`kg.cli.startup`). ``kg serve`` check
 settings and the store here, then replaces itself with ``python -m endpoint``: the ``kg``
 package imports no web framework.
 
-The heavy parts (the build imports pyshacl and rdflib) are imported inside the commands
-that use them, so ``kg --help`` and ``kg query`` start fast.
+The build (pyshacl, rdflib) and the generator are imported inside the commands that use
+them, not to dodge a cycle but so that ``kg --help``, ``kg query`` and ``kg serve`` start fast.
 """
 
 from __future__ import annotations
@@ -22,10 +22,13 @@ from typing import Callable, ParamSpec, TypeVar
 
 import click
 
+from kg.cli.result_table import render
 from kg.cli.startup import check_remote, check_sources, check_store, load_settings
 from kg.errors import KGError, ValidationFailed
 from kg.settings import Settings
 from kg.store.folders import CURRENT
+from kg.store.open_store import open_store
+from kg.store.synthetic_marker import SYNTHETIC_BASE_IRI
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -139,9 +142,6 @@ def query(ctx: click.Context, sparql: str, fmt: str) -> None:
 
     SPARQL may be the query text, or @FILE to read it from a file.
     """
-    from kg.cli.result_table import render
-    from kg.store.open_store import open_store
-
     if sparql.startswith("@"):
         sparql = Path(sparql[1:]).read_text(encoding="utf-8")
     store = open_store(_settings(ctx))
@@ -166,7 +166,6 @@ def synth(ctx: click.Context, practices: int, out: Path, seed: int, broken_share
     The folder gets a SYNTHETIC marker: `kg build` builds it only under the base
     IRI https://synth.invalid and into a store of its own.
     """
-    from kg.store.synthetic_marker import SYNTHETIC_BASE_IRI
     from kg.synth.generator import synthesize
 
     settings = _settings(ctx)
