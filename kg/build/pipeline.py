@@ -50,6 +50,8 @@ VALIDATION_REPORT = "validation-report.ttl"
 
 @dataclass
 class BuildResult:
+    """What a build that went live made (for the CLI's summary and the tests)."""
+
     build_id: str
     triples: int
     graphs: int
