@@ -259,7 +259,7 @@ def main() -> int:
         store = tmp / "store"
         build(Settings(store=str(store)))
     store = store.resolve()
-    from kg.store.embedded import BuildInfo
+    from kg.store.graph_store import BuildInfo
 
     info = BuildInfo.read((store / "current").resolve())
     print(f"Machine: {machine()}")

@@ -28,7 +28,8 @@ from endpoint.pages import routes as pages
 from endpoint.sparql import routes as sparql
 from endpoint.state import AppState
 from kg.settings import Settings
-from kg.store.embedded import GraphStore, open_store
+from kg.store.graph_store import GraphStore
+from kg.store.open_store import open_store
 
 
 class Surface(Protocol):

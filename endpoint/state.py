@@ -22,7 +22,7 @@ from typing import Any, Callable, TypeVar
 
 from kg.errors import StoreError
 from kg.settings import Settings
-from kg.store.embedded import GraphStore
+from kg.store.graph_store import GraphStore
 
 T = TypeVar("T")
 

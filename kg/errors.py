@@ -21,8 +21,17 @@ boundary where they are raised, with ``raise ... from exc``.
 
 Each class carries its exit code, HTTP status and title as data, so the CLI and
 the one HTTP error handler read them from the exception instead of guessing
-from its message:
+from its message.
 
+Exit codes of ``kg``: 0 when the command did its work; otherwise the code of the
+error's class above, after one or a few lines ``Error: …`` on stderr that name the
+setting or the fix (start-up problems included: a setting pydantic refuses is turned
+into a ``ConfigError`` naming its ``KG_*`` variable, an unreachable remote store is a
+``StoreError``, no build yet a ``NoBuildError``). 2 is also click's code for a command
+line it cannot parse. Anything else that escapes is a bug, and shows its traceback.
+
+>>> ConfigError("KG_STORE …").exit_code, NoBuildError("var/store").exit_code
+(2, 5)
 >>> UpdateRefused("read-only").http_status, QueryTimeout(30).exit_code
 (403, 6)
 """

@@ -31,7 +31,9 @@ import pytest
 from inprocess_support import build_small_store, serve_in_process
 
 from kg.settings import PROJECT_ROOT, Settings
-from kg.store.embedded import BuildSlot, GraphStore, open_store
+from kg.store.build_slot import BuildSlot
+from kg.store.graph_store import GraphStore
+from kg.store.open_store import open_store
 
 REPO = PROJECT_ROOT
 
@@ -157,9 +159,9 @@ def backend_settings(root: Path, **kw: Any) -> Iterator[Settings]:
 
 def commit_slot(settings: Settings, slot: BuildSlot, info: dict[str, Any]) -> None:
     """Make a hand-made build live the way ``kg build`` does on either backend: for a
-    remote store, upload its N-Quads dump to the server first (:func:`kg.store.remote.publish`)."""
+    remote store, upload its N-Quads dump to the server first (:func:`kg.store.remote_publish.publish`)."""
     if settings.is_remote:
-        from kg.store.remote import publish
+        from kg.store.remote_publish import publish
 
         (slot.artefacts_dir / "dumps").mkdir(exist_ok=True)
         with gzip.open(slot.artefacts_dir / "dumps" / "lokaalcirculair.nq.gz", "wb") as out:

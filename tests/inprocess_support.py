@@ -29,7 +29,7 @@ from sample_data import RECORDS, write_data
 from endpoint.app import create_app
 from kg.build.pipeline import build
 from kg.settings import PROJECT_ROOT, Settings
-from kg.store.embedded import open_store
+from kg.store.open_store import open_store
 
 #: The sample records plus the organisation that ``metadata/catalog.ttl`` names as the
 #: publisher of the catalogue (the build checks that the data gives it a name).

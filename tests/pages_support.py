@@ -17,9 +17,9 @@ import pyoxigraph as ox
 import pytest
 from conftest import REPO, Server, backend_settings, commit_slot, free_port
 
-from kg.build.pipeline import build_root
 from kg.settings import Settings
-from kg.store.embedded import BuildSlot
+from kg.store.build_slot import BuildSlot
+from kg.store.folders import build_root
 
 BASE = "https://data.lokaalcirculair.be"
 FIXTURE = REPO / "tests" / "fixtures" / "pages.trig"

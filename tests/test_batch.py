@@ -11,7 +11,8 @@ from kg.errors import SourceError
 from kg.rdf.mapping import map_corpus
 from kg.records.reader import load_corpus
 from kg.settings import PROJECT_ROOT
-from kg.synth.generator import SYNTHETIC_BASE_IRI, synthesize
+from kg.store.synthetic_marker import SYNTHETIC_BASE_IRI
+from kg.synth.generator import synthesize
 
 VOCAB = PROJECT_ROOT / "ontology" / "vocabularies"
 ONTOLOGY = PROJECT_ROOT / "ontology" / "circulair.ttl"

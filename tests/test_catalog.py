@@ -21,7 +21,7 @@ from conftest import live_build
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from kg.settings import PROJECT_ROOT, Settings
-from kg.store.embedded import GraphStore
+from kg.store.graph_store import GraphStore
 
 SHAPES = PROJECT_ROOT / "tests" / "fixtures" / "dcat-ap" / "3.0.1"
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")

@@ -62,3 +62,42 @@ def test_query_without_a_build_says_to_build(tmp_path: Path) -> None:
     result = run("query", "ASK {}", store=tmp_path / "nothing")
     assert result.returncode == 5
     assert "Run `kg build` first" in result.stderr
+
+
+def run_env(*args: str, **variables: str) -> subprocess.CompletedProcess[str]:
+    """``kg ARGS`` with exactly these KG_* variables (none of the developer's)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    env.update(variables)
+    return subprocess.run([sys.executable, "-m", "kg", *args], env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("command", [["serve", "--port", "9"], ["build"]])
+def test_a_remote_store_without_an_artefacts_folder_is_one_clear_line(command: list[str]) -> None:
+    result = run_env(*command, KG_STORE="http://127.0.0.1:9/query")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("Error: ") and "KG_ARTEFACTS_DIR" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unreachable_remote_store_is_one_clear_line(tmp_path: Path) -> None:
+    result = run_env("serve", "--port", "9", KG_STORE="http://127.0.0.1:9/query", KG_ARTEFACTS_DIR=str(tmp_path))
+    assert result.returncode == 5, result.stderr
+    assert result.stderr.startswith("Error: ") and "cannot be reached" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_setting_names_its_variable(tmp_path: Path) -> None:
+    for command in (["serve"], ["build"], ["validate"], ["query", "ASK {}"]):
+        result = run_env(*command, KG_STORE=str(tmp_path / "store"), KG_KEEP_BUILDS="1")
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith("Error: KG_KEEP_BUILDS='1'")
+        assert "Traceback" not in result.stderr
+    missing = run_env("validate", KG_DATA_DIR=str(tmp_path / "no-such-folder"))
+    assert missing.returncode == 2 and missing.stderr.startswith("Error: KG_DATA_DIR=")
+
+
+def test_query_without_a_build_prints_no_traceback(tmp_path: Path) -> None:
+    result = run_env("query", "ASK {}", KG_STORE=str(tmp_path / "nothing"))
+    assert result.returncode == 5
+    assert result.stderr.startswith("Error: No built knowledge graph")
+    assert "Traceback" not in result.stderr

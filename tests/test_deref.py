@@ -16,9 +16,9 @@ import rdflib
 from conftest import Server, commit_slot, free_port
 from pages_support import BASE, fixture_server, fixture_store  # noqa: F401  (fixture)
 
-from kg.build.pipeline import build_root
 from kg.settings import Settings
-from kg.store.embedded import BuildSlot
+from kg.store.build_slot import BuildSlot
+from kg.store.folders import build_root
 
 LEUVEN = "praktijk/leuven-strategie-circulaire-stad"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

@@ -19,7 +19,7 @@ import rdflib
 from conftest import Server
 
 from kg.settings import Settings
-from kg.store.embedded import open_store
+from kg.store.open_store import open_store
 
 BASE = "https://data.lokaalcirculair.be"
 LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label",

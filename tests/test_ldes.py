@@ -25,8 +25,9 @@ from conftest import Server, free_port
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
-from kg.artefacts.ldes import read_history
-from kg.build.pipeline import ARTEFACT_STEPS, BuildContext, build
+from kg.artefacts.ldes_history import read_history
+from kg.artefacts.step import ArtefactInputs, ArtefactStep
+from kg.build.pipeline import ARTEFACT_STEPS, build
 from kg.settings import PROJECT_ROOT, Settings
 
 REPO = PROJECT_ROOT
@@ -295,17 +296,18 @@ def test_a_failed_build_keeps_the_live_history(tmp_path: Path) -> None:
     state_before = (ldes / "state.json").read_bytes()
     _change(settings)
 
-    def fail_after_ldes(ctx: BuildContext) -> None:
+    def fail_after_ldes(ctx: ArtefactInputs) -> None:
         """Injected failure after the LDES step."""
         assert (ctx.slot.artefacts_dir / "ldes" / "state.json").read_bytes() != state_before
         raise RuntimeError("injected failure")
 
-    ARTEFACT_STEPS.append(fail_after_ldes)
+    injected = ArtefactStep("injected", "Injected failure after the LDES step", fail_after_ldes)
+    ARTEFACT_STEPS.append(injected)
     try:
         with pytest.raises(RuntimeError):
             build(settings)
     finally:
-        ARTEFACT_STEPS.remove(fail_after_ldes)
+        ARTEFACT_STEPS.remove(injected)
     live = Path(settings.store) / "current" / "artefacts" / "ldes"
     assert (live / "state.json").read_bytes() == state_before
     members = _members(settings)

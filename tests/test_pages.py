@@ -242,7 +242,7 @@ def test_html_varies_on_language_and_answers_304(http: httpx.Client) -> None:
 
 
 def test_home_page_shows_counts_and_the_ways_in(http: httpx.Client, server: Server) -> None:
-    from kg.store.embedded import open_store
+    from kg.store.open_store import open_store
 
     store = open_store(server.settings)
     practices = int(store.select(

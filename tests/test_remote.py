@@ -14,7 +14,7 @@ from conftest import REPO, OxigraphServer, Server, free_port
 from kg.build.pipeline import build
 from kg.errors import ConfigError, NoBuildError, QueryError, StoreError
 from kg.settings import Settings
-from kg.store.embedded import GraphStore
+from kg.store.graph_store import GraphStore
 from kg.store.remote import RemoteStore, endpoints
 
 FOLDERS = dict(data_dir=REPO / "data", ontology_dir=REPO / "ontology", shapes_dir=REPO / "shapes")

@@ -137,7 +137,7 @@ def test_rerun_with_known_row_count_answers_alike(built_store: Settings) -> None
     """An inline re-run serializes a complete SELECT answer directly (its row count known from the
     first run); the answer is the same bytes and rows as the capped path, in every result format."""
     from endpoint.sparql.query_workers import Job, execute
-    from kg.store.embedded import open_store
+    from kg.store.open_store import open_store
 
     store = open_store(built_store)
     try:
@@ -156,7 +156,7 @@ def test_rerun_over_the_byte_cap_is_still_cut(built_store: Settings) -> None:
     """A row count from an earlier complete answer does not bypass the byte cap: an answer
     larger than max_bytes falls back to the capping path and says it was cut."""
     from endpoint.sparql.query_workers import Job, execute
-    from kg.store.embedded import open_store
+    from kg.store.open_store import open_store
 
     store = open_store(built_store)
     try:

@@ -24,7 +24,9 @@ from kg.records.reader import load_corpus
 from kg.settings import PROJECT_ROOT
 from kg.shacl import compiled as shaclsparql
 from kg.shacl.gate import ValidationReport, _path_text, validate
-from kg.synth.generator import DEFECTS, SYNTHETIC_BASE_IRI, Defect, synthesize
+from kg.store.synthetic_marker import SYNTHETIC_BASE_IRI
+from kg.synth.defects import DEFECTS, Defect
+from kg.synth.generator import synthesize
 
 SHAPES = PROJECT_ROOT / "shapes"
 ONTOLOGY = PROJECT_ROOT / "ontology"

@@ -10,7 +10,9 @@ import pytest
 from kg.errors import ConfigError, SourceError, StoreError
 from kg.records.reader import load_corpus
 from kg.settings import PROJECT_ROOT
-from kg.synth.generator import DEFECTS, MARKER, SYNTHETIC_BASE_IRI, guard_build, synthesize
+from kg.store.synthetic_marker import MARKER, SYNTHETIC_BASE_IRI, guard_build
+from kg.synth.defects import DEFECTS
+from kg.synth.generator import synthesize
 
 DATA = PROJECT_ROOT / "data"
 VOCAB = PROJECT_ROOT / "ontology" / "vocabularies"

@@ -37,11 +37,12 @@ from endpoint.errors import HTTPProblem
 from endpoint.pages.build_indexes import current_site
 from endpoint.responses import language, reader_language, render
 from endpoint.state import state_of
-from kg.artefacts.layout import CATALOG, DUMPS, LDES, SITEMAP, VOID, Names, public_base, serialize
-from kg.artefacts.ldes import PAGES, SHAPE, STREAM, member_location, page_path, parse_page, read_history
-from kg.media import DUMP_FORMATS, GRAPH_DUMPS, HTML, JSONLD, NQUADS, NTRIPLES, RDFXML, TRIG, TURTLE, Format, with_charset
+from kg.artefacts.layout import CATALOG, DUMPS, SITEMAP, VOID, Names, public_base, serialize
+from kg.artefacts.reader import LDES_PAGES as PAGES
+from kg.artefacts.reader import ArtefactReader, parse_ldes_document
+from kg.media import GRAPH_DUMPS, HTML, JSONLD, NQUADS, NTRIPLES, RDFXML, TRIG, TURTLE, Format, with_charset
 from kg.settings import Settings
-from kg.store.embedded import GraphStore
+from kg.store.graph_store import GraphStore
 from kg.terms import term_value
 
 router = APIRouter(tags=["harvesting"])
@@ -69,9 +70,9 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def _artefacts(request: Request) -> Path:
+def _artefacts(request: Request) -> ArtefactReader:
     store: GraphStore = state_of(request.app).store
-    return store.artefacts_dir
+    return ArtefactReader(store.artefacts_dir)
 
 
 @lru_cache(maxsize=4096)
@@ -182,16 +183,16 @@ def _html(request: Request, body: bytes, cache_control: str = SHORT) -> Response
 
 def _rdf_document(request: Request, stem: str, path: str, fmt_name: str | None, view: str) -> Response:
     chosen = _choose(request, DOCUMENT_OFFERS, fmt_name)
-    folder = _artefacts(request)
+    artefacts = _artefacts(request)
     headers = {"Vary": "Accept", "Link": _alternates(path, DOCUMENT_OFFERS)}
     if chosen is HTML:
-        triples = _read_triples(folder / f"{stem}.ttl")
+        triples = _read_triples(artefacts, stem)
         settings = _settings(request)
         body = _render(request, view, path, **_view_model(stem, triples, Names.of(settings)))
         response = _html(request, body)
         response.headers["Link"] = headers["Link"]
         return response
-    return serve_file(request, folder / f"{stem}.{_SUFFIX_OF[chosen]}", chosen.media_type, SHORT, headers)
+    return serve_file(request, artefacts.rdf_document(stem, _SUFFIX_OF[chosen]), chosen.media_type, SHORT, headers)
 
 
 @router.api_route("/catalog", methods=["GET", "HEAD"], summary="DCAT-AP 3 catalogue")
@@ -228,11 +229,11 @@ for _path in ("/id/catalogus/lokaalcirculair", "/id/dataset/lokaalcirculair", "/
     router.add_api_route(_path, _to_catalog, methods=["GET", "HEAD"], include_in_schema=False)
 
 
-def _read_triples(path: Path) -> list[ox.Triple]:
-    try:
-        return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
-    except OSError:
-        raise HTTPProblem(404, "The current build has no such document.") from None
+def _read_triples(artefacts: ArtefactReader, stem: str) -> list[ox.Triple]:
+    triples = artefacts.rdf_document_triples(stem)
+    if triples is None:
+        raise HTTPProblem(404, "The current build has no such document.")
+    return triples
 
 
 def _text(values: list[Any], lang: str) -> str:
@@ -320,15 +321,12 @@ def dumps_no_slash() -> Response:
 @router.api_route("/dumps/", methods=["GET", "HEAD"], summary="Index of the dumps")
 def dumps_index(request: Request) -> Response:
     """The dumps of the live build with size and SHA-256 (HTML, or JSON when asked for)."""
-    folder = _artefacts(request) / DUMPS
     files = []
-    for name in sorted(DUMP_FORMATS):
-        path = folder / name
-        if path.is_file():
-            sha = (folder / f"{name}.sha256").read_text(encoding="ascii").split()[0]
-            files.append({"name": name, "href": f"/dumps/{name}", "sha256_href": f"/dumps/{name}.sha256",
-                          "media_type": DUMP_FILES[name], "rdf_media_type": DUMP_FORMATS[name].format.media_type,
-                          "size": path.stat().st_size, "sha256": sha})
+    for dump in _artefacts(request).dumps():
+        name = dump.name
+        files.append({"name": name, "href": f"/dumps/{name}", "sha256_href": f"/dumps/{name}.sha256",
+                      "media_type": DUMP_FILES[name], "rdf_media_type": dump.dump.format.media_type,
+                      "size": dump.size, "sha256": dump.sha256})
     accept = request.headers.get("accept", "")
     wants_json = request.query_params.get("format") == "json" or (
         "application/json" in accept and "text/html" not in accept)
@@ -345,19 +343,14 @@ def dump_file(request: Request, name: str) -> Response:
     media = DUMP_FILES.get(name)
     if media is None:
         raise HTTPProblem(404, f"There is no dump called {name!r}; see /dumps/ for the list.")
-    folder = (_artefacts(request) / DUMPS).resolve()
-    path = (folder / name).resolve()
-    if path.parent != folder:  # a symlink pointing elsewhere: never follow it out
+    path = _artefacts(request).dump_file(name)
+    if path is None:  # a symlink pointing elsewhere: never follow it out
         raise HTTPProblem(404, f"There is no dump called {name!r}; see /dumps/ for the list.")
     headers = {"Content-Disposition": f'inline; filename="{name}"'}
     return serve_file(request, path, media, DUMP_CACHE, headers)
 
 
 # --- LDES -------------------------------------------------------------------------------
-
-
-def _ldes_dir(request: Request) -> Path:
-    return _artefacts(request) / LDES
 
 
 def _request_url(request: Request, path: str) -> str:
@@ -383,7 +376,7 @@ def _ldes_document(request: Request, path: Path, url_path: str, cache_control: s
     etag = _etag_of(path, stat)[:-1] + f"-{variant}" + '"'
     if _not_modified(request, etag, stat.st_mtime):
         return Response(status_code=304, headers={"ETag": etag, "Cache-Control": cache_control, **headers})
-    quads = parse_page(path, _request_url(request, url_path))
+    quads = parse_ldes_document(path, _request_url(request, url_path))
     if chosen is HTML:
         body = _render(request, "ldes.html", url_path, **_ldes_view(quads, url_path, _settings(request)))
         return _bytes_response(request, body, "text/html", etag, cache_control, headers)
@@ -395,12 +388,12 @@ def _ldes_document(request: Request, path: Path, url_path: str, cache_control: s
 @router.api_route("/ldes", methods=["GET", "HEAD"], summary="Linked Data Event Stream")
 def ldes_stream(request: Request) -> Response:
     """The ``ldes:EventStream`` and the root of its time-based view."""
-    return _ldes_document(request, _ldes_dir(request) / STREAM, "/ldes", SHORT)
+    return _ldes_document(request, _artefacts(request).ldes_stream(), "/ldes", SHORT)
 
 
 @router.api_route("/ldes/shape", methods=["GET", "HEAD"], summary="SHACL shape of the LDES members")
 def ldes_shape(request: Request) -> Response:
-    return serve_file(request, _ldes_dir(request) / SHAPE, "text/turtle", SHORT)
+    return serve_file(request, _artefacts(request).ldes_shape(), "text/turtle", SHORT)
 
 
 @router.api_route("/ldes/" + PAGES + "/{number}", methods=["GET", "HEAD"], summary="One page of the LDES")
@@ -408,12 +401,12 @@ def ldes_page(request: Request, number: str) -> Response:
     """Page ``number`` (from 1); closed pages are immutable, the latest one short-lived."""
     if not re.fullmatch(r"[1-9][0-9]{0,8}", number):
         raise HTTPProblem(404, f"There is no LDES page {number!r}; pages are numbered 1, 2, 3, …")
-    folder = _ldes_dir(request)
+    artefacts = _artefacts(request)
     n = int(number)
-    path = page_path(folder, n)
+    path = artefacts.ldes_page(n)
     if not path.is_file():
         raise HTTPProblem(404, f"There is no LDES page {n} yet; start at /ldes.")
-    closed = page_path(folder, n + 1).is_file()
+    closed = artefacts.ldes_page_closed(n)
     return _ldes_document(request, path, f"/ldes/{PAGES}/{n}", IMMUTABLE if closed else SHORT)
 
 
@@ -425,18 +418,12 @@ def ldes_member(request: Request, path: str) -> Response:
     """A member (one version of a record): its envelope and content, immutable."""
     if not _MEMBER_PATH.match(path):
         raise HTTPProblem(404, "That is not the IRI of an LDES member.")
-    folder = _ldes_dir(request)
-    history = read_history(folder)
+    artefacts = _artefacts(request)
+    history = artefacts.ldes_history()
     iri = f"{_settings(request).base_iri}/ldes/versie/{path}"
     if history is None:
         raise HTTPProblem(404, "This build has no LDES.")
-    node = ox.NamedNode(iri)
-    found: list[ox.Quad] = []
-    for number in member_location(history, iri):
-        quads = parse_page(page_path(folder, number), _request_url(request, f"/ldes/{PAGES}/{number}"))
-        found = [q for q in quads if q.graph_name == node or (q.subject == node and isinstance(q.graph_name, ox.DefaultGraph))]
-        if found:
-            break
+    found = artefacts.ldes_member(history, iri, lambda number: _request_url(request, f"/ldes/{PAGES}/{number}"))
     if not found:
         raise HTTPProblem(404, f"There is no LDES member {iri}.")
     chosen = _choose(request, (TRIG, NQUADS, JSONLD))
@@ -493,14 +480,14 @@ def _path_of(url: str) -> str:
 
 @router.api_route("/sitemap.xml", methods=["GET", "HEAD"], include_in_schema=False)
 def sitemap(request: Request) -> Response:
-    return serve_file(request, _artefacts(request) / SITEMAP, "application/xml", SHORT)
+    return serve_file(request, _artefacts(request).sitemap(), "application/xml", SHORT)
 
 
 @router.api_route("/sitemap-{number}.xml", methods=["GET", "HEAD"], include_in_schema=False)
 def sitemap_part(request: Request, number: str) -> Response:
     if not re.fullmatch(r"[1-9][0-9]{0,5}", number):
         raise HTTPProblem(404, "There is no such sitemap.")
-    return serve_file(request, _artefacts(request) / f"sitemap-{int(number)}.xml", "application/xml", SHORT)
+    return serve_file(request, _artefacts(request).sitemap(int(number)), "application/xml", SHORT)
 
 
 @router.api_route("/robots.txt", methods=["GET", "HEAD"], include_in_schema=False)

@@ -11,7 +11,7 @@ redirect table, the home-page counts, and two caches:
   itself was evicted, so ``If-None-Match`` is answered with a 304 by one dictionary
   lookup and no query, no serialization.
 
-Nothing here reads the store after loading except through :mod:`kg.store.embedded`.
+Nothing here reads the store after loading except through :mod:`kg.store.graph_store`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from endpoint.pages.search import SearchIndex
 from endpoint.pages.uris import Target, Uris
 from endpoint.state import state_of
 from kg.settings import Settings
-from kg.store.embedded import GraphStore
+from kg.store.graph_store import GraphStore
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")

@@ -31,7 +31,7 @@ from endpoint.pages.labels import LABEL_PROPERTIES
 from endpoint.pages.uris import Target
 from kg.media import Format
 from kg.namespaces import DCT, FOAF, PREFIXES, PROV, RDF, XSD
-from kg.store.embedded import GraphStore
+from kg.store.graph_store import GraphStore
 from kg.terms import term_value
 
 #: Incoming triples per document page.

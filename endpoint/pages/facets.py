@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from kg.namespaces import CIRC, DCT, PROV, SCHEMA, SKOS
-from kg.store.embedded import GraphStore
+from kg.store.graph_store import GraphStore
 
 #: Filter parameters of /praktijken → (facet attribute, how a value becomes an IRI path).
 FILTERS: dict[str, tuple[str, str]] = {

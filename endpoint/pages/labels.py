@@ -14,7 +14,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg.namespaces import DCT, FOAF, RDFS, SCHEMA, SKOS
-from kg.store.embedded import GraphStore
+from kg.store.graph_store import GraphStore
 
 #: Label properties in order of preference.
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCT.title, FOAF.name, SCHEMA.name)

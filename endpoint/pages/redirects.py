@@ -29,7 +29,7 @@ from pathlib import Path
 
 from endpoint.pages.uris import Uris
 from kg.namespaces import OWL, RDF
-from kg.store.embedded import GraphStore
+from kg.store.graph_store import GraphStore
 
 logger = logging.getLogger("endpoint.pages.redirects")
 

@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from kg.namespaces import DCT, FOAF, RDFS, SCHEMA, SKOS
-from kg.store.embedded import GraphStore
+from kg.store.graph_store import GraphStore
 
 NAME_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCT.title, FOAF.name, SCHEMA.name, SKOS.altLabel, SKOS.notation)
 TEXT_PROPERTIES = (DCT.description, SKOS.definition, RDFS.comment)

@@ -14,7 +14,7 @@ socket, keeps answering everyone else.
         │  deadline timer: kill + replace          refresh() when the job names a newer build
         ◄── frame: body bytes, rows, truncated ──  execute(): query, cap, serialize
 
-Each worker opens the store itself (``kg.store.embedded.open_store``), read-only, and
+Each worker opens the store itself (``kg.store.open_store.open_store``), read-only, and
 moves to a new build between two jobs when the web process says one went
 live; a job already running finishes on the build it started on.
 
@@ -70,7 +70,8 @@ from kg.errors import KGError, QueryError, QueryTimeout, StoreError
 from kg.media import GRAPH_FORMATS, PREFIXED_FORMATS, RESULT_FORMATS
 from kg.namespaces import PREFIXES
 from kg.settings import Settings
-from kg.store.embedded import GraphStore, open_store
+from kg.store.graph_store import GraphStore
+from kg.store.open_store import open_store
 
 __all__ = ["Answer", "Job", "QueryRunner", "execute", "RESULT_MEDIA", "GRAPH_MEDIA"]
 

@@ -64,7 +64,7 @@ from kg import media
 from kg.errors import KGError, QueryError, StoreError, UpdateRefused
 from kg.namespaces import PREFIXES
 from kg.settings import Settings
-from kg.store.embedded import GraphStore
+from kg.store.graph_store import GraphStore
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

@@ -23,21 +23,19 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import Iterator
 
 import pyoxigraph as ox
 
-from kg.artefacts.layout import CATALOG, DUMPS, Names, dump_media_type, select, write_rdf
-from kg.artefacts.ldes import History, read_history
+from kg.artefacts.layout import CATALOG, DUMPS, LDES, Names, Queryable, dump_media_type, select, write_rdf
+from kg.artefacts.ldes_history import History, read_history
+from kg.artefacts.step import ArtefactInputs, ArtefactStep, Need
 from kg.errors import Problem, SourceError
 from kg.media import DUMP_FORMATS, Dump
 from kg.namespaces import DCAT, DCT, FOAF, PREFIXES, RDF, SCHEMA, SKOS, SPDX, XSD, Namespace
 from kg.settings import PROJECT_ROOT, Settings
 
-if TYPE_CHECKING:  # pragma: no cover
-    from kg.build.pipeline import BuildContext
-
-__all__ = ["METADATA", "PREFIXES_CATALOG", "catalog_triples", "load_metadata", "write_catalog"]
+__all__ = ["CATALOG_STEP", "METADATA", "PREFIXES_CATALOG", "catalog_triples", "load_metadata", "write_catalog"]
 
 METADATA = PROJECT_ROOT / "metadata" / "catalog.ttl"
 
@@ -78,27 +76,44 @@ def load_metadata(names: Names) -> list[ox.Triple]:
         quads = ox.parse(path=str(METADATA), format=ox.RdfFormat.TURTLE, base_iri=names.url())
         public_id = names.url("id") + "/"
 
-        def rebase(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-            if isinstance(term, ox.NamedNode) and term.value.startswith(public_id):
-                return ox.NamedNode(names.uri_space + term.value[len(public_id):])
-            return term
+        def rebase(iri: ox.NamedNode) -> ox.NamedNode:
+            if iri.value.startswith(public_id):
+                return ox.NamedNode(names.uri_space + iri.value[len(public_id):])
+            return iri
 
-        return [ox.Triple(rebase(q.subject), q.predicate, rebase(q.object)) for q in quads]  # type: ignore[arg-type]
+        triples = []
+        for quad in quads:
+            subject, obj = quad.subject, quad.object
+            if isinstance(subject, ox.NamedNode):
+                subject = rebase(subject)
+            if isinstance(obj, ox.NamedNode):
+                obj = rebase(obj)
+            triples.append(ox.Triple(subject, quad.predicate, obj))
+        return triples
     except SyntaxError as exc:
         raise SourceError([Problem(METADATA, exc.lineno or 1, f"The Turtle is not valid: {exc.msg}")]) from exc
     except OSError as exc:
         raise SourceError([Problem(METADATA, 1, f"The file cannot be read: {exc}")]) from exc
 
 
-def write_catalog(ctx: "BuildContext") -> None:
+def write_catalog(inputs: ArtefactInputs) -> None:
     """DCAT-AP catalogue (Turtle, JSON-LD, RDF/XML, N-Triples)."""
-    names = Names.of(ctx.settings)
-    history = read_history(ctx.slot.artefacts_dir / "ldes")
-    triples = catalog_triples(ctx.settings, names, ctx.slot, ctx.slot.artefacts_dir / DUMPS, history)
-    write_rdf(ctx.slot.artefacts_dir, CATALOG, triples, PREFIXES_CATALOG, first=names.base + "/id/")
+    names = Names.of(inputs.settings)
+    folder = inputs.slot.artefacts_dir
+    history = read_history(folder / LDES)
+    triples = catalog_triples(inputs.settings, names, inputs.slot, folder / DUMPS, history)
+    write_rdf(folder, CATALOG, triples, PREFIXES_CATALOG, first=names.base + "/id/")
 
 
-def catalog_triples(settings: Settings, names: Names, store: object, dumps: Path, history: History | None) -> list[ox.Triple]:
+#: Reads the store (the publisher, the temporal coverage), the dumps (sizes, checksums) and
+#: the LDES history (the dates).
+CATALOG_STEP = ArtefactStep(
+    "catalog", "DCAT-AP catalogue (Turtle, JSON-LD, RDF/XML, N-Triples)", write_catalog,
+    needs=frozenset({Need.STORE, Need.DUMPS, Need.LDES}),
+)
+
+
+def catalog_triples(settings: Settings, names: Names, store: Queryable, dumps: Path, history: History | None) -> list[ox.Triple]:
     """Every triple of the catalogue document. ``store`` answers SPARQL (a ``BuildSlot``)."""
     out = load_metadata(names)
     out.extend(list(_publisher(names, out, store)))
@@ -175,7 +190,7 @@ def _read_sha256(dumps: Path, name: str) -> str:
     return text[0]
 
 
-def _publisher(names: Names, triples: list[ox.Triple], store: object) -> Iterator[ox.Triple]:
+def _publisher(names: Names, triples: list[ox.Triple], store: Queryable) -> Iterator[ox.Triple]:
     """Name, type and contact point of the publisher, from its organisation record."""
     publishers = {t.object for t in triples if t.predicate == DCT.publisher}
     if len(publishers) != 1:
@@ -234,7 +249,7 @@ def _line_of(text: str) -> int:
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
-def _temporal(names: Names, store: object) -> Iterator[ox.Triple]:
+def _temporal(names: Names, store: Queryable) -> Iterator[ox.Triple]:
     """``dct:temporal``: from the earliest start to the latest end date in the data."""
     query = f"PREFIX schema: <{SCHEMA.prefix}> SELECT ({{agg}}(STR(?d)) AS ?x) WHERE {{{{ ?s {{path}} ?d }}}}"
     first = _one(select(store, query.format(agg="MIN", path="schema:startDate")))

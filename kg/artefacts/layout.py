@@ -1,9 +1,9 @@
 """Where the harvesting artefacts of a build live, and under which URLs they are served.
 
-The build writes them (``kg.artefacts.catalog``, ``kg.artefacts.void``, ``kg.artefacts.ldes``, ``kg.artefacts.sitemap`` and the
-dumps of ``kg.build.pipeline``) into the new build's ``artefacts/`` folder; the web tier
-(``endpoint.harvest.routes``) serves the live build's folder. This module is the one place
-both sides take the layout from, so they cannot drift apart::
+The build writes them (``kg.artefacts.dumps``, ``kg.artefacts.catalog``, ``kg.artefacts.void``,
+``kg.artefacts.ldes``, ``kg.artefacts.sitemap``) into the new build's ``artefacts/`` folder; the
+web tier reads the live build's folder through :mod:`kg.artefacts.reader`. This module is the
+one place both sides take the layout from, so they cannot drift apart::
 
     artefacts/
       dumps/lokaalcirculair.{nq.gz,nt.gz,ttl,jsonld} (+ .sha256)   served at /dumps/{file}
@@ -27,7 +27,7 @@ same files and maps its own paths onto them.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Protocol
 
 import pyoxigraph as ox
 
@@ -44,6 +44,7 @@ __all__ = [
     "SITEMAP",
     "VOID",
     "Names",
+    "Queryable",
     "dump_media_type",
     "public_base",
     "select",
@@ -143,10 +144,16 @@ def write_rdf(
     return written
 
 
-def select(source: object, sparql: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+class Queryable(Protocol):
+    """Anything that answers SPARQL: the new build's slot, or an in-memory ``pyoxigraph.Store``."""
+
+    def query(self, sparql: str, /) -> object: ...
+
+
+def select(source: Queryable, sparql: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
     """Rows of a SELECT on anything with ``query()`` (a ``BuildSlot`` during the build), as
     dicts of variable name → term with unbound variables left out."""
-    result = source.query(sparql)  # type: ignore[attr-defined]
+    result = source.query(sparql)
     if not isinstance(result, ox.QuerySolutions):
         raise TypeError("select() needs a SELECT query")
     names = [v.value for v in result.variables]

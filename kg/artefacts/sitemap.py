@@ -10,34 +10,32 @@ pages (the sitemap protocol's limit per file) ``sitemap.xml`` becomes a sitemap 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
 from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 
-from kg.artefacts.layout import SITEMAP, Names
-from kg.artefacts.ldes import read_history
+from kg.artefacts.layout import LDES, SITEMAP, Names
+from kg.artefacts.ldes_history import read_history
+from kg.artefacts.step import ArtefactInputs, ArtefactStep, Need
 
-if TYPE_CHECKING:  # pragma: no cover
-    from kg.build.pipeline import BuildContext
-
-__all__ = ["MAX_URLS", "doc_subjects", "write_sitemap"]
+__all__ = ["MAX_URLS", "SITEMAP_STEP", "doc_subjects", "write_sitemap"]
 
 MAX_URLS = 50_000
 _NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-def write_sitemap(ctx: "BuildContext") -> None:
+def write_sitemap(inputs: ArtefactInputs) -> int:
     """Sitemap of the /doc/ pages."""
-    names = Names.of(ctx.settings)
-    history = read_history(ctx.slot.artefacts_dir / "ldes")
+    names = Names.of(inputs.settings)
+    history = read_history(inputs.slot.artefacts_dir / LDES)
     times = {g: e.time for g, e in history.graphs.items()} if history else {}
     space = names.uri_space
     # The subjects of every named graph, from the graph list (the store holds exactly these
     # graphs): the mapping workers computed them for the records, so no query over every quad.
     lastmod: dict[str, str] = {}
-    for graph in ctx.graphs:
+    for graph in inputs.graphs:
         subjects = getattr(graph, "doc_subjects", None)
         if subjects is None:
             subjects = doc_subjects(graph.quads, space)
@@ -48,11 +46,15 @@ def write_sitemap(ctx: "BuildContext") -> None:
             else:
                 lastmod.setdefault(subject, when)
     pages = sorted((names.url("doc", s[len(space):]), _day(t)) for s, t in lastmod.items())
-    write_sitemaps(ctx.slot.artefacts_dir, names, pages)
-    ctx.extra["sitemap"] = len(pages)
+    write_sitemaps(inputs.slot.artefacts_dir, names, pages)
+    return len(pages)
 
 
-def doc_subjects(quads: Iterable[Any], space: str) -> tuple[str, ...]:
+#: Needs only the graph list and this build's LDES history: runs beside the SHACL gate.
+SITEMAP_STEP = ArtefactStep("sitemap", "Sitemap of the /doc/ pages", write_sitemap, needs=frozenset({Need.LDES}))
+
+
+def doc_subjects(quads: Iterable[ox.Quad], space: str) -> tuple[str, ...]:
     """The subjects of a graph that have a /doc/ page: IRIs in ``space`` without a fragment."""
     found = {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)}
     return tuple(sorted(s for s in found if s.startswith(space) and "#" not in s))

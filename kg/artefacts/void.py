@@ -21,58 +21,58 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import Iterator, Sequence
 
 import pyoxigraph as ox
 
 from kg.artefacts.catalog import PREFIXES_CATALOG, load_metadata
-from kg.artefacts.layout import DUMPS, VOID, Names, select, write_rdf
+from kg.artefacts.layout import DUMPS, VOID, Names, write_rdf
+from kg.artefacts.step import ArtefactInputs, ArtefactStep, Need
+from kg.artefacts.void_statistics import LINK_PREDICATE, LINK_TARGET, VoidStatistics, measure
 from kg.media import DUMP_FORMATS
-from kg.namespaces import DCT, FOAF, OWL, PREFIXES, RDF, RDFS, XSD
+from kg.namespaces import DCT, FOAF, PREFIXES, RDF, RDFS, XSD
 from kg.namespaces import VOID as V
+from kg.rdf.mapping import RecordGraph
 from kg.terms import term_value
 
-if TYPE_CHECKING:  # pragma: no cover
-    from kg.build.pipeline import BuildContext
-
-__all__ = ["LINK_TARGET", "measure", "void_triples", "write_void"]
-
-#: Where our municipalities link to, and with which predicate.
-LINK_TARGET = "https://data.vlaanderen.be/id/gemeente/"
-LINK_PREDICATE = OWL.sameAs
+__all__ = ["VOID_STEP", "void_triples", "write_void"]
 
 #: Kinds whose first record is shown as an example resource, in this order.
 _EXAMPLE_KINDS = ("praktijk", "organisatie", "gemeente", "financiering", "conceptscheme")
 
 
-def write_void(ctx: "BuildContext") -> None:
+def write_void(inputs: ArtefactInputs) -> dict[str, int]:
     """VoID description with statistics measured on the new store."""
-    names = Names.of(ctx.settings)
-    examples = _examples(ctx.graphs)
-    dumps = [name for name in sorted(DUMP_FORMATS) if (ctx.slot.artefacts_dir / DUMPS / name).is_file()]
-    # Measured by the build while it waited for the SHACL child (kg.build.pipeline), or here.
-    measured = ctx.measured.get("void") or measure(ctx.slot, names.uri_space)
+    names = Names.of(inputs.settings)
+    folder = inputs.slot.artefacts_dir
+    examples = _examples(inputs.graphs)
+    dumps = [name for name in sorted(DUMP_FORMATS) if (folder / DUMPS / name).is_file()]
+    # Measured by the build while it waited for the SHACL child (kg.build.shacl_child), or here.
+    measured = inputs.void_statistics or measure(inputs.slot, names.uri_space)
     triples = list(void_triples(names, measured, examples, dumps))
-    write_rdf(ctx.slot.artefacts_dir, VOID, triples, {**PREFIXES_CATALOG, "owl": PREFIXES["owl"]}, first=names.base + "/id/")
-    stats = {t.predicate.value.rsplit("#", 1)[-1]: int(term_value(t.object)) for t in triples
-             if t.subject == names.dataset and t.predicate in (V.triples, V.entities)}
-    ctx.extra["void"] = stats
+    write_rdf(folder, VOID, triples, {**PREFIXES_CATALOG, "owl": PREFIXES["owl"]}, first=names.base + "/id/")
+    return {t.predicate.value.rsplit("#", 1)[-1]: int(term_value(t.object)) for t in triples
+            if t.subject == names.dataset and t.predicate in (V.triples, V.entities)}
 
 
-def _examples(graphs: Sequence[object]) -> list[ox.NamedNode]:
+#: Reads the store (its statistics, unless measured ahead) and which dumps exist.
+VOID_STEP = ArtefactStep(
+    "void", "VoID description with statistics measured on the new store", write_void,
+    needs=frozenset({Need.STORE, Need.DUMPS}),
+)
+
+
+def _examples(graphs: Sequence[RecordGraph]) -> list[ox.NamedNode]:
     found: dict[str, ox.NamedNode] = {}
     for graph in graphs:
-        kind = getattr(graph, "kind", None)
-        if kind in _EXAMPLE_KINDS and kind not in found:
-            found[kind] = graph.subject  # type: ignore[attr-defined]
+        if graph.kind in _EXAMPLE_KINDS and graph.kind not in found:
+            found[graph.kind] = graph.subject
     return [found[k] for k in _EXAMPLE_KINDS if k in found]
 
 
-def void_triples(names: Names, measured: object, examples: Sequence[ox.NamedNode], dumps: Sequence[str]) -> Iterator[ox.Triple]:
-    """Every triple of the VoID document. ``measured`` is what :func:`measure` returned, or a
-    store that answers SPARQL (a ``BuildSlot``) to measure now."""
-    if not isinstance(measured, dict):
-        measured = measure(measured, names.uri_space)
+def void_triples(names: Names, measured: VoidStatistics, examples: Sequence[ox.NamedNode],
+                 dumps: Sequence[str]) -> Iterator[ox.Triple]:
+    """Every triple of the VoID document; ``measured`` is what :func:`measure` found."""
     ds = names.dataset
     yield ox.Triple(ds, RDF.type, V.Dataset)
     for t in load_metadata(names):
@@ -99,51 +99,14 @@ def void_triples(names: Names, measured: object, examples: Sequence[ox.NamedNode
 _FORMAT_IDS = {"turtle": "Turtle", "n-triples": "N-Triples", "n-quads": "N-Quads", "json-ld": "JSON-LD", "rdf-xml": "RDF_XML"}
 
 
-def _count(store: object, sparql: str) -> int:
-    rows = select(store, sparql)
-    value = rows[0].get("n") if rows else None
-    return int(value.value) if value is not None else 0
-
-
 def _integer(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=XSD.integer)
 
 
-_DISTINCT = "{ SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
-
-
-def measure(store: object, uri_space: str, union: bool = True) -> dict[str, Any]:
-    """The statistics of the VoID document, measured on ``store``: over its named graphs
-    (``union``, a ``BuildSlot``), or over the default graph of a store that holds the merged
-    graph already (the SHACL child's in-memory store, where every triple is distinct: the
-    same numbers ~5x faster). Separate from the document so the build can measure in the
-    child while the parent loads the store."""
-    space = uri_space.replace("\\", "\\\\").replace('"', '\\"')
-
-    def pattern(triple: str) -> str:
-        return f"GRAPH ?g {{ {triple} }}" if union else triple
-
-    distinct = _DISTINCT if union else "{ ?s ?p ?o }"
-    links = (f"{{ SELECT DISTINCT ?s ?o WHERE {{ GRAPH ?g {{ ?s <{LINK_PREDICATE.value}> ?o }} "
-             f'FILTER(STRSTARTS(STR(?o), "{LINK_TARGET}")) }} }}') if union else (
-             f'?s <{LINK_PREDICATE.value}> ?o FILTER(STRSTARTS(STR(?o), "{LINK_TARGET}"))')
-    return {
-        "triples": _count(store, f"SELECT (COUNT(*) AS ?n) WHERE {distinct}"),
-        "entities": _count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {pattern('?s ?p ?o')} "
-                                  f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{space}")) }}'),
-        "distinctSubjects": _count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {pattern('?s ?p ?o')} }}"),
-        "distinctObjects": _count(store, f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ {pattern('?s ?p ?o')} }}"),
-        "classes": [(row["c"], int(row["n"].value)) for row in select(
-            store, f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {pattern('?s a ?c')} }} GROUP BY ?c ORDER BY ?c")],
-        "properties": [(row["p"], int(row["n"].value)) for row in select(
-            store, f"SELECT ?p (COUNT(*) AS ?n) WHERE {distinct} GROUP BY ?p ORDER BY ?p")],
-        "links": _count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {links} }}"),
-    }
-
-
-def _statistics(ds: ox.NamedNode, names: Names, measured: dict[str, Any]) -> Iterator[ox.Triple]:
-    for key in ("triples", "entities", "distinctSubjects", "distinctObjects"):
-        yield ox.Triple(ds, V[key], _integer(measured[key]))
+def _statistics(ds: ox.NamedNode, names: Names, measured: VoidStatistics) -> Iterator[ox.Triple]:
+    for key, value in (("triples", measured["triples"]), ("entities", measured["entities"]),
+                       ("distinctSubjects", measured["distinctSubjects"]), ("distinctObjects", measured["distinctObjects"])):
+        yield ox.Triple(ds, V[key], _integer(value))
     classes, properties = measured["classes"], measured["properties"]
     yield ox.Triple(ds, V.classes, _integer(len(classes)))
     yield ox.Triple(ds, V.properties, _integer(len(properties)))
@@ -167,7 +130,7 @@ def _statistics(ds: ox.NamedNode, names: Names, measured: dict[str, Any]) -> Ite
         yield ox.Triple(ds, V.vocabulary, ox.NamedNode(vocabulary))
 
 
-def _linkset(ds: ox.NamedNode, names: Names, measured: dict[str, Any]) -> Iterator[ox.Triple]:
+def _linkset(ds: ox.NamedNode, names: Names, measured: VoidStatistics) -> Iterator[ox.Triple]:
     links = measured["links"]
     linkset = names.void_node("linkset-gemeenten-data-vlaanderen")
     target = names.void_node("data-vlaanderen-gemeenten")

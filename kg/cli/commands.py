@@ -1,31 +1,44 @@
 """The ``kg`` command: build, validate, query and serve the knowledge graph.
 
 Options also read their ``KG_*`` environment variable (see ``kg.settings``).
-Every :class:`~kg.errors.KGError` ends the command with ``Error: …`` on
-stderr and the exit code of its class; no stack traces for expected failures.
+Every :class:`~kg.errors.KGError` ends the command with ``Error: …`` on stderr and the
+exit code of its class (the table is in :mod:`kg.errors`); no stack traces for expected
+failures, start-up problems included (:mod:`kg.cli.startup`). ``kg serve`` checks the
+settings and the store here, then replaces itself with ``python -m endpoint``: the ``kg``
+package imports no web framework.
+
+The build (pyshacl, rdflib) and the generator are imported inside the commands that use
+them, not to dodge a cycle but so that ``kg --help``, ``kg query`` and ``kg serve`` start fast.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Callable, ParamSpec, TypeVar
 
 import click
 
+from kg.cli.result_table import render
+from kg.cli.startup import check_remote, check_sources, check_store, load_settings
 from kg.errors import KGError, ValidationFailed
 from kg.settings import Settings
+from kg.store.folders import CURRENT
+from kg.store.open_store import open_store
+from kg.store.synthetic_marker import SYNTHETIC_BASE_IRI
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def _reports_errors(func: F) -> F:
+def _reports_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn KGError into a one-paragraph message and the class's exit code."""
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except ValidationFailed as exc:
@@ -35,11 +48,8 @@ def _reports_errors(func: F) -> F:
         except KGError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(exc.exit_code)
-        except ValueError as exc:  # pydantic settings errors
-            click.echo(f"Error: invalid setting: {exc}", err=True)
-            sys.exit(2)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 class _Progress:
@@ -74,7 +84,7 @@ def _settings(ctx: click.Context) -> Settings:
 @_reports_errors
 def main(ctx: click.Context, store: str | None, data_dir: Path | None, base_iri: str | None) -> None:
     """Lokaal Circulair knowledge graph: circular practices of Flemish local governments."""
-    ctx.obj = Settings.from_env(store=store, data_dir=data_dir, base_iri=base_iri)
+    ctx.obj = load_settings(store=store, data_dir=data_dir, base_iri=base_iri)
 
 
 @main.command()
@@ -90,6 +100,8 @@ def build(ctx: click.Context, quiet: bool) -> None:
     from kg.build.pipeline import build as run_build
 
     settings = _settings(ctx)
+    check_sources(settings)
+    check_remote(settings)  # before minutes of work, not at the upload
     started = time.perf_counter()
     result = run_build(settings, progress=_Progress(quiet))
     if result.report.warnings:
@@ -110,7 +122,9 @@ def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
     """Check records (all, or only FILES) against the format and the SHACL shapes."""
     from kg.build.pipeline import check
 
-    report = check(_settings(ctx), only=list(files) or None, progress=_Progress(False))
+    settings = _settings(ctx)
+    check_sources(settings)
+    report = check(settings, only=list(files) or None, progress=_Progress(False))
     if report.results:
         click.echo(report.table())
     if not report.conforms:
@@ -128,19 +142,13 @@ def query(ctx: click.Context, sparql: str, fmt: str) -> None:
 
     SPARQL may be the query text, or @FILE to read it from a file.
     """
-    from kg.cli.result_table import render
-
     if sparql.startswith("@"):
         sparql = Path(sparql[1:]).read_text(encoding="utf-8")
-    from kg.store.embedded import open_store
-
     store = open_store(_settings(ctx))
     try:
         click.echo(render(store.query(sparql), fmt), nl=False)
     finally:
         store.close()
-
-
 
 
 @main.command()
@@ -158,7 +166,7 @@ def synth(ctx: click.Context, practices: int, out: Path, seed: int, broken_share
     The folder gets a SYNTHETIC marker: `kg build` builds it only under the base
     IRI https://synth.invalid and into a store of its own.
     """
-    from kg.synth.generator import SYNTHETIC_BASE_IRI, synthesize
+    from kg.synth.generator import synthesize
 
     settings = _settings(ctx)
     summary = synthesize(
@@ -182,19 +190,18 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     On the embedded store, builds first when no build exists yet. A later
     `kg build` goes live without a restart.
     """
-    import os
-
-    import uvicorn
-
     settings = _settings(ctx)
-    if not settings.is_remote and not (Path(settings.store) / "current").exists():
+    if not settings.is_remote and not (Path(settings.store) / CURRENT).exists():
         click.echo("No build yet: building the graph first.", err=True)
         ctx.invoke(build)
-    # Worker processes read their settings from the environment: pass ours on.
+    check_store(settings)  # a clear line now, not a traceback from a web worker later
+    # The web processes read their settings from the environment: pass ours on.
     for name, value in settings.model_dump().items():
         if value is not None:
             os.environ[f"KG_{name.upper()}"] = str(value)
     click.echo(f"Serving on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
-    # endpoint.uvicorn_http: uvicorn's httptools protocol writing each answer in one system call.
-    uvicorn.run("endpoint.app:factory", factory=True, host=host, port=port, workers=workers, log_level="warning",
-                access_log=False, http="endpoint.uvicorn_http:HttpProtocol")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Replace this process (same pid, so whoever started `kg serve` can stop the server).
+    os.execve(sys.executable, [sys.executable, "-m", "endpoint", "--host", host, "--port", str(port),
+                               "--workers", str(workers)], dict(os.environ))

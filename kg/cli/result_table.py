@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.store.embedded import QueryResult
+from kg.store.graph_store import QueryResult
 
 _FORMATS = {
     "json": ox.QueryResultsFormat.JSON,

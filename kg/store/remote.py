@@ -2,7 +2,7 @@
 
 Reading (:class:`RemoteStore`) speaks the SPARQL 1.1 Protocol over HTTP with
 httpx and parses the answers with pyoxigraph, so the web tier gets the very
-same result types as from the embedded store. Writing (:func:`publish`) puts
+same result types as from the embedded store. Writing (:func:`kg.store.remote_publish.publish`) puts
 a finished build on the server in **one Graph Store Protocol request**:
 ``PUT`` of the whole dataset as N-Quads on the GSP endpoint. Oxigraph (and
 Fuseki on TDB2, GraphDB) run one request as one transaction, so readers see
@@ -18,29 +18,26 @@ default graph** (``oxigraph serve --union-default-graph``; Fuseki
 What is not RDF — dumps, the validation report, the catalogue, the LDES
 history and the build id — lives in ``KG_ARTEFACTS_DIR``, which a remote
 store requires: the build keeps there the same ``current`` → ``builds/<id>``
-layout as the embedded store (:func:`kg.build.pipeline.build_root`), and every web
+layout as the embedded store (:mod:`kg.store.folders`), and every web
 host reads it (a shared or synchronised folder when there are several hosts).
+Uploading a build is :mod:`kg.store.remote_publish`.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
 
 from kg.errors import ConfigError, NoBuildError, QueryError, QueryTimeout, StoreError
 from kg.settings import Settings
-from kg.store.embedded import GraphStore, QueryResult
+from kg.store.folders import CURRENT, build_root
+from kg.store.graph_store import GraphStore, QueryResult
 
-if TYPE_CHECKING:  # pragma: no cover
-    from kg.store.embedded import BuildSlot
-
-__all__ = ["RemoteStore", "endpoints", "publish"]
+__all__ = ["RemoteStore", "check_reachable", "endpoints"]
 
 _RESULTS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -72,13 +69,20 @@ def endpoints(settings: Settings) -> tuple[str, str, str]:
     return query, update, gsp
 
 
-def _artefacts_root(settings: Settings) -> Path:
-    if settings.artefacts_dir is None:
-        raise ConfigError(
-            f"KG_STORE is the SPARQL server {settings.store}; set KG_ARTEFACTS_DIR to the folder where "
-            "`kg build` keeps dumps, reports and the LDES history (shared by every web host)."
-        )
-    return Path(settings.artefacts_dir)
+def check_reachable(settings: Settings) -> None:
+    """Ask the server the empty question ``ASK {}``: a :class:`StoreError` saying what to fix
+    when it cannot be reached or does not speak SPARQL (``kg serve`` and ``kg build`` start with this)."""
+    query, _, _ = endpoints(settings)
+    try:
+        with httpx.Client(timeout=httpx.Timeout(10.0, connect=5.0)) as client:
+            response = client.post(query, content=urlencode({"query": "ASK {}"}).encode("ascii"),
+                                   headers={"Accept": "application/sparql-results+json",
+                                            "Content-Type": "application/x-www-form-urlencoded"})
+    except httpx.HTTPError as exc:
+        raise StoreError(f"The SPARQL server {query} (KG_STORE) cannot be reached: {exc}. Is it running?") from exc
+    if response.status_code >= 300:
+        raise StoreError(f"The SPARQL server {query} (KG_STORE) answered {response.status_code} to ASK {{}}; "
+                         "is KG_STORE the URL of its SPARQL query endpoint?")
 
 
 class RemoteStore(GraphStore):
@@ -87,12 +91,12 @@ class RemoteStore(GraphStore):
     def __init__(self, settings: Settings, client: httpx.Client | None = None) -> None:
         self.settings = settings
         self.query_url, self.update_url, self.gsp_url = endpoints(settings)
-        self.root = _artefacts_root(settings)
+        self.root = build_root(settings)
         self._client = client or httpx.Client(timeout=httpx.Timeout(settings.query_timeout, connect=5.0))
         self._folder = self._current()
 
     def _current(self) -> Path:
-        current = self.root / "current"
+        current = self.root / CURRENT
         if not current.exists():
             raise NoBuildError(f"{self.store_label} (no build in {self.root})")
         return current.resolve()
@@ -155,8 +159,6 @@ class RemoteStore(GraphStore):
 
 
 def _urlencode(form: list[tuple[str, str]]) -> bytes:
-    from urllib.parse import urlencode
-
     return urlencode(form).encode("ascii")
 
 
@@ -169,52 +171,3 @@ def _as_query_triples(payload: bytes, fmt: ox.RdfFormat) -> ox.QueryTriples:
     result = store.query("CONSTRUCT WHERE { ?s ?p ?o }")
     assert isinstance(result, ox.QueryTriples)
     return result
-
-
-# --- writing ------------------------------------------------------------------
-
-
-def publish(settings: Settings, slot: BuildSlot, triples: int) -> None:
-    """Replace the server's dataset with the new build in one transaction (one GSP PUT).
-
-    The body is the build's N-Quads dump, decompressed while it streams: no second copy
-    in memory or on disk. Afterwards the server is asked how many quads it holds, so a
-    server that silently dropped data fails the build before it goes live locally.
-    """
-    _, _, gsp = endpoints(settings)
-    dump = slot.artefacts_dir / "dumps" / "lokaalcirculair.nq.gz"
-    if not dump.is_file():
-        raise StoreError(f"The build has no N-Quads dump at {dump} to upload to the SPARQL server.")
-
-    def body() -> Iterator[bytes]:
-        with gzip.open(dump, "rb") as handle:
-            while chunk := handle.read(1 << 20):
-                yield chunk
-
-    timeout = httpx.Timeout(None, connect=10.0)  # a large upload takes as long as it takes
-    try:
-        with httpx.Client(timeout=timeout) as client:
-            response = client.put(gsp, content=body(), headers={"Content-Type": "application/n-quads"})
-            if response.status_code >= 300:
-                raise StoreError(f"The SPARQL server refused the new build ({response.status_code}): {response.text.strip()[:300]}")
-            count = _count(client, settings)
-    except httpx.HTTPError as exc:
-        raise StoreError(f"Uploading the new build to {gsp} failed: {exc}. The server keeps its previous data.") from exc
-    if count != triples:
-        raise StoreError(
-            f"The SPARQL server holds {count} quads after the upload, the build has {triples}. "
-            "Check that it keeps named graphs (and nothing else writes to it)."
-        )
-    # Beside BUILD.json, not among the published artefacts: it names the (possibly internal) server.
-    (slot.folder / "remote.json").write_text(json.dumps({"gsp": gsp, "quads": count}) + "\n", encoding="utf-8")
-
-
-def _count(client: httpx.Client, settings: Settings) -> int:
-    query, _, _ = endpoints(settings)
-    response = client.post(query, data={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
-                           headers={"Accept": "application/sparql-results+json"})
-    if response.status_code >= 300:
-        raise StoreError(f"The SPARQL server could not count its quads ({response.status_code}): {response.text[:300]}")
-    rows = list(ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON))  # type: ignore[arg-type]
-    value: Any = rows[0]["n"]
-    return int(value.value)
