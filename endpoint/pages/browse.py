@@ -19,9 +19,9 @@ from fastapi.responses import Response
 from endpoint.errors import HTTPProblem
 from endpoint.pages.build_indexes import Site
 from endpoint.pages.facets import FILTERS, Practice
+from endpoint.pages.page_answers import language, page_number, render, respond, site_of, sparql_url
 from endpoint.pages.page_kinds import SCHEME_FILTERS, grants_of, scheme_tree, total_of
 from endpoint.pages.view_models import Lang, Link
-from endpoint.responses import language, page_number, render, respond, site_of, sparql_url
 from kg.namespaces import CIRC, ORG, SCHEMA, SKOS
 
 router = APIRouter()

@@ -21,16 +21,15 @@ their own queries and compare them with every serialization.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from endpoint.pages import jsonld
 from endpoint.pages.labels import LABEL_PROPERTIES
-from endpoint.pages.uris import Target
 from kg.media import Format
 from kg.namespaces import DCT, FOAF, PREFIXES, PROV, RDF, XSD
+from kg.rdf.iris import Target
 from kg.store.embedded import GraphStore
 from kg.terms import term_value
 
@@ -209,7 +208,3 @@ def _safe_iri(iri: str) -> bool:
     """IRIs from the store go back into a query: refuse anything that could break out of <…>."""
     return not any(c in iri for c in '<>"{}|^`\\ \n')
 
-
-def etag(body: bytes) -> str:
-    """A strong validator: the hash of exactly these bytes."""
-    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'

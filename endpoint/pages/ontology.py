@@ -15,9 +15,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from endpoint.pages.build_indexes import Site
-from endpoint.pages.uris import ONTOLOGY_IRI
 from endpoint.pages.view_models import Lang, Link, compact
 from kg.namespaces import DCT, OWL, RDF, RDFS, SKOS
+from kg.rdf.iris import ONTOLOGY_IRI
 from kg.terms import term_value
 
 _CLASS_TYPES = {OWL.Class.value, RDFS.Class.value}
