@@ -22,6 +22,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import pyoxigraph as ox
+
 from endpoint.caching import LRU
 from endpoint.pages.documents import Description, describe, document_prefixes
 from endpoint.pages.facets import PracticeIndex
@@ -78,7 +80,9 @@ class Site:
         self.responses: LRU[tuple[Any, ...], Cached] = LRU(50_000, max_size=96 * 1024 * 1024)
         self.etags: LRU[tuple[Any, ...], Validator] = LRU(500_000)
         self.exists_cache: LRU[str, bool] = LRU(200_000)
-        self.lists: dict[Any, Any] = {}
+        #: Lists asked of the store once per build: the ontology graph, municipalities by province per language.
+        self.ontology_triples: list[ox.Triple] | None = None
+        self.provinces: dict[tuple[str, bool], list[dict[str, Any]]] = {}
         self.load_seconds = time.perf_counter() - started
 
     def description(self, target: Target, page: int = 1) -> Description | None:

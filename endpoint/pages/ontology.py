@@ -26,12 +26,12 @@ _PROPERTY_TYPES = {OWL.ObjectProperty.value, OWL.DatatypeProperty.value, RDF.Pro
 
 def triples(site: Site) -> list[ox.Triple]:
     """Every triple of the ontology graph (cached for the build)."""
-    cached = site.lists.get("ontology")
+    cached = site.ontology_triples
     if cached is None:
         graph = f"{site.uris.base}/graph/ontology"
         cached = site.store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         cached.sort(key=lambda t: (term_value(t.subject), t.predicate.value, str(t.object)))
-        site.lists["ontology"] = cached
+        site.ontology_triples = cached
     return cached
 
 
