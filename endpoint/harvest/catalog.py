@@ -11,15 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from endpoint.harvest.answers import local
 from endpoint.harvest.dataset_documents import Described, rdf_document
+from endpoint.harvest.router import router
 from kg.artefacts.layout import CATALOG, Names
 from kg.namespaces import DCAT, DCT, SPDX
-
-router = APIRouter(tags=["harvesting"])
 
 
 @router.api_route("/catalog", methods=["GET", "HEAD"], summary="DCAT-AP 3 catalogue")

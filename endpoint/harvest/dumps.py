@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from endpoint.answer_headers import etag_of
 from endpoint.errors import HTTPProblem
 from endpoint.harvest.answers import artefacts_of, bytes_response, html_response, render_view, serve_file
+from endpoint.harvest.router import router
 from kg.artefacts.layout import DUMPS
 from kg.media import DUMP_FORMATS, GRAPH_DUMPS
-
-router = APIRouter(tags=["harvesting"])
 
 DUMP_CACHE = "public, max-age=300"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from endpoint.answer_headers import etag_of, file_date
@@ -35,14 +35,13 @@ from endpoint.harvest.answers import (
     serve_file,
     settings_of,
 )
+from endpoint.harvest.router import router
 from endpoint.layout import reader_language
 from kg.artefacts.layout import LDES, serialize
 from kg.artefacts.ldes import PAGES, SHAPE, STREAM, member_location, page_path, parse_page, read_history
 from kg.media import HTML, JSONLD, NQUADS, TRIG, Format
 from kg.namespaces import DCT, PROV, RDF, TREE
 from kg.terms import term_value
-
-router = APIRouter(tags=["harvesting"])
 
 #: Representations of LDES documents: quad formats only (members are named graphs).
 LDES_OFFERS: tuple[Format, ...] = (TRIG, NQUADS, JSONLD, HTML)

@@ -1,17 +1,18 @@
 """Harvesting surfaces: ``/catalog``, ``/.well-known/void``, ``/dumps/``, ``/ldes``, ``/sitemap.xml``.
 
-One router for the application, gathering one module per surface (in the order their
-routes should match); :mod:`endpoint.harvest.answers` has what they share. The artefacts
-carry canonical URLs (``KG_PUBLIC_URL`` or the base IRI); the HTML views map those onto
-this server's own paths so that browsing a local copy stays local.
+One module per surface adds its routes to the one harvesting router
+(:mod:`endpoint.harvest.router`) when imported here; :mod:`endpoint.harvest.answers` has
+what they share. No two surfaces have overlapping paths, so the order does not matter.
+The artefacts carry canonical URLs (``KG_PUBLIC_URL`` or the base IRI); the HTML views map
+those onto this server's own paths so that browsing a local copy stays local.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from endpoint.harvest import catalog, dumps, ldes, sitemap, void
+from endpoint.harvest.router import router
 
-router = APIRouter()
-for _surface in (catalog, void, dumps, ldes, sitemap):
-    router.include_router(_surface.router)
+#: The surfaces whose routes are on :data:`router`.
+SURFACES = (catalog, void, dumps, ldes, sitemap)
+
+__all__ = ["SURFACES", "router"]

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from endpoint.answer_headers import etag_of
 from endpoint.errors import HTTPProblem
 from endpoint.harvest.answers import SHORT, artefacts_of, bytes_response, serve_file, settings_of
+from endpoint.harvest.router import router
 from kg.artefacts.layout import SITEMAP, public_base
-
-router = APIRouter(tags=["harvesting"])
 
 
 @router.api_route("/sitemap.xml", methods=["GET", "HEAD"], include_in_schema=False)

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from endpoint.harvest.answers import local
 from endpoint.harvest.dataset_documents import Described, rdf_document
+from endpoint.harvest.router import router
 from kg.artefacts.layout import VOID, Names
 from kg.namespaces import VOID as VOID_NS
-
-router = APIRouter(tags=["harvesting"])
 
 #: The statistics of the dataset shown on the page.
 STATISTICS = ("triples", "entities", "distinctSubjects", "distinctObjects", "classes", "properties")
