@@ -20,8 +20,8 @@ from endpoint.errors import HTTPProblem
 from endpoint.pages.build_indexes import Site
 from endpoint.pages.facets import FILTERS, Practice
 from endpoint.pages.page_answers import language, page_number, render, respond, site_of, sparql_url
-from endpoint.pages.page_kinds import SCHEME_FILTERS, grants_of, scheme_tree, total_of
 from endpoint.pages.page_model import sparql_prefixes
+from endpoint.pages.related_lists import SCHEME_FILTERS, grants_of, scheme_tree, total_of
 from endpoint.pages.view_models import Lang, Link
 from kg.namespaces import CIRC, DCT, FRAPO, ORG, SCHEMA, SKOS
 

@@ -3,7 +3,7 @@ ready-made SPARQL query.
 
 The description (:mod:`endpoint.pages.documents`) carries most of what a page shows; the few
 lists it cannot carry (grants with their amounts, practices by role, a scheme's tree,
-pages of practices) come from :mod:`endpoint.pages.page_parts`, and the :class:`Page` with the
+pages of practices) come from :mod:`endpoint.pages.related_lists`, and the :class:`Page` with the
 parts every kind shares from :mod:`endpoint.pages.page_model`. What is left here is what differs
 per kind: one builder each, ``BUILDERS`` to pick it and ``build_page`` to run it.
 """
@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from endpoint.pages.build_indexes import Site
 from endpoint.pages.documents import Description
 from endpoint.pages.page_model import PREFIXES, Page, base_schema, incoming_groups, incoming_links, schema_json
-from endpoint.pages.page_parts import SCHEME_FILTERS, grants_of, ordered_roles, practice_links, roles_of, scheme_tree, total_of
+from endpoint.pages.related_lists import SCHEME_FILTERS, grants_of, ordered_roles, practice_links, roles_of, scheme_tree, total_of
 from endpoint.pages.view_models import Lang, Link, View, compact, figure
 from kg.namespaces import DCT, PROV, SCHEMA, SKOS
 from kg.terms import term_value
