@@ -23,7 +23,7 @@ from endpoint.answer_headers import etag_matches, etag_of, not_modified
 from endpoint.errors import HTTPProblem
 from endpoint.layout import reader_language
 from endpoint.layout import render as render_layout
-from endpoint.pages.build_indexes import Cached, Site, Validator, current_site, ready_site
+from endpoint.pages.build_indexes import Cached, Site, current_site, ready_site
 from endpoint.pages.view_models import Lang
 from kg.media import DOCUMENT_FORMATS, JSONLD, Format
 
@@ -146,5 +146,5 @@ def _keep(site: Site, key: tuple[Any, ...], media_type: str, body: bytes, modifi
         final["Last-Modified"] = modified
     cached = Cached(body, tag, media_type, modified, final)
     site.responses.put(key, cached, len(body) + 200)
-    site.etags.put(key, Validator(tag, final))
+    site.etags.put(key, cached.validator)
     return cached
