@@ -14,6 +14,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
+from endpoint.answer_headers import ALLOW_ANY_ORIGIN
 from endpoint.errors import HTTPProblem
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -41,4 +42,4 @@ def static_file(path: str) -> FileResponse:
         raise HTTPProblem(404, f"There is no static file {path!r}.{hint}")
     media = _TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     cache = "public, max-age=86400" if path.startswith("vendor/") else "public, max-age=300"
-    return FileResponse(target, headers={"Content-Type": media, "Cache-Control": cache, "Access-Control-Allow-Origin": "*"})
+    return FileResponse(target, headers={"Content-Type": media, "Cache-Control": cache, **ALLOW_ANY_ORIGIN})

@@ -1,98 +1,130 @@
-"""One HTTP error handler for every error the service reports.
+"""Errors as data, and the one function that turns any of them into an answer.
 
-Maps the ``kg.errors`` hierarchy to status codes and answers in the form the
-client asked for: an HTML page for browsers, ``application/problem+json``
-(RFC 9457) otherwise, plain text for SPARQL clients that prefer it. Messages
-are the ones written for people in ``kg.errors``; no stack traces leave the
-server.
+Route code raises; it never writes an error page itself. :class:`HTTPProblem` is the web
+tier's member of the one hierarchy (:class:`kg.errors.KGError`): like every other error it
+carries its HTTP status and title as data, per instance, because a route knows which
+status it means (404 for an unknown thing, 406 for no acceptable format, 410 for a
+withdrawn IRI). :func:`problem_response` answers *any* exception — a ``KGError``
+(``HTTPProblem`` included), a Starlette ``HTTPException``, a request validation error, an
+unexpected one (500, logged, no trace leaves the server) — in the form the client asked
+for: an HTML page in the site's layout for browsers, ``application/problem+json``
+(RFC 9457) for code that reads JSON, plain text otherwise (SPARQL clients). The status
+and title always come from the exception's class or instance, never from its message.
+The routed application and the fast paths both answer errors through it.
+
+>>> problem = HTTPProblem(404, "There is nothing at /doc/x/y.")
+>>> problem.http_status, problem.title, isinstance(problem, KGError)
+(404, 'Not Found', True)
+>>> title_of(503), title_of(599)
+('Service Unavailable', 'Error')
 """
 
 from __future__ import annotations
 
-import html
 import logging
+from dataclasses import dataclass, field
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
 
+from endpoint.layout import reader_of, render
 from kg.errors import KGError
+
+__all__ = ["HTTPProblem", "TITLES", "install_error_handlers", "problem_of", "problem_response", "title_of"]
 
 logger = logging.getLogger("endpoint")
 
-
-class HTTPProblem(Exception):
-    """An error answer raised by route code: status, title, detail, extra headers."""
-
-    def __init__(self, status: int, detail: str, title: str | None = None, headers: dict[str, str] | None = None) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-        self.title = title or _TITLES.get(status, "Error")
-        self.headers = headers or {}
-
-
-_TITLES = {
+#: The title of each status this service answers with (RFC 9110 reason phrases).
+TITLES: dict[int, str] = {
     400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 406: "Not Acceptable",
     410: "Gone", 413: "Content Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Content",
     500: "Internal Server Error", 503: "Service Unavailable", 504: "Gateway Timeout",
 }
 
 
-def problem_response(request: Request, status: int, title: str, detail: str, headers: dict[str, str] | None = None) -> Response:
-    """Answer an error in the representation the client prefers."""
-    accept = request.headers.get("accept", "")
-    headers = {"Cache-Control": "no-store", **(headers or {})}
+def title_of(status: int) -> str:
+    """The title of a status (``Error`` for one this service never answers with)."""
+    return TITLES.get(status, "Error")
+
+
+class HTTPProblem(KGError):
+    """An error answer raised by route code: its status, title, detail and extra headers."""
+
+    def __init__(self, status: int, detail: str, title: str | None = None, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.http_status = status
+        self.title = title or title_of(status)
+        self.detail = detail
+        self.headers = dict(headers or {})
+
+
+@dataclass(frozen=True)
+class ProblemDetails:
+    """What an error answer says (RFC 9457): status, title, detail, and headers to send with it."""
+
+    status: int
+    title: str
+    detail: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+_UNEXPECTED = "Something went wrong on our side; the error was logged."
+
+
+def problem_of(request: Request, exc: BaseException) -> ProblemDetails:
+    """The problem an exception reports; an unexpected one is logged and reported as a 500."""
+    if isinstance(exc, HTTPProblem):
+        return ProblemDetails(exc.http_status, exc.title, exc.detail, exc.headers)
+    if isinstance(exc, KGError):
+        return ProblemDetails(exc.http_status, exc.title, str(exc))
+    if isinstance(exc, StarletteHTTPException):
+        title = title_of(exc.status_code)
+        detail = exc.detail if isinstance(exc.detail, str) else title
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"There is nothing at {request.url.path}."
+        return ProblemDetails(exc.status_code, title, detail, dict(exc.headers or {}))
+    if isinstance(exc, RequestValidationError):
+        parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        return ProblemDetails(400, title_of(400), "; ".join(parts))
+    logger.error("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return ProblemDetails(500, title_of(500), _UNEXPECTED)
+
+
+def problem_response(request: Request, exc: BaseException) -> Response:
+    """Answer an exception in the representation the client prefers (see the module docstring)."""
+    problem = problem_of(request, exc)
+    status, headers = problem.status, {"Cache-Control": "no-store", **problem.headers}
     if request.method == "HEAD":
         return Response(status_code=status, headers=headers)
+    accept = request.headers.get("accept", "")
     if "text/html" in accept:
-        from endpoint.responses import error_page  # the site's layout once a build is served (imports this module)
-
-        page = error_page(request, status, title, detail)
-        if page is not None:
-            return HTMLResponse(page, status_code=status, headers=headers)
-        body = (
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
-            f"<title>{status} {html.escape(title)}</title><link rel=\"stylesheet\" href=\"/static/site.css\"></head>"
-            f"<body><main class=\"error\"><h1>{status} {html.escape(title)}</h1><p>{html.escape(detail)}</p>"
-            "<p><a href=\"/\">Home</a></p></main></body></html>"
-        )
-        return HTMLResponse(body, status_code=status, headers=headers)
-    if "application/problem+json" in accept or "application/json" in accept or "json" in accept:
+        return HTMLResponse(_error_page(request, problem), status_code=status, headers=headers)
+    if "json" in accept:
         return JSONResponse(
-            {"type": "about:blank", "title": title, "status": status, "detail": detail},
+            {"type": "about:blank", "title": problem.title, "status": status, "detail": problem.detail},
             status_code=status,
             media_type="application/problem+json",
             headers=headers,
         )
-    return PlainTextResponse(f"{status} {title}: {detail}\n", status_code=status, headers=headers)
+    return PlainTextResponse(f"{status} {problem.title}: {problem.detail}\n", status_code=status, headers=headers)
+
+
+def _error_page(request: Request, problem: ProblemDetails) -> bytes:
+    """The HTML error page in the site's layout and the reader's language."""
+    reader = reader_of(request)
+    status = problem.status
+    heading = reader.t.get(f"error_{status}", reader.t["error_other"] if status >= 500 else problem.title)
+    return render("error.html", reader, "/", status=status, title=problem.title, heading=heading, detail=problem.detail)
+
+
+async def _handle(request: Request, exc: Exception) -> Response:
+    return problem_response(request, exc)
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Register the handlers (once, here: no copy-pasted handlers elsewhere)."""
-
-    @app.exception_handler(HTTPProblem)
-    async def _problem(request: Request, exc: HTTPProblem) -> Response:
-        return problem_response(request, exc.status, exc.title, exc.detail, exc.headers)
-
-    @app.exception_handler(KGError)
-    async def _kg(request: Request, exc: KGError) -> Response:
-        return problem_response(request, exc.http_status, exc.title, str(exc))
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
-        if exc.status_code == 404 and detail == "Not Found":
-            detail = f"There is nothing at {request.url.path}."
-        return problem_response(request, exc.status_code, _TITLES.get(exc.status_code, "Error"), detail, dict(exc.headers or {}))
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
-        return problem_response(request, 400, "Bad Request", "; ".join(parts))
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> Response:
-        logger.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        return problem_response(request, 500, "Internal Server Error", "Something went wrong on our side; the error was logged.")
+    """Send every error the application raises to :func:`problem_response` (registered once, here)."""
+    for kind in (KGError, StarletteHTTPException, RequestValidationError, Exception):
+        app.add_exception_handler(kind, _handle)

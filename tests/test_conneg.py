@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from endpoint.conneg import by_name, negotiate, parse_accept
-from endpoint.responses import JSON_AS_JSONLD, OFFERS
+from endpoint.pages.page_answers import JSON_AS_JSONLD, OFFERS
 from kg.media import DOCUMENT_FORMATS, HTML, JSONLD, NTRIPLES, RDFXML, TURTLE
 
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"

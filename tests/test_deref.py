@@ -304,7 +304,7 @@ def test_the_published_redirect_table_is_valid_and_empty() -> None:
     from conftest import REPO
 
     from endpoint.pages.redirects import TABLE, _read_table
-    from endpoint.pages.uris import Uris
+    from kg.rdf.iris import Iris as Uris
 
     path = REPO / "data" / TABLE
     assert path.is_file()

@@ -9,8 +9,9 @@ import pytest
 
 from endpoint import i18n
 from endpoint.i18n import choose, messages, money, number, when
-from endpoint.pages import search, uris
+from endpoint.pages import search
 from endpoint.pages.search import fold
+from kg.rdf import iris as uris
 
 
 @pytest.mark.parametrize("module", [i18n, uris, search])

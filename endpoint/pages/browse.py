@@ -19,10 +19,11 @@ from fastapi.responses import Response
 from endpoint.errors import HTTPProblem
 from endpoint.pages.build_indexes import Site
 from endpoint.pages.facets import FILTERS, Practice
-from endpoint.pages.page_kinds import SCHEME_FILTERS, grants_of, scheme_tree, total_of
+from endpoint.pages.page_answers import language, page_number, render, respond, site_of, sparql_url
+from endpoint.pages.page_model import sparql_prefixes
+from endpoint.pages.related_lists import SCHEME_FILTERS, grants_of, scheme_tree, total_of
 from endpoint.pages.view_models import Lang, Link
-from endpoint.responses import language, page_number, render, respond, site_of, sparql_url
-from kg.namespaces import CIRC, ORG, SCHEMA, SKOS
+from kg.namespaces import CIRC, DCT, FRAPO, ORG, SCHEMA, SKOS
 
 router = APIRouter()
 
@@ -58,10 +59,7 @@ async def home(request: Request) -> Response:
     return await _html(request, site, _html_key("home", lang), make)
 
 
-_HOME_QUERY = """PREFIX circ: <https://data.lokaalcirculair.be/ns/circulair#>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-# How many practices per theme
+_HOME_QUERY = sparql_prefixes("circ", "dct", "skos") + """# How many practices per theme
 SELECT ?theme (COUNT(DISTINCT ?practice) AS ?practices) WHERE {
   ?practice a circ:Praktijk ; circ:thema ?t .
   ?t skos:prefLabel ?theme FILTER(lang(?theme) = "nl")
@@ -163,7 +161,7 @@ async def organisations(request: Request) -> Response:
 
 def _provinces(site: Site, lang: Lang) -> list[dict[str, Any]]:
     """Municipalities grouped by province, each with its practice count and validity."""
-    cached = site.lists.get(("gemeenten", lang.code, lang.explicit))
+    cached = site.provinces.get((lang.code, lang.explicit))
     if cached is not None:
         return cached
     rows = site.store.select(
@@ -182,7 +180,7 @@ def _provinces(site: Site, lang: Lang) -> list[dict[str, Any]]:
             "with_practices": sum(1 for i in items.values() if i["count"])}
            for p, items in groups.items()]
     out.sort(key=lambda g: (g["province"] is None, g["province"].label.casefold() if g["province"] else ""))
-    site.lists[("gemeenten", lang.code, lang.explicit)] = out
+    site.provinces[(lang.code, lang.explicit)] = out
     return out
 
 
@@ -226,17 +224,17 @@ async def funding(request: Request) -> Response:
 
     def make() -> bytes:
         rows = site.store.select(
-            "SELECT ?p WHERE { ?p a <http://purl.org/cerif/frapo/FundingProgramme> "
+            f"SELECT ?p WHERE {{ ?p a <{FRAPO.FundingProgramme.value}> "
             f"FILTER(STRSTARTS(STR(?p), \"{site.uris.base}/id/\")) }}"
         )
         programmes: list[dict[str, Any]] = []
         for row in rows:
             iri = row["p"].value
-            grants = grants_of(site, f"?g <http://purl.org/dc/terms/isPartOf> <{iri}> .", lang)
+            grants = grants_of(site, f"?g <{DCT.isPartOf.value}> <{iri}> .", lang)
             programmes.append({"link": lang.link(iri), "grants": grants, "total": total_of(grants, lang),
                                "practices": len(site.practices.under(iri)), "code": iri.rsplit("/", 1)[-1]})
         programmes.sort(key=lambda p: p["link"].label.casefold())
-        loose = [g for g in grants_of(site, "?g a <http://schema.org/MonetaryGrant> .", lang) if not g["programmes"]]
+        loose = [g for g in grants_of(site, f"?g a <{SCHEMA.MonetaryGrant.value}> .", lang) if not g["programmes"]]
         return render("list-financiering.html", lang, site, "/financiering", programmes=programmes, loose=loose)
 
     return await _html(request, site, _html_key("financiering", lang), make)

@@ -19,55 +19,22 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Generic, Hashable, TypeVar
+from typing import Any
 
+import pyoxigraph as ox
+
+from endpoint.caching import LRU
 from endpoint.pages.documents import Description, describe, document_prefixes
 from endpoint.pages.facets import PracticeIndex
 from endpoint.pages.labels import LabelIndex
 from endpoint.pages.redirects import Redirects
 from endpoint.pages.search import SearchIndex
-from endpoint.pages.uris import Target, Uris
 from endpoint.state import state_of
+from kg.namespaces import CIRC, DCT, FRAPO, ORG, SCHEMA, SKOS
+from kg.rdf.iris import Iris, Target
 from kg.settings import Settings
 from kg.store.graph_store import GraphStore
-
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-
-class LRU(Generic[K, V]):
-    """A small thread-safe LRU bounded by entries and (optionally) by a size function."""
-
-    def __init__(self, max_entries: int, max_size: int | None = None) -> None:
-        self.max_entries = max_entries
-        self.max_size = max_size
-        self.size = 0
-        self._data: OrderedDict[K, tuple[V, int]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: K) -> V | None:
-        with self._lock:
-            item = self._data.get(key)
-            if item is None:
-                return None
-            self._data.move_to_end(key)
-            return item[0]
-
-    def put(self, key: K, value: V, size: int = 0) -> None:
-        with self._lock:
-            old = self._data.pop(key, None)
-            if old is not None:
-                self.size -= old[1]
-            self._data[key] = (value, size)
-            self.size += size
-            while len(self._data) > self.max_entries or (self.max_size is not None and self.size > self.max_size and len(self._data) > 1):
-                _, (_, evicted) = self._data.popitem(last=False)
-                self.size -= evicted
-
-    def __len__(self) -> int:
-        return len(self._data)
 
 
 @dataclass(frozen=True)
@@ -101,7 +68,7 @@ class Site:
         self.store = store
         self.settings = settings
         self.build_id = store.build_id
-        self.uris = Uris(settings.base_iri)
+        self.uris = Iris(settings.base_iri)
         self.prefixes = document_prefixes(self.uris.base)
         self.build_date = _build_date(store)
         self.labels = LabelIndex.load(store)
@@ -113,7 +80,9 @@ class Site:
         self.responses: LRU[tuple[Any, ...], Cached] = LRU(50_000, max_size=96 * 1024 * 1024)
         self.etags: LRU[tuple[Any, ...], Validator] = LRU(500_000)
         self.exists_cache: LRU[str, bool] = LRU(200_000)
-        self.lists: dict[Any, Any] = {}
+        #: Lists asked of the store once per build: the ontology graph, municipalities by province per language.
+        self.ontology_triples: list[ox.Triple] | None = None
+        self.provinces: dict[tuple[str, bool], list[dict[str, Any]]] = {}
         self.load_seconds = time.perf_counter() - started
 
     def description(self, target: Target, page: int = 1) -> Description | None:
@@ -145,13 +114,13 @@ def _build_date(store: GraphStore) -> str:
 
 
 _COUNTED = {
-    "praktijken": "https://data.lokaalcirculair.be/ns/circulair#Praktijk",
-    "organisaties": "http://www.w3.org/ns/org#Organization",
-    "financieringen": "http://schema.org/MonetaryGrant",
-    "programmas": "http://purl.org/cerif/frapo/FundingProgramme",
-    "publicaties": "http://schema.org/CreativeWork",
-    "concepten": "http://www.w3.org/2004/02/skos/core#Concept",
-    "gemeenten": "https://data.lokaalcirculair.be/ns/circulair#Gemeente",
+    "praktijken": CIRC.Praktijk.value,
+    "organisaties": ORG.Organization.value,
+    "financieringen": SCHEMA.MonetaryGrant.value,
+    "programmas": FRAPO.FundingProgramme.value,
+    "publicaties": SCHEMA.CreativeWork.value,
+    "concepten": SKOS.Concept.value,
+    "gemeenten": CIRC.Gemeente.value,
 }
 
 
@@ -166,8 +135,7 @@ def _counts(store: GraphStore, base: str) -> dict[str, int]:
     for name, cls in _COUNTED.items():
         counts[name] = by_class.get(cls, 0)
     row = store.select(
-        "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { ?p a <https://data.lokaalcirculair.be/ns/circulair#Praktijk> ; "
-        "<http://purl.org/dc/terms/spatial> ?g }"
+        f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ ?p a <{CIRC.Praktijk.value}> ; <{DCT.spatial.value}> ?g }}"
     )
     counts["gemeenten_met_praktijk"] = int(row[0]["n"].value) if row else 0
     row = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")

@@ -21,16 +21,15 @@ their own queries and compare them with every serialization.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from endpoint.pages import jsonld
 from endpoint.pages.labels import LABEL_PROPERTIES
-from endpoint.pages.uris import Target
 from kg.media import Format
 from kg.namespaces import DCT, FOAF, PREFIXES, PROV, RDF, XSD
+from kg.rdf.iris import Target
 from kg.store.graph_store import GraphStore
 from kg.terms import term_value
 
@@ -124,28 +123,46 @@ def describe(store: GraphStore, target: Target, page: int = 1, build_date: str |
     entity = ox.NamedNode(e)
     own = _own(store, e)
     own.sort(key=lambda t: (term_value(t.subject) != e, *_sort_key(t)))
+    found = _incoming(store, entity, page, page_size)
+    if not own and found is None:
+        return None  # neither described nor pointed at: not ours to speak of
+    incoming, has_next = found or ([], False)
+    linked = _linked(store, e, own, incoming)
+    modified = max((term_value(t.object) for t in own if t.subject == entity and t.predicate == DCT.modified
+                    and isinstance(t.object, ox.Literal)), default=None) or build_date
+    doc, meta = _metadata(target, entity, own, page, has_next, modified)
+    return Description(entity, doc, own, linked, incoming, meta, page, has_next, modified)
 
-    # Incoming links, one page (one more row tells whether there is a next page). No ORDER BY:
-    # Oxigraph sorts 10 000 rows in ~0.8 s, while its index order is already stable for a
-    # build (terms are keyed by their hash), so OFFSET pages are disjoint and reproducible.
+
+def _incoming(store: GraphStore, entity: ox.NamedNode, page: int, page_size: int) -> tuple[list[ox.Triple], bool] | None:
+    """One page of the links into ``entity`` (and whether there is a next), or None when nothing points at it.
+
+    No ORDER BY: Oxigraph sorts 10 000 rows in ~0.8 s, while its index order is already stable
+    for a build (terms are keyed by their hash), so OFFSET pages are disjoint and reproducible.
+    One more row than a page tells whether there is a next page.
+    """
+    e = entity.value
     rows = store.select(
         f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{e}> FILTER(isIRI(?s) && ?s != <{e}> && !STRSTARTS(STR(?s), \"{e}#\")) }} "
         f"LIMIT {page_size + 1} OFFSET {(page - 1) * page_size}"
     )
-    if not own and not rows:
-        return None  # neither described nor pointed at: not ours to speak of
+    if not rows:
+        return None
     has_next = len(rows) > page_size
     rows = rows[:page_size]
-    incoming = [ox.Triple(r["s"], r["p"], entity) for r in rows]  # type: ignore[arg-type]
+    incoming = [ox.Triple(s, p, entity) for r in rows
+                if isinstance(s := r["s"], ox.NamedNode) and isinstance(p := r["p"], ox.NamedNode)]
     hash_subjects = sorted({r["s"].value for r in rows if "#" in r["s"].value})
     if hash_subjects:
         values = " ".join(f"(<{s}> <{s.split('#', 1)[0]}>)" for s in hash_subjects)
         incoming += _construct(
             store, f"CONSTRUCT {{ ?S ?p ?o . ?P ?q ?S }} WHERE {{ VALUES (?S ?P) {{ {values} }} {{ ?S ?p ?o }} UNION {{ ?P ?q ?S }} }}"
         )
-    incoming = sorted(dict.fromkeys(incoming), key=_sort_key)
+    return sorted(dict.fromkeys(incoming), key=_sort_key), has_next
 
-    # Labels and types of everything linked: objects, classes, incoming subjects, parents.
+
+def _linked(store: GraphStore, e: str, own: list[ox.Triple], incoming: list[ox.Triple]) -> list[ox.Triple]:
+    """Labels and types of everything linked: objects, classes, incoming subjects, their parents."""
     linked_iris: set[str] = set()
     for t in own + incoming:
         for term in (t.subject, t.object):
@@ -166,12 +183,13 @@ def describe(store: GraphStore, target: Target, page: int = 1, build_date: str |
                 f"{{ VALUES ?lp {{ {_LABELS} }} ?r ?lp ?l FILTER(isLiteral(?l)) }} UNION {{ ?r a ?t }} }}",
             )
     own_set = set(own) | set(incoming)
-    linked = sorted((t for t in dict.fromkeys(linked) if t not in own_set), key=_sort_key)
+    return sorted((t for t in dict.fromkeys(linked) if t not in own_set), key=_sort_key)
 
-    # Metadata of the document itself.
+
+def _metadata(target: Target, entity: ox.NamedNode, own: list[ox.Triple], page: int, has_next: bool,
+              modified: str | None) -> tuple[ox.NamedNode, list[ox.Triple]]:
+    """The document's IRI and what it says about itself: topic, licence, date, sources, paging."""
     doc = ox.NamedNode(target.doc_iri if page == 1 else f"{target.doc_iri}?pagina={page}")
-    modified = max((term_value(t.object) for t in own if t.subject == entity and t.predicate == DCT.modified
-                    and isinstance(t.object, ox.Literal)), default=None) or build_date
     meta = [
         ox.Triple(doc, RDF.type, FOAF.Document),
         ox.Triple(doc, FOAF.primaryTopic, entity),
@@ -188,7 +206,7 @@ def describe(store: GraphStore, target: Target, page: int = 1, build_date: str |
         meta.append(ox.Triple(doc, HYDRA_PREVIOUS, ox.NamedNode(previous)))
     if has_next:
         meta.append(ox.Triple(doc, HYDRA_NEXT, ox.NamedNode(f"{target.doc_iri}?pagina={page + 1}")))
-    return Description(entity, doc, own, linked, incoming, meta, page, has_next, modified)
+    return doc, meta
 
 
 def _own(store: GraphStore, e: str) -> list[ox.Triple]:
@@ -209,7 +227,3 @@ def _safe_iri(iri: str) -> bool:
     """IRIs from the store go back into a query: refuse anything that could break out of <…>."""
     return not any(c in iri for c in '<>"{}|^`\\ \n')
 
-
-def etag(body: bytes) -> str:
-    """A strong validator: the hash of exactly these bytes."""
-    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'

@@ -15,9 +15,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from endpoint.pages.build_indexes import Site
-from endpoint.pages.uris import ONTOLOGY_IRI
 from endpoint.pages.view_models import Lang, Link, compact
 from kg.namespaces import DCT, OWL, RDF, RDFS, SKOS
+from kg.rdf.iris import ONTOLOGY_IRI
 from kg.terms import term_value
 
 _CLASS_TYPES = {OWL.Class.value, RDFS.Class.value}
@@ -26,12 +26,12 @@ _PROPERTY_TYPES = {OWL.ObjectProperty.value, OWL.DatatypeProperty.value, RDF.Pro
 
 def triples(site: Site) -> list[ox.Triple]:
     """Every triple of the ontology graph (cached for the build)."""
-    cached = site.lists.get("ontology")
+    cached = site.ontology_triples
     if cached is None:
         graph = f"{site.uris.base}/graph/ontology"
         cached = site.store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         cached.sort(key=lambda t: (term_value(t.subject), t.predicate.value, str(t.object)))
-        site.lists["ontology"] = cached
+        site.ontology_triples = cached
     return cached
 
 

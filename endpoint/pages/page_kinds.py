@@ -3,7 +3,7 @@ ready-made SPARQL query.
 
 The description (:mod:`endpoint.pages.documents`) carries most of what a page shows; the few
 lists it cannot carry (grants with their amounts, practices by role, a scheme's tree,
-pages of practices) come from :mod:`endpoint.pages.page_parts`, and the :class:`Page` with the
+pages of practices) come from :mod:`endpoint.pages.related_lists`, and the :class:`Page` with the
 parts every kind shares from :mod:`endpoint.pages.page_model`. What is left here is what differs
 per kind: one builder each, ``BUILDERS`` to pick it and ``build_page`` to run it.
 """
@@ -19,9 +19,9 @@ import pyoxigraph as ox
 from endpoint.pages.build_indexes import Site
 from endpoint.pages.documents import Description
 from endpoint.pages.page_model import PREFIXES, Page, base_schema, incoming_groups, incoming_links, schema_json
-from endpoint.pages.page_parts import SCHEME_FILTERS, grants_of, ordered_roles, practice_links, roles_of, scheme_tree, total_of
+from endpoint.pages.related_lists import SCHEME_FILTERS, grants_of, ordered_roles, practice_links, roles_of, scheme_tree, total_of
 from endpoint.pages.view_models import Lang, Link, View, compact, figure
-from kg.namespaces import DCT, PROV, SKOS
+from kg.namespaces import DCT, PROV, SCHEMA, SKOS
 from kg.terms import term_value
 
 # build_page and schema_json are what endpoint.pages.routes renders with; SCHEME_FILTERS, grants_of,
@@ -128,8 +128,9 @@ def organisatie(site: Site, page: Page, lang: Lang, number: int) -> None:
                           page.title, page.description)
     if main.texts("skos:altLabel"):
         schema["alternateName"] = main.texts("skos:altLabel")
-    if main.link("foaf:homepage"):
-        schema["url"] = main.link("foaf:homepage").iri  # type: ignore[union-attr]
+    homepage = main.link("foaf:homepage")
+    if homepage:
+        schema["url"] = homepage.iri
     if main.literal("schema:email"):
         schema["email"] = main.literal("schema:email")
     area = main.link("besluit:werkingsgebied")
@@ -293,7 +294,7 @@ def financiering(site: Site, page: Page, lang: Lang, number: int) -> None:
 def publicatie(site: Site, page: Page, lang: Lang, number: int) -> None:
     page.data["pages"] = [lang.link(v.value) for v in page.main.values("foaf:page") if isinstance(v, ox.NamedNode)]
     schema = base_schema(page.main, "Dataset" if page.main.has("rdf:type") and any(
-        v.value == "http://schema.org/Dataset" for v in page.main.values("rdf:type")) else "CreativeWork", page.title, page.description)
+        v.value == SCHEMA.Dataset.value for v in page.main.values("rdf:type")) else "CreativeWork", page.title, page.description)
     publisher = page.main.link("dct:publisher")
     if publisher:
         schema["publisher"] = {"@type": "Organization", "@id": publisher.iri, "name": publisher.label}

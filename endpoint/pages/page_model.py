@@ -16,18 +16,23 @@ from typing import Any
 
 from endpoint.pages.documents import Description
 from endpoint.pages.view_models import Lang, Link, View, expand
+from kg.namespaces import PREFIXES as NAMESPACES
 from kg.terms import term_value
 
-__all__ = ["PREFIXES", "Page", "base_schema", "incoming_groups", "incoming_links", "schema_json"]
+__all__ = ["PREFIXES", "Page", "sparql_prefixes", "base_schema", "incoming_groups", "incoming_links", "schema_json"]
+
+
+def sparql_prefixes(*names: str) -> str:
+    """``PREFIX`` lines for a ready-made query, from the one prefix table (:data:`kg.namespaces.PREFIXES`).
+
+    >>> sparql_prefixes("dct", "skos")
+    'PREFIX dct: <http://purl.org/dc/terms/>\\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\\n'
+    """
+    return "".join(f"PREFIX {name}: <{NAMESPACES[name]}>\n" for name in names)
+
 
 #: The prefixes of every ready-made page query (and of the page lists' SELECTs).
-PREFIXES = """PREFIX circ: <https://data.lokaalcirculair.be/ns/circulair#>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX schema: <http://schema.org/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
+PREFIXES = sparql_prefixes("circ", "dct", "prov", "rdfs", "schema", "skos")
 
 
 @dataclass

@@ -27,8 +27,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from endpoint.pages.uris import Uris
 from kg.namespaces import OWL, RDF
+from kg.rdf.iris import Iris
 from kg.store.graph_store import GraphStore
 
 logger = logging.getLogger("endpoint.pages.redirects")
@@ -58,7 +58,7 @@ class Redirects:
         return len(self.entries)
 
     @classmethod
-    def load(cls, store: GraphStore, uris: Uris, data_dir: Path | None) -> "Redirects":
+    def load(cls, store: GraphStore, uris: Iris, data_dir: Path | None) -> "Redirects":
         entries: dict[str, Redirect] = {}
         prefix = f"{uris.base}/id/"
         for row in store.select(
@@ -78,7 +78,7 @@ class Redirects:
         return cls(entries)
 
 
-def _key(path: str, uris: Uris) -> str | None:
+def _key(path: str, uris: Iris) -> str | None:
     """``/id/organisatie/x`` (or the full IRI) → ``organisatie/x``, if it is a valid IRI of ours."""
     if path.startswith(uris.base):
         path = path[len(uris.base):]
@@ -89,7 +89,7 @@ def _key(path: str, uris: Uris) -> str | None:
     return target.key if target else None
 
 
-def _read_table(path: Path, uris: Uris) -> dict[str, Redirect]:
+def _read_table(path: Path, uris: Iris) -> dict[str, Redirect]:
     entries: dict[str, Redirect] = {}
     if not path.is_file():
         return entries

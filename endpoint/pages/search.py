@@ -22,6 +22,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
+
 from kg.namespaces import DCT, FOAF, RDFS, SCHEMA, SKOS
 from kg.store.graph_store import GraphStore
 
@@ -92,12 +94,13 @@ class SearchIndex:
             if entry is None:
                 kind = iri[len(prefix):].split("/", 1)[0]
                 entry = entries[iri] = _Entry(iri, kind)
-            text = row["o"].value
+            term = row["o"]
+            text = term.value
             if row["p"].value in names:
                 if text not in entry.names:
                     entry.names.append(text)
             else:
-                item = (row["o"].language or "", text)  # type: ignore[union-attr]
+                item = ((term.language if isinstance(term, ox.Literal) else None) or "", text)
                 if item not in entry.texts:
                     entry.texts.append(item)
         return cls(sorted(entries.values(), key=lambda e: e.iri))

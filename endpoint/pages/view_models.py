@@ -18,9 +18,10 @@ from typing import Any, Iterable, Sequence
 import pyoxigraph as ox
 
 from endpoint import i18n
+from endpoint.layout import Reader
 from endpoint.pages.labels import LabelIndex
-from endpoint.pages.uris import Uris
 from kg.namespaces import PREFIXES, SCHEMA, XSD
+from kg.rdf.iris import Iris
 from kg.terms import term_value
 
 _DATE_TYPES = {XSD.date.value, XSD.gYear.value, XSD.gYearMonth.value, XSD.dateTime.value}
@@ -57,32 +58,13 @@ class Link:
     anchor: str = ""  # the fragment of the hash sub-resource this link is shown for (``rol-1``)
 
 
-class Lang:
-    """The reader's language and the helpers that depend on it."""
+class Lang(Reader):
+    """The reader's language with this build's labels and paths: what pages write links and values with."""
 
-    def __init__(self, code: str, explicit: bool, labels: LabelIndex, uris: Uris) -> None:
-        self.code = code
-        self.explicit = explicit
+    def __init__(self, code: str, explicit: bool, labels: LabelIndex, uris: Iris) -> None:
+        super().__init__(code, explicit)
         self.labels = labels
         self.uris = uris
-        self.t = i18n.messages(code)
-
-    def url(self, path: str, **params: str | int | None) -> str:
-        """A local URL, keeping ``?lang=`` when the reader chose a language explicitly."""
-        from urllib.parse import urlencode
-
-        query = [(k, str(v)) for k, v in params.items() if v not in (None, "")]
-        if self.explicit:
-            query.append(("lang", self.code))
-        if not query:
-            return path
-        head, hash_, fragment = path.partition("#")
-        return head + ("&" if "?" in head else "?") + urlencode(query) + hash_ + fragment
-
-    def count(self, key: str, n: int, **more: object) -> str:
-        """``{n} praktijken`` / ``1 praktijk``: the ``key_one`` text when there is exactly one."""
-        text = self.t.get(f"{key}_one", self.t[key]) if n == 1 else self.t[key]
-        return text.format(n=self.number(n), **more)
 
     def href(self, iri: str) -> str:
         local = self.uris.href(iri)
@@ -115,17 +97,6 @@ class Lang:
                 return i18n.number(term.value, self.code)
             return term.value
         return self.label(term.value)
-
-    def money(self, value: str | None, currency: str = "EUR") -> str:
-        if value is None:
-            return ""
-        return i18n.money(value, self.code, currency)
-
-    def number(self, value: str | int) -> str:
-        return i18n.number(value, self.code)
-
-    def when(self, value: str | None) -> str:
-        return i18n.when(value, self.code) if value else ""
 
     def predicate(self, iri: str) -> str:
         """A property's name: our translations, else its label in the ontology, else its CURIE."""

@@ -55,8 +55,8 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from endpoint import conneg
-from endpoint.errors import problem_response
-from endpoint.responses import etag_matches
+from endpoint.answer_headers import ALLOW_ANY_ORIGIN, etag_matches
+from endpoint.errors import HTTPProblem, problem_response
 from endpoint.sparql.query_guard import inspect
 from endpoint.sparql.query_workers import Answer, Job, QueryRunner
 from endpoint.state import state_of
@@ -351,14 +351,8 @@ def _choose(params: dict[str, list[str]], accept: str | None, offers: tuple[medi
 
 
 async def _problem(scope: Scope, receive: Receive, send: Send, status: int, detail: str, headers: dict[str, str]) -> None:
-    response = problem_response(Request(scope), status, _title(status), detail, {"Access-Control-Allow-Origin": "*", **headers})
+    response = problem_response(Request(scope), HTTPProblem(status, detail, headers={**ALLOW_ANY_ORIGIN, **headers}))
     await response(scope, receive, send)
-
-
-def _title(status: int) -> str:
-    from endpoint.errors import _TITLES  # the one table of titles
-
-    return _TITLES.get(status, "Error")
 
 
 def _limits_link(scope: Scope, settings: Settings) -> str:

@@ -18,10 +18,30 @@ in that one string::
     'https://example.org/id/concept/thema/materialen'
     >>> iris.split("https://example.org/doc/gemeente/24062")
     ('doc', 'gemeente', '24062')
+
+The web tier takes request paths apart with the same rules (one place for both): a
+reference is checked against a strict pattern before anything else sees it, so a path
+parameter can never name a file, climb out of its folder or smuggle a host into a
+``Location`` header (every redirect target is built from parts that passed this check);
+links from a page go to this server's own paths, so browsing works on any host and
+nothing canonical ever contains ``localhost``::
+
+    >>> u = Iris("https://data.lokaalcirculair.be")
+    >>> u.parse("praktijk", "leuven-strategie.ttl")
+    Target(concept='praktijk', ref='leuven-strategie', suffix='ttl')
+    >>> u.parse("concept", "thema/materialen").iri
+    'https://data.lokaalcirculair.be/id/concept/thema/materialen'
+    >>> u.parse("praktijk", "../../etc/passwd") is None
+    True
+    >>> u.href("https://data.lokaalcirculair.be/id/praktijk/x#rol-1")
+    '/doc/praktijk/x#rol-1'
+    >>> u.href("https://data.lokaalcirculair.be/ns/circulair#Praktijk")
+    '/ns/circulair#Praktijk'
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -31,7 +51,7 @@ from pyoxigraph import NamedNode
 from kg.errors import ConfigError
 from kg.namespaces import CIRC
 
-__all__ = ["CIRC", "CONCEPTS", "DEFAULT_BASE_IRI", "SPACES", "Iris"]
+__all__ = ["CIRC", "CONCEPTS", "DEFAULT_BASE_IRI", "ONTOLOGY_IRI", "SPACES", "SUFFIXES", "Iris", "Target"]
 
 DEFAULT_BASE_IRI = "https://data.lokaalcirculair.be"
 
@@ -61,6 +81,54 @@ CONCEPTS: Mapping[str, str] = MappingProxyType(
 #: The three IRI spaces under the base: things, documents about them, named graphs.
 SPACES = ("id", "doc", "graph")
 
+#: Suffixes of a document path that choose its representation (``/doc/praktijk/x.ttl``).
+SUFFIXES = ("ttl", "jsonld", "nt", "rdf", "html")
+
+#: The ontology document (its terms are hash IRIs ``…/ns/circulair#Term``).
+ONTOLOGY_IRI = CIRC.prefix.rstrip("#")
+
+#: One path segment of a reference: ids, NIS codes, concept codes. No dots, so a
+#: format suffix is never ambiguous, and nothing that a file system would interpret.
+_SEGMENT = r"[A-Za-z0-9](?:[A-Za-z0-9_-]{0,199})"
+_REF = re.compile(rf"^{_SEGMENT}$")
+_CONCEPT_REF = re.compile(rf"^{_SEGMENT}/{_SEGMENT}$")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A validated ``{concept}/{ref}`` from a request path, with its format suffix."""
+
+    concept: str
+    ref: str
+    suffix: str | None = None
+    base: str = ""
+
+    @property
+    def key(self) -> str:
+        """``concept/ref``: the part shared by the thing and its document."""
+        return f"{self.concept}/{self.ref}"
+
+    @property
+    def iri(self) -> str:
+        """The canonical IRI of the thing."""
+        return f"{self.base}/id/{self.key}"
+
+    @property
+    def doc_iri(self) -> str:
+        """The canonical IRI of the document about it."""
+        return f"{self.base}/doc/{self.key}"
+
+    @property
+    def id_path(self) -> str:
+        return f"/id/{self.key}"
+
+    @property
+    def doc_path(self) -> str:
+        return f"/doc/{self.key}"
+
+    def __repr__(self) -> str:  # short, for doctests and logs
+        return f"Target(concept={self.concept!r}, ref={self.ref!r}, suffix={self.suffix!r})"
+
 
 @dataclass(frozen=True)
 class Iris:
@@ -71,6 +139,7 @@ class Iris:
     _cache: dict[tuple[str, str, str], NamedNode] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
+    _id_prefix: str = field(default="", init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         base = self.base.rstrip("/")
@@ -80,6 +149,7 @@ class Iris:
                 "set KG_BASE_IRI to e.g. https://data.lokaalcirculair.be."
             )
         object.__setattr__(self, "base", base)
+        object.__setattr__(self, "_id_prefix", base + "/id/")
 
     def _term(self, space: str, concept: str, ref: str) -> NamedNode:
         key = (space, concept, ref)
@@ -134,3 +204,42 @@ class Iris:
         if len(parts) != 3 or parts[0] not in SPACES or parts[1] not in CONCEPTS or not parts[2]:
             return None
         return parts[0], parts[1], parts[2]
+
+    # --- request paths and links (the web tier) ---------------------------------------
+
+    def parse(self, concept: str, ref: str, allow_suffix: bool = True) -> Target | None:
+        """A path's ``{concept}/{ref}`` checked and split, or None when it is not one of ours."""
+        if concept not in CONCEPTS:
+            return None
+        suffix = None
+        if allow_suffix and "." in ref:
+            ref, _, suffix = ref.rpartition(".")
+            if suffix not in SUFFIXES:
+                return None
+        pattern = _CONCEPT_REF if concept == "concept" else _REF
+        if not pattern.match(ref):
+            return None
+        return Target(concept, ref, suffix, self.base)
+
+    def target(self, iri: str) -> Target | None:
+        """The target of one of our thing IRIs (``…/id/…``, fragment dropped), else None."""
+        if not iri.startswith(self._id_prefix):
+            return None
+        concept, _, ref = iri[len(self._id_prefix):].partition("#")[0].partition("/")
+        return self.parse(concept, ref, allow_suffix=False)
+
+    def href(self, iri: str) -> str:
+        """Where a link to this IRI should point from one of our pages.
+
+        Our things go to their local document (keeping a ``#fragment``), terms of our
+        ontology to the local ontology page; anything else stays as it is.
+        """
+        if iri.startswith(self._id_prefix):
+            head, hash_, fragment = iri.partition("#")
+            target = self.target(head)
+            if target is not None:
+                return target.doc_path + (hash_ + fragment if hash_ else "")
+        if iri.startswith(ONTOLOGY_IRI):
+            return "/ns/circulair" + iri[len(ONTOLOGY_IRI):]
+        return iri
+

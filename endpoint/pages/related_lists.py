@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
 from endpoint.pages.build_indexes import Site
-from endpoint.pages.page_model import PREFIXES
+from endpoint.pages.page_model import PREFIXES, sparql_prefixes
 from endpoint.pages.view_models import Lang, Link
 from kg.namespaces import SKOS
 
@@ -69,7 +69,7 @@ def _decimal(value: str | None) -> Decimal | None:
 def grants_of(site: Site, where: str, lang: Lang) -> list[dict[str, Any]]:
     """Awards matching a graph pattern on ``?g``, with amount, funder, recipient, programme, practice."""
     rows = site.store.select(
-        f"""{PREFIXES}PREFIX frapo: <http://purl.org/cerif/frapo/>
+        f"""{PREFIXES}{sparql_prefixes("frapo")}
         SELECT ?g ?value ?currency ?funder ?recipient ?prog ?practice ?nr WHERE {{ {where}
           OPTIONAL {{ ?g schema:amount ?a . ?a schema:value ?value OPTIONAL {{ ?a schema:currency ?currency }} }}
           OPTIONAL {{ ?g schema:funder ?funder }} OPTIONAL {{ ?g circ:ontvanger ?recipient }}
