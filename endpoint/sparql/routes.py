@@ -9,7 +9,7 @@ Two parts:
   ``default-graph-uri``/``named-graph-uri`` (they replace ``FROM``/``FROM NAMED``);
   the answer format by ``Accept`` (q-values, wildcards) or ``format=``. Queries
   pass :mod:`endpoint.sparql.query_guard` (no UPDATE, no SERVICE) and run on
-  :class:`endpoint.sparql.query_workers.QueryRunner` (hard deadline, caps). Errors are
+  :class:`endpoint.sparql.query_runner.QueryRunner` (hard deadline, caps). Errors are
   written by :func:`endpoint.errors.problem_response`, the one error writer.
 * ``router``: ``GET /sparql`` without a query: the query page for browsers, the
   SPARQL 1.1 Service Description (Turtle, JSON-LD, N-Triples, RDF/XML) for the rest.
@@ -57,8 +57,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from endpoint import conneg
 from endpoint.errors import problem_response
 from endpoint.responses import etag_matches
+from endpoint.sparql.jobs import Answer, Job
 from endpoint.sparql.query_guard import inspect
-from endpoint.sparql.query_workers import Answer, Job, QueryRunner
+from endpoint.sparql.query_runner import QueryRunner
 from endpoint.state import state_of
 from kg import media
 from kg.errors import KGError, QueryError, StoreError, UpdateRefused
