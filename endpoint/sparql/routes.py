@@ -21,8 +21,6 @@ has started (the first query waits for it) and stops it at shutdown.
 
 from __future__ import annotations
 
-import logging
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.applications import Starlette
@@ -40,8 +38,6 @@ from kg import media
 from kg.errors import KGError, QueryError
 
 __all__ = ["answer_query", "router", "front", "SparqlFastPath", "home", "OtherMethods"]
-
-logger = logging.getLogger("endpoint")
 
 
 async def answer_query(scope: Scope, receive: Receive) -> Response | None:
