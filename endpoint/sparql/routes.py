@@ -76,7 +76,9 @@ async def answer_query(scope: Scope, receive: Receive) -> Response | None:
 router = APIRouter()
 
 
-@router.api_route(PATH, methods=["GET", "HEAD", "POST"], summary="SPARQL 1.1 endpoint (queries, query page, Service Description)")
+@router.get(PATH, summary="SPARQL 1.1 endpoint (queries, query page, Service Description)")
+@router.head(PATH, include_in_schema=False)
+@router.post(PATH, summary="SPARQL 1.1 endpoint (queries by POST)")
 async def sparql(request: Request) -> Response:
     """A query (``?query=`` or POST) by the SPARQL 1.1 Protocol; without one, the query page
     for browsers and the Service Description for every other client."""
