@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Mapping
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -76,10 +77,11 @@ _UNEXPECTED = "Something went wrong on our side; the error was logged."
 
 def problem_of(request: Request, exc: BaseException) -> ProblemDetails:
     """The problem an exception reports; an unexpected one is logged and reported as a 500."""
-    if isinstance(exc, HTTPProblem):
-        return ProblemDetails(exc.http_status, exc.title, exc.detail, exc.headers)
     if isinstance(exc, KGError):
-        return ProblemDetails(exc.http_status, exc.title, str(exc))
+        # Errors that belong to an answer's protocol (HTTPProblem, the SPARQL protocol's refusals)
+        # carry the headers that go with them (Allow, Retry-After); the others have none.
+        headers: Mapping[str, str] = getattr(exc, "headers", None) or {}
+        return ProblemDetails(exc.http_status, exc.title, str(exc), dict(headers))
     if isinstance(exc, StarletteHTTPException):
         title = title_of(exc.status_code)
         detail = exc.detail if isinstance(exc.detail, str) else title

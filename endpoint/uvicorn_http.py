@@ -13,12 +13,25 @@ size reported includes what is gathered), closing (what was gathered is written
 first) and aborting (it is dropped).
 
 Used as ``uvicorn.run(..., http="endpoint.uvicorn_http:HttpProtocol")``.
+
+>>> class Socket:  # what the real transport was asked to write
+...     writes: list[bytes] = []
+...     def write(self, data: bytes) -> None: self.writes.append(data)
+...     def is_closing(self) -> bool: return False
+>>> loop = asyncio.new_event_loop()
+>>> gathered = GatheringTransport(Socket(), loop)
+>>> gathered.write(b"status line and headers|"); gathered.write(b"body")
+>>> loop.call_soon(loop.stop); loop.run_forever()  # doctest: +ELLIPSIS
+<Handle ...>
+>>> Socket.writes  # one write at the end of the loop turn
+[b'status line and headers|body']
+>>> loop.close()
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -66,5 +79,9 @@ class GatheringTransport:
 class HttpProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol on a :class:`GatheringTransport`."""
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(GatheringTransport(transport, self.loop))  # type: ignore[arg-type]
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        # Both casts say what holds by behaviour, not by class: the loop's socket transport
+        # writes (uvloop's is no asyncio.Transport subclass), and a GatheringTransport is a
+        # Transport by delegation (``__getattr__``).
+        gathering = GatheringTransport(cast(asyncio.Transport, transport), self.loop)
+        super().connection_made(cast(asyncio.Transport, gathering))

@@ -16,7 +16,7 @@ import pytest
 from conftest import Server, free_port
 
 from endpoint.sparql.answer_cache import AnswerCache
-from endpoint.sparql.query_workers import Answer, Job
+from endpoint.sparql.jobs import Answer, Job
 from kg.settings import Settings
 
 CIRC = "https://data.lokaalcirculair.be/ns/circulair#"

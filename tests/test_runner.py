@@ -37,7 +37,7 @@ def worker_processes(server: Server) -> list[int]:
             cmdline = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        if int(stat[1]) == server.process.pid and b"endpoint.sparql.query_workers" in cmdline:
+        if int(stat[1]) == server.process.pid and b"endpoint.sparql.worker_process" in cmdline:
             pids.append(int(entry.name))
     return pids
 
@@ -136,7 +136,8 @@ def test_new_build_goes_live_and_request_in_flight_finishes_on_the_old(tmp_path:
 def test_rerun_with_known_row_count_answers_alike(built_store: Settings) -> None:
     """An inline re-run serializes a complete SELECT answer directly (its row count known from the
     first run); the answer is the same bytes and rows as the capped path, in every result format."""
-    from endpoint.sparql.query_workers import Job, execute
+    from endpoint.sparql.execution import execute
+    from endpoint.sparql.jobs import Job
     from kg.store.open_store import open_store
 
     store = open_store(built_store)
@@ -155,7 +156,8 @@ def test_rerun_with_known_row_count_answers_alike(built_store: Settings) -> None
 def test_rerun_over_the_byte_cap_is_still_cut(built_store: Settings) -> None:
     """A row count from an earlier complete answer does not bypass the byte cap: an answer
     larger than max_bytes falls back to the capping path and says it was cut."""
-    from endpoint.sparql.query_workers import Job, execute
+    from endpoint.sparql.execution import execute
+    from endpoint.sparql.jobs import Job
     from kg.store.open_store import open_store
 
     store = open_store(built_store)

@@ -66,7 +66,7 @@ def _family(pid: int) -> list[int]:
 def _uses_store(pid: int, settings: Settings, folder: Path) -> bool:
     """Does worker ``pid`` read the store: the build's RocksDB files open (embedded), or a
     connection to the SPARQL server from it or its query processes (remote: the SPARQL
-    queries run there, see endpoint.sparql.query_workers)?"""
+    queries run there, see endpoint.sparql.worker_pool)?"""
     if settings.is_remote:
         port = urlsplit(settings.store).port
         assert port is not None

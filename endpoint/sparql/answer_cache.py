@@ -12,7 +12,7 @@ Rules:
 
 * Only queries the guard calls deterministic (no RAND, NOW, UUID, STRUUID) are
   kept. A BNODE() label in a kept answer is still a fresh, answer-scoped label.
-* Keyed by the whole :class:`~endpoint.sparql.query_workers.Job`: query text, dataset
+* Keyed by the whole :class:`~endpoint.sparql.jobs.Job`: query text, dataset
   (``default-graph-uri``/``named-graph-uri``), media type and the caps.
 * Bounded by bytes (``KG_ANSWER_CACHE_BYTES``, 0 turns it off), least recently
   used first out; an answer larger than a sixteenth of the budget is never kept,
@@ -25,6 +25,11 @@ Rules:
 Each web process has its own cache, made only from the build it serves: the web
 tier stays stateless (any process gives the same answer), and
 ``Server-Timing: cache;desc="hit"`` says when an answer came from it.
+
+>>> cache, job = AnswerCache(max_bytes=1_000_000), Job("ASK {}")
+>>> kept = cache.put("b1", job, Answer(b"{}", job.media_type, "boolean", 1, "", 0.001, "b1"))
+>>> kept.etag.startswith('"q-'), cache.get("b1", job).cached, cache.get("b2", job)
+(True, True, None)
 """
 
 from __future__ import annotations
@@ -32,10 +37,8 @@ from __future__ import annotations
 import collections
 import dataclasses
 import hashlib
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from endpoint.sparql.query_workers import Answer, Job
+from endpoint.sparql.jobs import Answer, Job
 
 __all__ = ["AnswerCache", "answer_etag"]
 

@@ -3,10 +3,9 @@
 A public endpoint must refuse two things *before* the engine sees them:
 
 * **SPARQL Update** (``INSERT``, ``DELETE``, ``LOAD``, …): the endpoint is
-  read-only. Refused with :class:`~kg.errors.QueryRefused` naming "update",
-  which the HTTP layer answers with 403.
+  read-only. Refused with :class:`~kg.errors.UpdateRefused`, whose status is 403.
 * **SERVICE**: pyoxigraph fetches any URL named in a ``SERVICE`` clause, from
-  the server's network position (SSRF). Refused with a 400.
+  the server's network position (SSRF). Refused with :class:`~kg.errors.QueryRefused` (400).
 
 pyoxigraph has no public algebra API, and rdflib's pyparsing grammar costs
 milliseconds per query (more than the whole small-query budget), so the guard
@@ -84,10 +83,14 @@ class QueryShape:
 def inspect(query: str) -> QueryShape:
     """Lex the query once; refuse updates and SERVICE, describe the rest.
 
-    Raises :class:`QueryRefused` (update → 403, SERVICE → 400). A query the
-    lexer cannot make sense of passes with ``form == ""``: the engine's parser
-    then reports the syntax error with line and column.
+    Raises :class:`~kg.errors.UpdateRefused` (403) for an update and
+    :class:`~kg.errors.QueryRefused` (400) for SERVICE. A query the lexer cannot
+    make sense of passes with ``form == ""``: the engine's parser then reports
+    the syntax error with line and column.
     """
+    # Longer than most functions on purpose: one pass of a small state machine over the
+    # tokens (``pending`` is the state), read top to bottom; split up, its states would be
+    # spread over functions that only make sense together. It runs on every new query.
     form = ""
     prefixes: dict[str, str] = {}
     base = ""
