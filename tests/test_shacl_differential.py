@@ -20,7 +20,7 @@ from sample_data import BASE, sample_corpus
 
 from kg.namespaces import DCT, RDF, RDFS
 from kg.rdf.mapping import RecordGraph, map_corpus
-from kg.records.reader import load_corpus
+from kg.records.corpus import load_corpus
 from kg.settings import PROJECT_ROOT
 from kg.shacl import compiled as shaclsparql
 from kg.shacl.gate import ValidationReport, _path_text, validate

@@ -12,7 +12,7 @@ from sample_data import BASE, sample_corpus
 from kg.errors import SourceError
 from kg.rdf.iris import Iris
 from kg.rdf.mapping import RecordGraph, map_corpus, map_record
-from kg.records.reader import Corpus
+from kg.records.record import Corpus
 from kg.settings import PROJECT_ROOT
 from kg.shacl.gate import ValidationReport, validate
 

@@ -3,7 +3,7 @@
 Why: 100 000 practices are ~120 000 files and ~2.8 million quads. Read and mapped in
 one process that is a minute of CPU, and the quads as Python objects take ~1.5 GB.
 Here worker processes (one per core) each take a contiguous run of record files,
-check them (:func:`kg.records.reader.read_checked`, references resolved against the ids the
+check them (:func:`kg.records.record_file.read_checked`, references resolved against the ids the
 file names announce), map them (:func:`kg.rdf.mapping.map_record`) and write the quads
 straight to a chunk file, once as N-Quads (the named graphs, for the store and the
 N-Quads dump) and once as N-Triples (the merged graph, for the SHACL gate and the
@@ -39,8 +39,11 @@ import pyoxigraph as ox
 
 from kg.errors import Problem, SourceError
 from kg.rdf.iris import Iris
-from kg.rdf.mapping import KINDS, RecordGraph, map_corpus, map_record
-from kg.records.reader import FOLDERS, Corpus, Record, read_checked, read_reference
+from kg.rdf.mapping import RecordGraph, map_corpus, map_record
+from kg.records.corpus import read_reference
+from kg.records.format import FOLDERS, KINDS
+from kg.records.record import Corpus, Record
+from kg.records.record_file import read_checked
 
 __all__ = ["Batch", "StoredGraph", "check_and_dump", "read_and_map", "start_check_and_dump"]
 

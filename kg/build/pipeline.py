@@ -26,7 +26,8 @@ import pyoxigraph as ox
 
 from kg.errors import ConfigError, ValidationFailed
 from kg.rdf.mapping import RecordGraph, map_corpus
-from kg.records.reader import Corpus, load_corpus
+from kg.records.corpus import load_corpus
+from kg.records.record import Corpus
 from kg.settings import Settings
 from kg.media import DUMP_FORMATS
 from kg.store.embedded import BuildSlot, build_lock, new_build_id

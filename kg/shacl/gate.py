@@ -40,7 +40,8 @@ from kg.errors import Problem, SourceError
 from kg.namespaces import PREFIXES
 from kg.namespaces import RDFS as OX_RDFS
 from kg.rdf.iris import DEFAULT_BASE_IRI
-from kg.rdf.mapping import RecordGraph, key_path
+from kg.rdf.key_paths import key_path
+from kg.rdf.mapping import RecordGraph
 
 __all__ = ["ENGINES", "SEVERITIES", "ValidationReport", "ValidationResult", "validate", "validation_quads"]
 
