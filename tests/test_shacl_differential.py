@@ -23,7 +23,8 @@ from kg.rdf.mapping import RecordGraph, map_corpus
 from kg.records.corpus import load_corpus
 from kg.settings import PROJECT_ROOT
 from kg.shacl import compiled as shaclsparql
-from kg.shacl.gate import ValidationReport, _path_text, validate
+from kg.shacl.gate import ValidationReport, validate
+from kg.shacl.results import path_text
 from kg.synth.generator import DEFECTS, SYNTHETIC_BASE_IRI, Defect, synthesize
 
 SHAPES = PROJECT_ROOT / "shapes"
@@ -149,7 +150,7 @@ def test_every_core_component_on_its_own_shapes(closure: bool) -> None:
         value = results.value(node, URIRef(sh + "value"))
         reference[(
             str(results.value(node, URIRef(sh + "focusNode"))),
-            None if path is None else (str(path) if isinstance(path, URIRef) else _path_text(results, path)),
+            None if path is None else (str(path) if isinstance(path, URIRef) else path_text(results, path)),
             str(results.value(node, URIRef(sh + "sourceConstraintComponent"))),
             str(results.value(node, URIRef(sh + "resultSeverity"))),
             None if value is None else str(value),
