@@ -32,7 +32,7 @@ from typing import Any
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, parse
 
 from kg.errors import Problem, SourceError
-from kg.namespaces import ADMS, BESLUIT, CIRC, DCT, EU_LANGUAGE, FOAF, ORG, OSLO_GEMEENTE, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from kg.namespaces import ADMS, CIRC, DCT, EU_LANGUAGE, FOAF, ORG, OSLO_GEMEENTE, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from kg.rdf.iris import Iris
 from kg.rdf.keys import ACTOR_KEYS, FIGURE_KEYS, SIMPLE_KEYS, TEXT_LISTS, Key, Term
 from kg.rdf.literals import date_literal, decimal_literal, text_literals
@@ -73,8 +73,13 @@ _INVESTMENT_NODE = _node(PRAKTIJK.fields, "investeringsbedrag")
 _GRANT_NODE = _node(FINANCIERING.fields, "bedrag")
 _NIS_NODE = _node(GEMEENTE.fields, "nis")
 _TEXT_NODES = {key: _node(PRAKTIJK.fields, key) for key in TEXT_LISTS}
-#: The classes every record of a kind has (those written on a condition are in the kind functions).
+#: The classes every record of a kind has.
 _CLASSES = {name: kind.classes for name, kind in RECORD_KINDS.items()}
+#: Per kind, the keys whose code adds classes: (key, code → classes).
+_CLASSES_OF_CODE = {
+    name: [(key, spec.classes_of_code) for key, spec in kind.fields.items() if spec.classes_of_code]
+    for name, kind in RECORD_KINDS.items()
+}
 
 
 @dataclass(frozen=True)
@@ -188,13 +193,8 @@ def _praktijk(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
 
 
 def _organisatie(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
-    kind = data.get("type")
-    if kind in ("stad", "gemeente"):
-        g.add(s, RDF.type, BESLUIT.Bestuurseenheid)
-    if kind == "stadsdienst":
-        g.add(s, RDF.type, ORG.OrganizationalUnit)
     g.keys(s, data, SIMPLE_KEYS["organisatie"])
-    if kind == "stadsdienst" and data.get("onderdeel_van"):
+    if data.get("type") == "stadsdienst" and data.get("onderdeel_van"):
         g.add(s, ORG.unitOf, g.iris.entity("organisatie", data["onderdeel_van"]))
 
 
@@ -216,8 +216,6 @@ def _financiering(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
 
 
 def _publicatie(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
-    if data.get("type") == "databank":
-        g.add(s, RDF.type, SCHEMA.Dataset)
     g.keys(s, data, SIMPLE_KEYS["publicatie"])
     g.links(s, data.get("links") or ())
 
@@ -268,6 +266,9 @@ def map_record(record: Record, iris: Iris, predecessors: Sequence[str] = ()) -> 
     g = _Graph(iris, iris.graph(record.kind, record.id))
     for cls in _CLASSES[record.kind]:
         g.add(subject, RDF.type, cls)
+    for key, classes in _CLASSES_OF_CODE[record.kind]:
+        for cls in classes.get(str(record.data.get(key)), ()):
+            g.add(subject, RDF.type, cls)
     if record.kind == "gemeente":
         _gemeente(g, subject, record.data, predecessors)
     else:

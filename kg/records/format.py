@@ -129,6 +129,8 @@ class Field:
     written: tuple[NamedNode, ...] = ()
     node: ItemNode | None = None
     unmapped: str = ""
+    #: Classes a record has besides those of its kind when this key holds a certain code.
+    classes_of_code: Mapping[str, tuple[NamedNode, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -157,9 +159,11 @@ def _f(
     type_: str, *predicates: NamedNode, required: bool = False, many: bool = False, scheme: str | None = None,
     target: str | None = None, fields: Mapping[str, Field] | None = None, term: str = "", language: str = "nl",
     written: tuple[NamedNode, ...] = (), node: ItemNode | None = None, unmapped: str = "",
+    classes_of_code: Mapping[str, tuple[NamedNode, ...]] | None = None,
 ) -> Field:
     """A field, with its predicates written out in a row (the tables below stay one line per key)."""
-    return Field(type_, required, many, scheme, target, fields, predicates, term, language, written, node, unmapped)
+    return Field(type_, required, many, scheme, target, fields, predicates, term, language, written, node, unmapped,
+                 classes_of_code or {})
 
 
 def _many(
@@ -221,6 +225,7 @@ _LINKS = _many("struct", fields=LINK, written=(FOAF.page,))
 
 PRAKTIJK = RecordKind("praktijk", "praktijken", (CIRC.Praktijk,), {
     **COMMON,
+    # Results about a practice's rdf:type point at its 'type'.
     "type": _f("code", CIRC.praktijktype, required=True, scheme="praktijktype", written=(RDF.type,)),
     "titel": _f("text", DCT.title, RDFS.label, required=True),
     "beschrijving": _f("text", DCT.description, required=True),
@@ -255,8 +260,9 @@ ORGANISATIE = RecordKind("organisatie", "organisaties", (ORG.Organization,), {
     **COMMON,
     "naam": _f("text", SKOS.prefLabel, RDFS.label, required=True),
     "afkorting": _f("string", SKOS.altLabel, term="text"),
-    # Cities and municipalities are also besluit:Bestuurseenheid, city services org:OrganizationalUnit.
-    "type": _f("code", ORG.classification, required=True, scheme="organisatietype", written=(RDF.type,)),
+    "type": _f("code", ORG.classification, required=True, scheme="organisatietype", written=(RDF.type,), classes_of_code={
+        "stad": (BESLUIT.Bestuurseenheid,), "gemeente": (BESLUIT.Bestuurseenheid,), "stadsdienst": (ORG.OrganizationalUnit,),
+    }),
     "gemeente": _f("nis", BESLUIT.werkingsgebied),
     # A city service is also org:unitOf its city.
     "onderdeel_van": _f("ref", ORG.subOrganizationOf, target="organisatie", written=(ORG.unitOf,)),
@@ -297,8 +303,8 @@ FINANCIERING = RecordKind("financiering", "financieringen", (SCHEMA.MonetaryGran
 PUBLICATIE = RecordKind("publicatie", "publicaties", (SCHEMA.CreativeWork,), {
     **COMMON,
     "titel": _f("text", DCT.title, RDFS.label, required=True),
-    # A database (type 'databank') is also a schema:Dataset.
-    "type": _f("code", CIRC.publicatietype, required=True, scheme="publicatietype", written=(RDF.type,)),
+    "type": _f("code", CIRC.publicatietype, required=True, scheme="publicatietype", written=(RDF.type,),
+               classes_of_code={"databank": (SCHEMA.Dataset,)}),
     "uitgever": _f("ref", DCT.publisher, target="organisatie"),
     "praktijk": _f("ref", PROV.wasGeneratedBy, target="praktijk"),
     "beschrijving": _f("text", DCT.description),
