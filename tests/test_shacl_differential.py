@@ -18,7 +18,7 @@ from pyshacl import validate as pyshacl_validate
 from rdflib import Graph, URIRef
 from sample_data import BASE, sample_corpus
 
-from kg.namespaces import DCT, RDF, RDFS
+from kg.namespaces import DCT, RDF, RDFS, SH
 from kg.rdf.mapping import RecordGraph, map_corpus
 from kg.records.corpus import load_corpus
 from kg.settings import PROJECT_ROOT
@@ -142,7 +142,7 @@ def test_every_core_component_on_its_own_shapes(closure: bool) -> None:
         shacl_graph=Graph().parse(FIXTURES / "components-shapes.ttl"),
         inference="none", allow_warnings=True, allow_infos=True,
     )
-    sh = "http://www.w3.org/ns/shacl#"
+    sh = SH.prefix
 
     reference: Counter[tuple[str, str | None, str, str, str | None]] = Counter()
     for node in results.objects(None, URIRef(sh + "result")):  # not the sh:detail results
