@@ -68,12 +68,12 @@ def _convert(node: LineMap, fields: Mapping[str, Field], prefix: KeyPath, file: 
             for i, item in enumerate(value):
                 item_line = value.item_line(i)
                 file.lines[prefix + (str(key), i)] = item_line
-                converted = _value(item, spec, prefix + (str(key), i), item_line, file)
+                converted = _BY_TYPE.get(spec.type, _string)(item, spec, prefix + (str(key), i), item_line, file)
                 if converted is not None:
                     items.append(converted)
             out[str(key)] = items
         else:
-            converted = _value(value, spec, prefix + (str(key),), line, file)
+            converted = _BY_TYPE.get(spec.type, _string)(value, spec, prefix + (str(key),), line, file)
             if converted is not None:
                 out[str(key)] = converted
     for key, spec in fields.items():
@@ -84,12 +84,9 @@ def _convert(node: LineMap, fields: Mapping[str, Field], prefix: KeyPath, file: 
 
 # --------------------------------------------------------------------------- one value
 
-#: A value's conversion: (value, its field, its key path, its line, the file) → the value, or None after a problem.
+#: A value's conversion by its type (see ``_BY_TYPE``): (value, its field, its key path, its
+#: line, the file) → the value, or None after a problem.
 _Convert = Callable[[Any, Field, KeyPath, int, _File], Any]
-
-
-def _value(value: Any, spec: Field, keys: KeyPath, line: int, file: _File) -> Any:
-    return _BY_TYPE.get(spec.type, _string)(value, spec, keys, line, file)
 
 
 def _name(keys: KeyPath) -> str:
@@ -105,36 +102,34 @@ def _struct(value: Any, spec: Field, keys: KeyPath, line: int, file: _File) -> A
 
 
 def _text(value: Any, spec: Field, keys: KeyPath, line: int, file: _File) -> Any:
-    name = _name(keys)
     if not isinstance(value, LineMap):
-        file.report(line, f"'{name}' must be text per language, e.g. {{nl: \"…\", en: \"…\"}}.")
+        file.report(line, f"'{_name(keys)}' must be text per language, e.g. {{nl: \"…\", en: \"…\"}}.")
         return None
     text: dict[str, str] = {}
     for lang in value:
         lang_line = value.key_line(lang)
         if not LANG_PATTERN.match(str(lang)):
-            file.report(lang_line, f"'{lang}' in '{name}' is not a two-letter language code (nl, en, fr).")
+            file.report(lang_line, f"'{lang}' in '{_name(keys)}' is not a two-letter language code (nl, en, fr).")
         elif not isinstance(value[lang], str) or not value[lang].strip():
-            file.report(lang_line, f"'{name}.{lang}' must be non-empty text.")
+            file.report(lang_line, f"'{_name(keys)}.{lang}' must be non-empty text.")
         else:
             text[str(lang)] = " ".join(str(value[lang]).split())
     if text and "nl" not in text:
-        file.report(line, f"'{name}' needs a Dutch text (nl); other languages are optional.")
+        file.report(line, f"'{_name(keys)}' needs a Dutch text (nl); other languages are optional.")
     return text or None
 
 
 def _decimal(value: Any, spec: Field, keys: KeyPath, line: int, file: _File) -> Any:
-    name = _name(keys)
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        file.report(line, f"'{name}' must be a number, e.g. 100000 or 4.3.")
+        file.report(line, f"'{_name(keys)}' must be a number, e.g. 100000 or 4.3.")
         return None
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        file.report(line, f"'{name}' must be a number, e.g. 100000 or 4.3, not '{value}'.")
+        file.report(line, f"'{_name(keys)}' must be a number, e.g. 100000 or 4.3, not '{value}'.")
         return None
     if not number.is_finite():
-        file.report(line, f"'{name}' must be a finite number.")
+        file.report(line, f"'{_name(keys)}' must be a finite number.")
         return None
     return number
 
@@ -148,15 +143,14 @@ def _bool(value: Any, spec: Field, keys: KeyPath, line: int, file: _File) -> Any
 
 def _string(value: Any, spec: Field, keys: KeyPath, line: int, file: _File) -> Any:
     """Every other type: a string, of the type's pattern when it has one."""
-    name = _name(keys)
     if not isinstance(value, str):
         kind = type(value).__name__
         hint = " Put quotes around it." if spec.type in ("date", "day", "nis") else ""
-        file.report(line, f"'{name}' must be a string, not {kind}.{hint}")
+        file.report(line, f"'{_name(keys)}' must be a string, not {kind}.{hint}")
         return None
     check = PATTERNS.get(spec.type)
     if check and not check[0].match(value):
-        file.report(line, f"'{name}' must be {check[1]}; found '{value}'.")
+        file.report(line, f"'{_name(keys)}' must be {check[1]}; found '{value}'.")
         return None
     return str(value)
 
@@ -184,9 +178,10 @@ def check_references(
         values = data[key] if spec.many else [data[key]]
         for i, value in enumerate(values):
             keys = prefix + ((key, i) if spec.many else (key,))
-            problem = _dangling(key, spec, value, records, concepts)
-            if problem is not None:
-                problems.append(Problem(record.path, record.line(*keys), problem))
+            if spec.type in _REFERENCES:
+                problem = _dangling(key, spec, value, records, concepts)
+                if problem is not None:
+                    problems.append(Problem(record.path, record.line(*keys), problem))
             elif spec.type == "struct" and spec.fields is not None:
                 check_references(record, spec.fields, value, keys, records, concepts, problems)
                 rule = _struct_rule(spec.fields, value)
@@ -196,6 +191,10 @@ def check_references(
         start, end = data.get("start"), data.get("einde")
         if isinstance(start, str) and isinstance(end, str) and end[: len(start)] < start[: len(end)]:
             problems.append(Problem(record.path, record.line("einde"), f"The end '{end}' lies before the start '{start}'."))
+
+
+#: The value types that name something else: a record, a concept, a municipality.
+_REFERENCES = frozenset({"ref", "code", "nis"})
 
 
 def _dangling(key: str, spec: Field, value: Any, records: Container[tuple[str, str]], concepts: Mapping[str, set[str]]) -> str | None:

@@ -332,7 +332,7 @@ BRON = RecordKind("bron", "bronnen", (FOAF.Document, SCHEMA.CreativeWork), {
     "links": _LINKS,
 })
 
-_PLACE_NAME = "the name of the {place}: written in that place's own graph (kg.rdf.places)"
+_PLACE_NAME = "the name of the {place}: written in that place's own graph (kg.rdf.mapping)"
 
 #: Municipalities: the rows of ``data/reference/gemeenten.csv`` (Statbel REFNIS facts),
 #: keys in the order their triples are written; the CSV's header is :data:`MUNICIPALITY_COLUMNS`.
