@@ -104,7 +104,7 @@ def run_measured(cmd: list[str], env: dict[str, str], timeout: float | None = No
 GATE = """
 import json, sys, time
 from pathlib import Path
-from kg.records.reader import load_corpus
+from kg.records.corpus import load_corpus
 from kg.rdf.mapping import map_corpus
 from kg.shacl.gate import validate
 data, engine = Path(sys.argv[1]), sys.argv[2]

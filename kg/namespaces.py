@@ -25,11 +25,13 @@ __all__ = [
     "CIRC",
     "DCAT",
     "DCT",
+    "EU_LANGUAGE",
     "FOAF",
     "FRAPO",
     "GENERIEK",
     "LDES",
     "ORG",
+    "OSLO_GEMEENTE",
     "OWL",
     "PERSON",
     "PROV",
@@ -109,6 +111,13 @@ TREE = Namespace("https://w3id.org/tree#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 VOID = Namespace("http://rdfs.org/ns/void#")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+
+# IRI spaces of other datasets the graph links to (not vocabularies: no prefix in PREFIXES,
+# so the serialisations keep writing these IRIs in full).
+#: The EU Publications Office's language authority table (``…/language/NLD``).
+EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
+#: The Flemish (OSLO) municipality IRIs, by NIS code.
+OSLO_GEMEENTE = Namespace("https://data.vlaanderen.be/id/gemeente/")
 
 #: Prefix table for readable serialisations (Turtle, TriG, HTML pages).
 PREFIXES: dict[str, str] = {

@@ -11,7 +11,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kg.records.reader import MUNICIPALITY_COLUMNS, Corpus, load_corpus
+from kg.records.corpus import load_corpus
+from kg.records.format import MUNICIPALITY_COLUMNS
+from kg.records.record import Corpus
 from kg.settings import PROJECT_ROOT
 
 BASE = "https://data.lokaalcirculair.be"
@@ -215,6 +217,6 @@ def write_data(root: Path, records: dict[str, str] | None = None) -> tuple[Path,
 
 
 def sample_corpus(root: Path) -> Corpus:
-    """The sample records, loaded and checked by ``kg.records.reader``."""
+    """The sample records, loaded and checked by ``kg.records.corpus``."""
     data, vocab = write_data(root)
     return load_corpus(data, vocab)

@@ -9,7 +9,7 @@ import pytest
 from kg.build import parallel as batch
 from kg.errors import SourceError
 from kg.rdf.mapping import map_corpus
-from kg.records.reader import load_corpus
+from kg.records.corpus import load_corpus
 from kg.settings import PROJECT_ROOT
 from kg.store.synthetic_marker import SYNTHETIC_BASE_IRI
 from kg.synth.generator import synthesize

@@ -11,8 +11,9 @@ from sample_data import BASE, sample_corpus, write_data
 from kg.errors import ConfigError, SourceError
 from kg.namespaces import ADMS, BESLUIT, DCT, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from kg.rdf.iris import CIRC, Iris
-from kg.rdf.mapping import RecordGraph, key_for_path, key_path, map_corpus, map_vocabulary
-from kg.records.reader import load_corpus
+from kg.rdf.key_paths import key_for_path, key_path
+from kg.rdf.mapping import RecordGraph, map_corpus, map_vocabulary
+from kg.records.corpus import load_corpus
 
 
 def iri(path: str, base: str = BASE) -> NamedNode:

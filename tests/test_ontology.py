@@ -857,7 +857,7 @@ def test_a_one_way_broader_link_in_a_vocabulary_is_reported() -> None:
 )
 def test_partial_dates_in_order_are_never_reported(start: str, end: str) -> None:
     """SPARQL cannot compare a year with a day; the shapes must not turn that into a
-    false 'end before start'. The order of partial dates is kg.records.reader' to check."""
+    false 'end before start'. The order of partial dates is kg.records.checks' to check."""
     turtle = broken(
         'schema:startDate "2022-11-15"^^xsd:date ;\n    schema:endDate "2023-06-30"^^xsd:date ;',
         f"schema:startDate {start} ;\n    schema:endDate {end} ;",
@@ -869,7 +869,7 @@ def test_partial_dates_in_order_are_never_reported(start: str, end: str) -> None
     strict=True,
     raises=TypeError,
     reason="pyshacl evaluates every sh:or member and rdflib cannot compare two xsd:gYear literals "
-    "when start > end (TypeError). kg.records.reader rejects such a record before mapping; if this "
+    "when start > end (TypeError). kg.records.checks rejects such a record before mapping; if this "
     "starts passing, the gate no longer depends on that.",
 )
 def test_partial_dates_out_of_order_do_not_crash_the_gate() -> None:

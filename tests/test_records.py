@@ -1,4 +1,4 @@
-"""kg.records.reader: the record format is enforced with file and line for every problem."""
+"""kg.records: the record format is enforced with file and line for every problem."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from kg.errors import SourceError
-from kg.records.reader import MUNICIPALITY_COLUMNS, load_corpus
+from kg.records.corpus import load_corpus
+from kg.records.format import MUNICIPALITY_COLUMNS
 
 VOCAB = """\
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .

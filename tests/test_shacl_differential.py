@@ -18,12 +18,13 @@ from pyshacl import validate as pyshacl_validate
 from rdflib import Graph, URIRef
 from sample_data import BASE, sample_corpus
 
-from kg.namespaces import DCT, RDF, RDFS
+from kg.namespaces import DCT, RDF, RDFS, SH
 from kg.rdf.mapping import RecordGraph, map_corpus
-from kg.records.reader import load_corpus
+from kg.records.corpus import load_corpus
 from kg.settings import PROJECT_ROOT
 from kg.shacl import compiled as shaclsparql
-from kg.shacl.gate import ValidationReport, _path_text, validate
+from kg.shacl.gate import ValidationReport, validate
+from kg.shacl.results import path_text
 from kg.store.synthetic_marker import SYNTHETIC_BASE_IRI
 from kg.synth.defects import DEFECTS, Defect
 from kg.synth.generator import synthesize
@@ -143,7 +144,7 @@ def test_every_core_component_on_its_own_shapes(closure: bool) -> None:
         shacl_graph=Graph().parse(FIXTURES / "components-shapes.ttl"),
         inference="none", allow_warnings=True, allow_infos=True,
     )
-    sh = "http://www.w3.org/ns/shacl#"
+    sh = SH.prefix
 
     reference: Counter[tuple[str, str | None, str, str, str | None]] = Counter()
     for node in results.objects(None, URIRef(sh + "result")):  # not the sh:detail results
@@ -151,7 +152,7 @@ def test_every_core_component_on_its_own_shapes(closure: bool) -> None:
         value = results.value(node, URIRef(sh + "value"))
         reference[(
             str(results.value(node, URIRef(sh + "focusNode"))),
-            None if path is None else (str(path) if isinstance(path, URIRef) else _path_text(results, path)),
+            None if path is None else (str(path) if isinstance(path, URIRef) else path_text(results, path)),
             str(results.value(node, URIRef(sh + "sourceConstraintComponent"))),
             str(results.value(node, URIRef(sh + "resultSeverity"))),
             None if value is None else str(value),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import ConfigError, SourceError, StoreError
-from kg.records.reader import load_corpus
+from kg.records.corpus import load_corpus
 from kg.settings import PROJECT_ROOT
 from kg.store.synthetic_marker import MARKER, SYNTHETIC_BASE_IRI, guard_build
 from kg.synth.defects import DEFECTS

@@ -6,17 +6,18 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, RDFS, Graph, Namespace
+from rdflib import RDF, RDFS, Graph
 from sample_data import BASE, sample_corpus
 
-from kg.errors import SourceError
+from kg.errors import SourceError, ValidationFailed
 from kg.rdf.iris import Iris
 from kg.rdf.mapping import RecordGraph, map_corpus, map_record
-from kg.records.reader import Corpus
+from kg.records.record import Corpus
 from kg.settings import PROJECT_ROOT
-from kg.shacl.gate import ValidationReport, validate
+from kg.shacl.gate import ENGINES, ValidationReport, validate
+from kg.shacl.rdflib_terms import SHACL
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
+SH = SHACL
 
 #: Small shapes of our own, so the mechanics are tested whatever the real shapes say.
 #: Relative IRIs (<id/concept/rol/…>) resolve against the base, like in shapes/.
@@ -211,3 +212,12 @@ def test_the_repository_shapes_stop_a_practice_without_title(graphs: list[Record
     assert violation.record == "praktijk/leuven-pilot"
     assert violation.file == corpus.records[("praktijk", "leuven-pilot")].path and violation.line == 3
     assert violation.message_nl and violation.message_en and violation.message_nl != violation.message_en
+
+
+def test_both_engines_give_the_report_a_failed_gate_carries(graphs: list[RecordGraph], corpus: Corpus, shapes: Path) -> None:
+    """The report model is one, whichever engine made it, and it is what ValidationFailed takes."""
+    for engine in ENGINES:
+        report = validate(broken(graphs, corpus, "praktijk", "leuven-pilot", titel=None), shapes, engine=engine)
+        assert isinstance(report, ValidationReport)
+        error = ValidationFailed(report)
+        assert error.report is report and "1 violation;" in str(error)

@@ -26,7 +26,7 @@ from kg.build.shacl_child import ChildAnswer, check_and_dump
 from kg.errors import SourceError
 from kg.rdf.iris import Iris
 from kg.rdf.mapping import map_corpus
-from kg.records.reader import read_reference
+from kg.records.corpus import read_reference
 from kg.shacl.gate import validation_quads
 
 __all__ = ["CHILD_FROM", "CHUNK_FILES", "PARALLEL_FROM", "read_and_map", "start_check_and_dump"]

@@ -34,7 +34,7 @@ from kg.build.record_chunks import Batch, clear_chunk_cache, write_nquads_dump
 from kg.build.shacl_gate import start_gate, stop_on_violation
 from kg.build.stopwatch import Progress, Stopwatch, quiet
 from kg.rdf.mapping import map_corpus
-from kg.records.reader import load_corpus
+from kg.records.corpus import load_corpus
 from kg.settings import Settings
 from kg.shacl.gate import ValidationReport, validate, validation_quads
 from kg.store.build_slot import BuildSlot, build_lock, new_build_id

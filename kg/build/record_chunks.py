@@ -2,7 +2,7 @@
 
 Why: 100 000 practices are ~120 000 files and ~2.8 million quads; as Python objects the
 quads take ~1.5 GB. Here one task takes a contiguous run of record files, checks them
-(:func:`kg.records.reader.read_checked`, references resolved against the ids the file names
+(:func:`kg.records.record_file.read_checked`, references resolved against the ids the file names
 announce), maps them (:func:`kg.rdf.mapping.map_record`) and writes the quads straight to a
 chunk file, once as N-Quads (the named graphs, for the store and the N-Quads dump) and once
 as N-Triples (the merged graph, for the SHACL gate and the triple dumps). pyoxigraph
@@ -29,8 +29,10 @@ from kg.artefacts.ldes_members import digest_ntriples
 from kg.artefacts.sitemap import doc_subjects
 from kg.errors import Problem
 from kg.rdf.iris import Iris
-from kg.rdf.mapping import KINDS, RecordGraph, map_record
-from kg.records.reader import FOLDERS, Corpus, Record, read_checked
+from kg.rdf.mapping import RecordGraph, map_record
+from kg.records.format import FOLDERS, KINDS
+from kg.records.record import Corpus, Record
+from kg.records.record_file import read_checked
 
 __all__ = [
     "Batch", "ChunkResult", "RecordFile", "StoredGraph", "Task", "clear_chunk_cache",

@@ -1,11 +1,11 @@
 """From a SHACL result back to the record: which YAML key, hence which line, it is about.
 
 The validation report points at a focus node, a predicate and sometimes a value; an editor
-needs ``data/praktijken/x.yaml`` line 12. This reads the mapping contract backwards: the
-simple keys from ``kg.rdf.keys``, plus the predicates and hash-node fragments that the kind
-functions of ``kg.rdf.mapping`` write by hand (listed here, because only this direction needs
-them). Kept apart from the mapping so the build's hot path stays small and this lookup,
-used only when a report is written, can be read on its own.
+needs ``data/praktijken/x.yaml`` line 12. This reads the record format
+(:mod:`kg.records.format`) backwards: the predicates each key becomes, those the mapping's
+structures write on the record (``written``) and the hash-node fragments of list items
+(``node``). Kept apart from the mapping so the build's hot path stays small and this
+lookup, used only when a report is written, can be read on its own.
 """
 
 from __future__ import annotations
@@ -13,67 +13,48 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kg.namespaces import ADMS, CIRC, DCT, FOAF, ORG, OWL, PROV, RDF, SCHEMA
-from kg.rdf.keys import ACTOR_KEYS, FIGURE_KEYS, KINDS, SIMPLE_KEYS, TEXT_LISTS
-from kg.records.reader import Record
+from kg.records.format import RECORD_KINDS, Field, RecordKind
+from kg.records.record import KeyPath, Record
 
 __all__ = ["key_for_path", "key_path"]
 
-#: Keys written by the kind functions of ``kg.rdf.mapping`` rather than the tables, for ``key_for_path``.
-_STRUCTURED_KEYS: dict[str, dict[str, str]] = {
-    "praktijk": {
-        PROV.qualifiedAssociation.value: "actoren",
-        PROV.wasAssociatedWith.value: "actoren",
-        CIRC.kerncijfer.value: "kerncijfers",
-        FOAF.page.value: "links",
-        CIRC.investeringsbedrag.value: "investeringsbedrag",
-        RDF.type.value: "type",
-        **{predicate.value: key for key, (predicate, _, _) in TEXT_LISTS.items()},
-    },
-    "organisatie": {ORG.unitOf.value: "onderdeel_van", RDF.type.value: "type"},
-    "persoon": {SCHEMA.email.value: "email"},
-    "financiering": {SCHEMA.amount.value: "bedrag"},
-    "publicatie": {FOAF.page.value: "links", RDF.type.value: "type"},
-    "indicator": {CIRC.observatie.value: "observaties"},
-    "bron": {DCT.language.value: "taal", FOAF.page.value: "links"},
-    "gemeente": {
-        ADMS.identifier.value: "nis",
-        OWL.sameAs.value: "nis",
-        PROV.wasDerivedFrom.value: "nis",
-    },
-}
 
-#: Sub-resource fragment stem → the record key holding the list it comes from.
-_FRAGMENT_KEYS = {
-    "rol": "actoren",
-    "cijfer": "kerncijfers",
-    **{stem: key for key, (_, _, stem) in TEXT_LISTS.items()},
-}
-
-
-def _reverse_table(kind: str) -> dict[str, str]:
+def _reverse_table(kind: RecordKind) -> dict[str, str]:
+    """Predicate IRI → the key that writes it on the record's subject (the first key, in
+    writing order, when several do: ``dct:subject`` → ``themas``)."""
     table: dict[str, str] = {}
-    for key in SIMPLE_KEYS.get(kind, ()):
-        for predicate in key.predicates:
-            table.setdefault(predicate.value, key.key)
-    for iri, key_name in _STRUCTURED_KEYS.get(kind, {}).items():
-        table.setdefault(iri, key_name)
+    written = kind.written()
+    for key, spec in written:
+        for predicate in spec.predicates:
+            table.setdefault(predicate.value, key)
+    for key, spec in written:
+        for predicate in spec.written:
+            table.setdefault(predicate.value, key)
     return table
 
 
-_REVERSE = {kind: _reverse_table(kind) for kind in KINDS}
-_REVERSE_FIGURE = {p.value: key.key for key in FIGURE_KEYS for p in key.predicates}
-_REVERSE_ACTOR = {p.value: key.key for key in ACTOR_KEYS for p in key.predicates}
+_REVERSE = {name: _reverse_table(kind) for name, kind in RECORD_KINDS.items()}
+#: Per kind, the keys whose values become hash nodes (``#rol-1``, ``#cijfer-x``, ``#bedrag``).
+_NODES = {
+    name: [(key, spec) for key, spec in kind.fields.items() if spec.node is not None]
+    for name, kind in RECORD_KINDS.items()
+}
+#: A figure's value or its range: a result about the one the figure lacks points at the one it has.
+_VALUE_KEYS = ("waarde", "min", "max")
 
 
 def key_for_path(kind: str, predicate_iri: str) -> str | None:
     """The record key whose value a predicate of the record's subject carries, e.g.
     ``key_for_path("praktijk", "http://purl.org/dc/terms/title") == "titel"``; None when
-    the predicate is not one the mapping writes for that kind."""
+    the predicate is not one the mapping writes for that kind.
+
+    >>> key_for_path("praktijk", "http://purl.org/dc/terms/title"), key_for_path("praktijk", "http://example.org/x")
+    ('titel', None)
+    """
     return _REVERSE.get(kind, {}).get(predicate_iri)
 
 
-def key_path(record: Record, focus_iri: str, predicate_iri: str | None, value: str | None = None) -> tuple[str | int, ...]:
+def key_path(record: Record, focus_iri: str, predicate_iri: str | None, value: str | None = None) -> KeyPath:
     """The key path inside ``record`` (for ``Record.line``) that a SHACL result about
     ``focus_iri`` / ``predicate_iri`` / ``value`` points at, as precisely as known:
     ``('actoren', 1, 'rol')`` for ``…#rol-2`` + ``prov:hadRole``, ``('gemeenten', 0)``
@@ -102,35 +83,46 @@ def key_path(record: Record, focus_iri: str, predicate_iri: str | None, value: s
     return (key,)
 
 
-def _fragment_path(record: Record, fragment: str, predicate_iri: str | None) -> tuple[str | int, ...]:
-    data = record.data
-    if fragment in ("investeringsbedrag", "bedrag", "nis"):
-        return (fragment,)
-    if record.kind == "indicator":
-        return _figure_path(data, "observaties", fragment, predicate_iri)
+def _fragment_path(record: Record, fragment: str, predicate_iri: str | None) -> KeyPath:
+    """The key path of a result about a hash node of the record, known by its fragment."""
+    nodes = _NODES.get(record.kind, [])
+    for key, spec in nodes:  # a node of its own name: #bedrag, #nis
+        if not spec.many and spec.node is not None and spec.node.fragment == fragment:
+            return (key,)
+    for key, spec in nodes:  # nodes named by the item's id alone: an indicator's observations
+        if spec.node is not None and spec.node.stem == "":
+            return _item_by_id(record.data, key, spec, fragment, predicate_iri)
     stem, _, rest = fragment.partition("-")
-    key = _FRAGMENT_KEYS.get(stem)
-    if key is None:
+    found = next(((key, spec) for key, spec in nodes if spec.many and spec.node is not None and spec.node.stem == stem), None)
+    if found is None:
         return ()
-    if key == "kerncijfers":
-        return _figure_path(data, key, rest, predicate_iri)
+    key, spec = found
+    if spec.node is not None and spec.node.named_by_id:
+        return _item_by_id(record.data, key, spec, rest, predicate_iri)
     if not rest.isdigit():
         return (key,)
     index = int(rest) - 1
-    if key == "actoren" and predicate_iri is not None:
-        sub = _REVERSE_ACTOR.get(predicate_iri)
-        items = data.get(key) or []
-        if sub == "organisatie" and 0 <= index < len(items) and "organisatie" not in items[index]:
-            sub = "persoon"
+    if spec.fields is not None and predicate_iri is not None:
+        items = record.data.get(key) or []
+        item = items[index] if 0 <= index < len(items) else {}
+        sub = _sub_key(spec.fields, item, predicate_iri)
         return (key, index, sub) if sub else (key, index)
     return (key, index)
 
 
-def _figure_path(data: Mapping[str, Any], key: str, figure_id: str, predicate_iri: str | None) -> tuple[str | int, ...]:
-    for index, figure in enumerate(data.get(key) or ()):
-        if str(figure.get("id")) == figure_id:
-            sub = _REVERSE_FIGURE.get(predicate_iri or "")
-            if sub in ("waarde", "min", "max") and sub not in figure:
-                sub = next((k for k in ("waarde", "min", "max") if k in figure), sub)
+def _sub_key(fields: Mapping[str, Field], item: Mapping[str, Any], predicate_iri: str) -> str | None:
+    """The key of a struct item that writes the predicate: the one the item has when
+    several could (an actor's ``prov:agent`` is its ``organisatie`` or its ``persoon``)."""
+    candidates = [key for key, spec in fields.items() if any(p.value == predicate_iri for p in spec.predicates)]
+    return next((key for key in candidates if key in item), candidates[0] if candidates else None)
+
+
+def _item_by_id(data: Mapping[str, Any], key: str, spec: Field, item_id: str, predicate_iri: str | None) -> KeyPath:
+    """The key path of a figure (an item with an ``id``) and the key a predicate of its node writes."""
+    for index, item in enumerate(data.get(key) or ()):
+        if str(item.get("id")) == item_id:
+            sub = _sub_key(spec.fields or {}, {}, predicate_iri or "")
+            if sub in _VALUE_KEYS and sub not in item:
+                sub = next((k for k in _VALUE_KEYS if k in item), sub)
             return (key, index, sub) if sub else (key, index)
     return (key,)

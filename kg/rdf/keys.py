@@ -1,89 +1,57 @@
-"""The mapping contract as data: which triples each simple record key becomes.
+"""The mapping contract as a table, derived from the record format: which triples each simple key becomes.
 
-Shared with ``ontology/`` and ``shapes/``, the contract is a table (record key →
-predicates → kind of term, ``SIMPLE_KEYS``) rather than code, so that both directions read
-the same facts: ``kg.rdf.mapping`` writes quads from it, ``kg.rdf.key_paths`` reads it backwards to
-find the YAML key a SHACL result points at. The structured parts (actor roles, lessons,
-figures, amounts, links) are code in ``kg.rdf.mapping``; the key lists they use live here.
+The record format (:mod:`kg.records.format`) says of each key which predicates it
+becomes; this module turns that into what the mapping's hot loop needs: per record kind,
+the simple keys in the order their triples are written, each with a converter from a
+value to its RDF objects (``SIMPLE_KEYS``, ``FIGURE_KEYS``, ``ACTOR_KEYS``), and the text
+lists of a practice (``TEXT_LISTS``). How a value type becomes a term (a code → a
+concept IRI, a NIS code → a municipality IRI …) is the one rule that lives here::
 
-The literal helpers sit here too because the table's converters need them and so do the
-kind functions: one definition of how a date or an amount is written.
+    >>> [key.key for key in SIMPLE_KEYS["persoon"]]
+    ['naam', 'organisatie', 'bronnen', 'gewijzigd']
+    >>> TEXT_LISTS["lessen"][2]
+    'les'
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
-from kg.namespaces import ADMS, BESLUIT, CIRC, DCT, FOAF, FRAPO, ORG, PROV, RDFS, SCHEMA, SKOS, XSD
 from kg.rdf.iris import Iris
+from kg.rdf.literals import date_literal, decimal_literal
+from kg.records.format import ACTOR, FIGURE, PRAKTIJK, RECORD_KINDS, Field
 
 __all__ = [
     "ACTOR_KEYS",
     "FIGURE_KEYS",
-    "KINDS",
     "SIMPLE_KEYS",
     "TEXT_LISTS",
     "Key",
     "Term",
-    "date_literal",
-    "decimal_literal",
-    "text_literals",
+    "term_of",
 ]
 
 Term = NamedNode | Literal
 
-#: Record kinds in the order their graphs are produced.
-KINDS = (
-    "praktijk",
-    "organisatie",
-    "persoon",
-    "programma",
-    "financiering",
-    "publicatie",
-    "indicator",
-    "bron",
-    "gemeente",
-)
-
-_DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}
-
-
-# --------------------------------------------------------------------------- terms
-
-
-def text_literals(value: Any, language: str = "nl") -> Iterator[Literal]:
-    """Multilingual text ``{nl: …, en: …}`` → one language-tagged literal per language."""
-    if isinstance(value, Mapping):
-        for lang, text in value.items():
-            yield Literal(str(text), language=lang)
-    else:
-        yield Literal(str(value), language=language)
-
-
-def date_literal(value: str) -> Literal:
-    """``"2020"`` → gYear, ``"2022-11"`` → gYearMonth, ``"2022-11-15"`` → date."""
-    text = str(value)
-    datatype = _DATE_TYPES.get(len(text))
-    if datatype is None:  # records.py rejects these; say so rather than guess
-        raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD.")
-    return Literal(text, datatype=datatype)
-
-
-def decimal_literal(value: Any) -> Literal:
-    """An amount or figure as ``xsd:decimal``, never in exponent notation."""
-    if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a number.")
-    number = value if isinstance(value, Decimal) else Decimal(str(value))
-    text = format(number, "f")
-    return Literal(text, datatype=XSD.decimal)
-
-
 Convert = Callable[[Iris, Any], Sequence[Term]]
+
+#: How a value of each type becomes an RDF object, unless its field says otherwise (``term``).
+_TERM_OF_TYPE = {
+    "text": "text",
+    "string": "string",
+    "email": "string",
+    "date": "date",
+    "day": "date",
+    "decimal": "decimal",
+    "url": "url",
+    "code": "concept",
+    "ref": "ref",
+    "nis": "ref",
+}
 
 
 def _converter(term: str, target: str, language: str) -> Convert:
@@ -110,7 +78,7 @@ def _converter(term: str, target: str, language: str) -> Convert:
         return lambda iris, value: (
             iris.entity("gewest", "vlaanderen") if value == "vlaanderen" else iris.entity("gemeente", str(value)),
         )
-    raise AssertionError(f"unknown term kind {term!r}")  # pragma: no cover - a typo in the tables
+    raise AssertionError(f"unknown term kind {term!r}")  # pragma: no cover - a typo in the format
 
 
 @dataclass(frozen=True)
@@ -133,146 +101,46 @@ class Key:
         object.__setattr__(self, "convert", _converter(self.term, self.target, self.language))
 
 
-# --------------------------------------------------------------------------- table
+def term_of(spec: Field) -> tuple[str, str]:
+    """(term kind, target) of a field the key table maps: its own ``term``, or its type's;
+    the target is the scheme of a code, the record kind of a reference (a NIS code names
+    a municipality unless its field names another kind of place)."""
+    term = spec.term or _TERM_OF_TYPE.get(spec.type)
+    if term is None:
+        raise AssertionError(f"a field of type {spec.type!r} has predicates but no term")  # pragma: no cover - a format error
+    if term == "concept":
+        return term, spec.scheme or ""
+    if term == "ref":
+        return term, spec.target or "gemeente"
+    return term, ""
 
 
-def _key(key: str, *predicates: NamedNode, term: str, target: str = "", language: str = "nl") -> Key:
-    return Key(key, predicates, term, target, language)
+def _keys(fields: Sequence[tuple[str, Field]]) -> tuple[Key, ...]:
+    keys = []
+    for name, spec in fields:
+        if spec.predicates:
+            term, target = term_of(spec)
+            keys.append(Key(name, spec.predicates, term, target, spec.language))
+    return tuple(keys)
 
-
-def _text_key(key: str, *predicates: NamedNode) -> Key:
-    return Key(key, predicates, "text")
-
-
-def _concepts(key: str, scheme: str, *predicates: NamedNode) -> Key:
-    return Key(key, predicates, "concept", scheme)
-
-
-def _refs(key: str, concept: str, *predicates: NamedNode) -> Key:
-    return Key(key, predicates, "ref", concept)
-
-
-_COMMON = (
-    _refs("bronnen", "bron", PROV.wasDerivedFrom),
-    _key("gewijzigd", DCT.modified, term="date"),
-)
 
 #: The simple keys of each record kind, in the order their triples are written.
-SIMPLE_KEYS: dict[str, tuple[Key, ...]] = {
-    "praktijk": (
-        _concepts("type", "praktijktype", CIRC.praktijktype),
-        _text_key("titel", DCT.title, RDFS.label),
-        _text_key("beschrijving", DCT.description),
-        _text_key("reden", CIRC.reden),
-        _key("start", SCHEMA.startDate, term="date"),
-        _key("einde", SCHEMA.endDate, term="date"),
-        _concepts("status", "status", ADMS.status),
-        _concepts("themas", "thema", DCT.subject, CIRC.thema),
-        _concepts("actiedomeinen", "actiedomein", DCT.subject, CIRC.actiedomein),
-        _concepts("beleidsinstrumenten", "beleidsinstrument", DCT.subject, CIRC.beleidsinstrument),
-        _concepts("waardeketens", "waardeketen", DCT.subject, CIRC.waardeketen),
-        _refs("gemeenten", "gemeente", DCT.spatial),
-        _refs("onderdeel_van", "praktijk", DCT.isPartOf),
-        _concepts("financieringskanalen", "financieringskanaal", CIRC.financieringskanaal),
-        _refs("programmas", "programma", CIRC.programma),
-        _text_key("toekomst", CIRC.toekomst),
-        _text_key("doelgroep", CIRC.doelgroep),
-        *_COMMON,
-    ),
-    "organisatie": (
-        _text_key("naam", SKOS.prefLabel, RDFS.label),
-        _key("afkorting", SKOS.altLabel, term="text"),
-        _concepts("type", "organisatietype", ORG.classification),
-        _refs("gemeente", "gemeente", BESLUIT.werkingsgebied),
-        _refs("onderdeel_van", "organisatie", ORG.subOrganizationOf),
-        _key("website", FOAF.homepage, term="url"),
-        _key("email", SCHEMA.email, term="string"),
-        _text_key("beschrijving", DCT.description),
-        *_COMMON,
-    ),
-    "persoon": (
-        _key("naam", FOAF.name, RDFS.label, term="string"),
-        _refs("organisatie", "organisatie", ORG.memberOf),
-        *_COMMON,
-    ),
-    "programma": (
-        _text_key("naam", SKOS.prefLabel, RDFS.label),
-        _concepts("type", "financieringskanaal", CIRC.financieringskanaal),
-        _refs("financier", "organisatie", SCHEMA.funder),
-        _text_key("beschrijving", DCT.description),
-        _key("website", FOAF.homepage, term="url"),
-        *_COMMON,
-    ),
-    "financiering": (
-        _text_key("titel", DCT.title, RDFS.label),
-        _refs("programma", "programma", DCT.isPartOf),
-        _refs("financier", "organisatie", SCHEMA.funder),
-        _refs("ontvanger", "organisatie", CIRC.ontvanger),
-        _refs("praktijk", "praktijk", SCHEMA.fundedItem),
-        _key("dossiernummer", FRAPO.hasGrantNumber, term="string"),
-        *_COMMON,
-    ),
-    "publicatie": (
-        _text_key("titel", DCT.title, RDFS.label),
-        _concepts("type", "publicatietype", CIRC.publicatietype),
-        _refs("uitgever", "organisatie", DCT.publisher),
-        _refs("praktijk", "praktijk", PROV.wasGeneratedBy),
-        _text_key("beschrijving", DCT.description),
-        *_COMMON,
-    ),
-    "indicator": (
-        _text_key("titel", DCT.title, RDFS.label),
-        _text_key("beschrijving", DCT.description),
-        _text_key("opmerking", SKOS.note),
-        *_COMMON,
-    ),
-    "bron": (
-        _text_key("titel", DCT.title, RDFS.label),
-        _concepts("type", "documenttype", DCT.type),
-        _refs("uitgever", "organisatie", DCT.publisher),
-        _key("bestand", CIRC.tekstbestand, term="string"),
-        _refs("vertaling_van", "bron", CIRC.vertalingVan),
-        _key("gewijzigd", DCT.modified, term="date"),
-    ),
-    "gemeente": (
-        _key("naam_nl", SKOS.prefLabel, RDFS.label, term="text", language="nl"),
-        _key("naam_fr", SKOS.prefLabel, RDFS.label, term="text", language="fr"),
-        _key("nis", SKOS.notation, term="string"),
-        _refs("arrondissement_code", "arrondissement", CIRC.arrondissement, SCHEMA.containedInPlace),
-        _refs("provincie_code", "provincie", CIRC.provincie),
-        _key("geldig_van", SCHEMA.validFrom, term="date"),
-        _key("geldig_tot", SCHEMA.validThrough, term="date"),
-        _refs("vervangen_door", "gemeente", DCT.isReplacedBy),
-        _key("gewijzigd", DCT.modified, term="date"),
-    ),
-}
+SIMPLE_KEYS: dict[str, tuple[Key, ...]] = {name: _keys(kind.written()) for name, kind in RECORD_KINDS.items()}
 
 #: The keys of a key figure (practice) or observation (indicator), written on its hash node.
-FIGURE_KEYS = (
-    _key("waarde", SCHEMA.value, term="decimal"),
-    _key("min", SCHEMA.minValue, term="decimal"),
-    _key("max", SCHEMA.maxValue, term="decimal"),
-    _concepts("eenheid", "eenheid", CIRC.eenheid),
-    _text_key("omschrijving", DCT.description),
-    _key("datum", DCT.date, term="date"),
-    _key("gebied", DCT.spatial, term="area"),
-    _text_key("opmerking", SKOS.note),
-)
+FIGURE_KEYS = _keys(list(FIGURE.items()))
 
 #: The keys of one actor of a practice, written on its ``prov:Association`` hash node.
-ACTOR_KEYS = (
-    _refs("organisatie", "organisatie", PROV.agent),
-    _refs("persoon", "persoon", PROV.agent),
-    _concepts("rol", "rol", PROV.hadRole),
-    _text_key("toelichting", CIRC.toelichting),
-)
+ACTOR_KEYS = _keys(list(ACTOR.items()))
+
+
+def _text_lists() -> dict[str, tuple[NamedNode, NamedNode, str]]:
+    lists = {}
+    for name, spec in PRAKTIJK.fields.items():
+        if spec.type == "text" and spec.many and spec.node is not None:
+            lists[name] = (spec.written[0], spec.node.cls, spec.node.stem)
+    return lists
+
 
 #: Ordered text lists of a practice: key → (predicate, class, fragment stem).
-TEXT_LISTS = {
-    "doelstellingen": (CIRC.doelstelling, CIRC.Doelstelling, "doelstelling"),
-    "resultaten": (CIRC.resultaat, CIRC.Resultaat, "resultaat"),
-    "succesfactoren": (CIRC.succesfactor, CIRC.Succesfactor, "succesfactor"),
-    "valkuilen": (CIRC.valkuil, CIRC.Valkuil, "valkuil"),
-    "uitdagingen": (CIRC.uitdaging, CIRC.Uitdaging, "uitdaging"),
-    "lessen": (CIRC.les, CIRC.GeleerdeLes, "les"),
-}
+TEXT_LISTS = _text_lists()

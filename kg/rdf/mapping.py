@@ -1,12 +1,13 @@
 """From records to RDF: one named graph of pyoxigraph quads per source record.
 
 The mapping contract (which triples each record key becomes; shared with ``ontology/`` and
-``shapes/``) has two halves: the table of simple keys in ``kg.rdf.keys`` (key → predicates →
-kind of term) and, here, one small function per record kind for the rest (actor roles,
-lessons, figures, amounts, links, municipality history). The reverse question for the SHACL
-report — which record key, hence which YAML line, a result path points at — is answered by
-``kg.rdf.key_paths``; ``key_for_path`` and ``key_path`` are re-exported here, as is ``KINDS``, so
-callers keep one import for the mapping.
+``shapes/``) is declared with the record format in :mod:`kg.records.format`: the classes of
+each record kind, the predicates of each simple key (turned into the table of
+:mod:`kg.rdf.keys`) and the hash nodes of list items. Here is the rest, as one small
+function per record kind: the structures (actor roles, lessons, figures, amounts, links,
+municipality history) and the triples written only on a condition. The reverse question
+for the SHACL report — which record key, hence which YAML line, a result path points at —
+is answered by :mod:`kg.rdf.key_paths`.
 
 Guarantees, because the build depends on them:
 
@@ -31,29 +32,15 @@ from typing import Any
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, parse
 
 from kg.errors import Problem, SourceError
-from kg.namespaces import ADMS, BESLUIT, CIRC, DCT, FOAF, FRAPO, ORG, OWL, PERSON, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from kg.namespaces import ADMS, CIRC, DCT, EU_LANGUAGE, FOAF, ORG, OSLO_GEMEENTE, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from kg.rdf.iris import Iris
-from kg.rdf.key_paths import key_for_path, key_path
-from kg.rdf.keys import (
-    ACTOR_KEYS,
-    FIGURE_KEYS,
-    KINDS,
-    SIMPLE_KEYS,
-    TEXT_LISTS,
-    Key,
-    Term,
-    date_literal,
-    decimal_literal,
-    text_literals,
-)
-from kg.records.reader import Corpus, Record
+from kg.rdf.keys import ACTOR_KEYS, FIGURE_KEYS, SIMPLE_KEYS, TEXT_LISTS, Key, Term
+from kg.rdf.literals import date_literal, decimal_literal, text_literals
+from kg.records.format import FINANCIERING, GEMEENTE, INDICATOR, KINDS, PRAKTIJK, RECORD_KINDS, Field, ItemNode
+from kg.records.record import Corpus, Record
 
 __all__ = [
-    "KINDS",
     "RecordGraph",
-    "Term",
-    "key_for_path",
-    "key_path",
     "map_corpus",
     "map_ontology",
     "map_record",
@@ -69,9 +56,30 @@ _LANGUAGES = {
     "fr": "FRA",
     "de": "DEU",
 }
-_EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
-_VLAANDEREN_GEMEENTE = "https://data.vlaanderen.be/id/gemeente/"
 _EUR = Literal("EUR")
+
+
+def _node(kind_fields: Mapping[str, Field], key: str) -> ItemNode:
+    """The declared hash node of a key's values."""
+    node = kind_fields[key].node
+    assert node is not None, f"the format declares no hash node for {key!r}"
+    return node
+
+
+_ACTOR_NODE = _node(PRAKTIJK.fields, "actoren")
+_FIGURE_NODE = _node(PRAKTIJK.fields, "kerncijfers")
+_OBSERVATION_NODE = _node(INDICATOR.fields, "observaties")
+_INVESTMENT_NODE = _node(PRAKTIJK.fields, "investeringsbedrag")
+_GRANT_NODE = _node(FINANCIERING.fields, "bedrag")
+_NIS_NODE = _node(GEMEENTE.fields, "nis")
+_TEXT_NODES = {key: _node(PRAKTIJK.fields, key) for key in TEXT_LISTS}
+#: The classes every record of a kind has.
+_CLASSES = {name: kind.classes for name, kind in RECORD_KINDS.items()}
+#: Per kind, the keys whose code adds classes: (key, code → classes).
+_CLASSES_OF_CODE = {
+    name: [(key, spec.classes_of_code) for key, spec in kind.fields.items() if spec.classes_of_code]
+    for name, kind in RECORD_KINDS.items()
+}
 
 
 @dataclass(frozen=True)
@@ -128,18 +136,21 @@ class _Graph:
                 for title in text_literals(link["titel"]):
                     self.add(page, DCT.title, title)
 
-    def amount(self, subject: NamedNode, predicate: NamedNode, node: NamedNode, value: Any) -> None:
+    def amount(self, subject: NamedNode, predicate: NamedNode, node: ItemNode, value: Any) -> None:
         """A sum of money in euro as a ``schema:MonetaryAmount`` hash node."""
-        self.add(subject, predicate, node)
-        self.add(node, RDF.type, SCHEMA.MonetaryAmount)
-        self.add(node, SCHEMA.value, decimal_literal(value))
-        self.add(node, SCHEMA.currency, _EUR)
+        iri = _hash(subject, node.local())
+        self.add(subject, predicate, iri)
+        self.add(iri, RDF.type, node.cls)
+        self.add(iri, SCHEMA.value, decimal_literal(value))
+        self.add(iri, SCHEMA.currency, _EUR)
 
-    def figure(self, subject: NamedNode, predicate: NamedNode, node: NamedNode, figure: Mapping[str, Any]) -> None:
-        """A key figure or indicator observation: value (or range), unit, date, area."""
-        self.add(subject, predicate, node)
-        self.add(node, RDF.type, CIRC.Kerncijfer)
-        self.keys(node, figure, FIGURE_KEYS)
+    def figures(self, subject: NamedNode, predicate: NamedNode, node: ItemNode, figures: Sequence[Mapping[str, Any]]) -> None:
+        """Key figures or indicator observations: value (or range), unit, date, area."""
+        for figure in figures:
+            iri = _hash(subject, node.local(id=str(figure["id"])))
+            self.add(subject, predicate, iri)
+            self.add(iri, RDF.type, node.cls)
+            self.keys(iri, figure, FIGURE_KEYS)
 
 
 _POSITIONS: dict[int, Literal] = {}
@@ -158,45 +169,36 @@ def _hash(subject: NamedNode, local: str) -> NamedNode:
 
 
 def _praktijk(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
-    g.add(s, RDF.type, CIRC.Praktijk)
     g.keys(s, data, SIMPLE_KEYS["praktijk"])
     for index, actor in enumerate(data.get("actoren") or (), start=1):
-        node = _hash(s, f"rol-{index}")
+        node = _hash(s, _ACTOR_NODE.local(position=index))
         g.add(s, PROV.qualifiedAssociation, node)
-        g.add(node, RDF.type, PROV.Association)
+        g.add(node, RDF.type, _ACTOR_NODE.cls)
         g.keys(node, actor, ACTOR_KEYS)
         agent = actor.get("organisatie")
         g.add(s, PROV.wasAssociatedWith, g.iris.entity("organisatie", agent) if agent else g.iris.entity("persoon", actor["persoon"]))
-    for key, (predicate, cls, stem) in TEXT_LISTS.items():
+    for key, (predicate, cls, _) in TEXT_LISTS.items():
+        text_node = _TEXT_NODES[key]
         for index, text in enumerate(data.get(key) or (), start=1):
-            node = _hash(s, f"{stem}-{index}")
+            node = _hash(s, text_node.local(position=index))
             g.add(s, predicate, node)
             g.add(node, RDF.type, cls)
             for literal in text_literals(text):
                 g.add(node, RDF.value, literal)
             g.add(node, SCHEMA.position, _position(index))
-    for figure in data.get("kerncijfers") or ():
-        g.figure(s, CIRC.kerncijfer, _hash(s, f"cijfer-{figure['id']}"), figure)
+    g.figures(s, CIRC.kerncijfer, _FIGURE_NODE, data.get("kerncijfers") or ())
     g.links(s, data.get("links") or ())
     if data.get("investeringsbedrag") is not None:
-        g.amount(s, CIRC.investeringsbedrag, _hash(s, "investeringsbedrag"), data["investeringsbedrag"])
+        g.amount(s, CIRC.investeringsbedrag, _INVESTMENT_NODE, data["investeringsbedrag"])
 
 
 def _organisatie(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
-    kind = data.get("type")
-    g.add(s, RDF.type, ORG.Organization)
-    if kind in ("stad", "gemeente"):
-        g.add(s, RDF.type, BESLUIT.Bestuurseenheid)
-    if kind == "stadsdienst":
-        g.add(s, RDF.type, ORG.OrganizationalUnit)
     g.keys(s, data, SIMPLE_KEYS["organisatie"])
-    if kind == "stadsdienst" and data.get("onderdeel_van"):
+    if data.get("type") == "stadsdienst" and data.get("onderdeel_van"):
         g.add(s, ORG.unitOf, g.iris.entity("organisatie", data["onderdeel_van"]))
 
 
 def _persoon(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
-    g.add(s, RDF.type, PERSON.Person)
-    g.add(s, RDF.type, FOAF.Person)
     g.keys(s, data, SIMPLE_KEYS["persoon"])
     # Privacy by default (GDPR): a personal address is published only on explicit consent.
     if data.get("email") and data.get("email_publiceren") is True:
@@ -204,56 +206,44 @@ def _persoon(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
 
 
 def _programma(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
-    g.add(s, RDF.type, FRAPO.FundingProgramme)
-    g.add(s, RDF.type, SCHEMA.FundingScheme)
     g.keys(s, data, SIMPLE_KEYS["programma"])
 
 
 def _financiering(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
-    g.add(s, RDF.type, SCHEMA.MonetaryGrant)
-    g.add(s, RDF.type, FRAPO.Grant)
     g.keys(s, data, SIMPLE_KEYS["financiering"])
     if data.get("bedrag") is not None:
-        g.amount(s, SCHEMA.amount, _hash(s, "bedrag"), data["bedrag"])
+        g.amount(s, SCHEMA.amount, _GRANT_NODE, data["bedrag"])
 
 
 def _publicatie(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
-    g.add(s, RDF.type, SCHEMA.CreativeWork)
-    if data.get("type") == "databank":
-        g.add(s, RDF.type, SCHEMA.Dataset)
     g.keys(s, data, SIMPLE_KEYS["publicatie"])
     g.links(s, data.get("links") or ())
 
 
 def _indicator(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
-    g.add(s, RDF.type, CIRC.Indicator)
     g.keys(s, data, SIMPLE_KEYS["indicator"])
-    for figure in data.get("observaties") or ():
-        g.figure(s, CIRC.observatie, _hash(s, str(figure["id"])), figure)
+    g.figures(s, CIRC.observatie, _OBSERVATION_NODE, data.get("observaties") or ())
 
 
 def _bron(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
-    g.add(s, RDF.type, FOAF.Document)
-    g.add(s, RDF.type, SCHEMA.CreativeWork)
     g.keys(s, data, SIMPLE_KEYS["bron"])
     if data.get("taal"):
         code = _LANGUAGES.get(str(data["taal"]), str(data["taal"]).upper())
-        g.add(s, DCT.language, NamedNode(_EU_LANGUAGE + code))
+        g.add(s, DCT.language, EU_LANGUAGE[code])
     g.links(s, data.get("links") or ())
 
 
 def _gemeente(g: _Graph, s: NamedNode, data: Mapping[str, Any], predecessors: Sequence[str]) -> None:
     nis = str(data["nis"])
-    g.add(s, RDF.type, CIRC.Gemeente)
     g.keys(s, data, SIMPLE_KEYS["gemeente"])
     for old in predecessors:
         g.add(s, DCT.replaces, g.iris.entity("gemeente", old))
-    identifier = _hash(s, "nis")
+    identifier = _hash(s, _NIS_NODE.local())
     g.add(s, ADMS.identifier, identifier)
-    g.add(identifier, RDF.type, ADMS.Identifier)
+    g.add(identifier, RDF.type, _NIS_NODE.cls)
     g.add(identifier, SKOS.notation, Literal(nis))
     g.add(identifier, ADMS.schemaAgency, Literal("Statbel"))
-    g.add(s, OWL.sameAs, NamedNode(_VLAANDEREN_GEMEENTE + nis))
+    g.add(s, OWL.sameAs, OSLO_GEMEENTE[nis])
     g.add(s, PROV.wasDerivedFrom, g.iris.entity("bron", STATBEL_SOURCE))
 
 
@@ -274,6 +264,11 @@ def map_record(record: Record, iris: Iris, predecessors: Sequence[str] = ()) -> 
     municipality: the ones it replaced, so ``dct:replaces`` sits in its own graph."""
     subject = iris.entity(record.kind, record.id)
     g = _Graph(iris, iris.graph(record.kind, record.id))
+    for cls in _CLASSES[record.kind]:
+        g.add(subject, RDF.type, cls)
+    for key, classes in _CLASSES_OF_CODE[record.kind]:
+        for cls in classes.get(str(record.data.get(key)), ()):
+            g.add(subject, RDF.type, cls)
     if record.kind == "gemeente":
         _gemeente(g, subject, record.data, predecessors)
     else:
@@ -359,10 +354,8 @@ def map_ontology(path: Path, iris: Iris) -> RecordGraph:
 
 def map_corpus(corpus: Corpus, base_iri: str | Iris, ontology: Path | None = None) -> list[RecordGraph]:
     """Every named graph of the knowledge graph, in a fixed order: the records (by kind,
-    then id), arrondissements, provinces, concept schemes (by file name), the ontology.
-
-    >>> # graphs = map_corpus(load_corpus(data, vocab), "https://data.lokaalcirculair.be")
-    """
+    then id), arrondissements, provinces, concept schemes (by file name), the ontology,
+    e.g. ``map_corpus(load_corpus(data, vocab), "https://data.lokaalcirculair.be")``."""
     iris = base_iri if isinstance(base_iri, Iris) else Iris(base_iri)
     # Millions of small objects are created and all kept: the cyclic garbage collector
     # would walk the growing heap again and again (a third of the time) and find nothing.

@@ -22,7 +22,7 @@ __all__ = ["DEFECTS", "Defect"]
 class Defect:
     """One kind of deliberate mistake planted in a practice record.
 
-    ``stage`` says what must catch it: ``records`` (the record checks of kg.records.reader, which
+    ``stage`` says what must catch it: ``records`` (the record checks of kg.records.checks, which
     stop the build with file and line) or ``shacl`` (the record format allows it, the
     SHACL shapes report it). ``apply`` changes the record dict in place; ``raw`` (when set)
     rewrites the emitted YAML text instead, for defects the dict cannot express.

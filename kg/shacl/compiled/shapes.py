@@ -1,11 +1,14 @@
 """The SHACL shapes graph as the SPARQL compiler reads it: an index, terms and paths.
 
-Why a module of its own: :mod:`kg.shacl.compiled` turns shapes into queries; what a
+Why a module of its own: :mod:`kg.shacl.compiled.compiler` turns shapes into queries; what a
 shape *says* (its parameters, RDF lists, SHACL paths) and how a term is written
 in SPARQL syntax are the vocabulary that compiler is written in, and are easier
 to check on their own. Every unsupported construct becomes a
 :class:`~kg.errors.SourceError` that names it and the way out (the pyshacl
-reference validator), never a silently skipped constraint.
+reference validator), never a silently skipped constraint::
+
+    >>> term(ox.Literal("stad", language="nl")), compile_path(Shapes([]), RDF.type).sparql
+    ('"stad"@nl', '<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>')
 """
 
 from __future__ import annotations
@@ -17,18 +20,20 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import Problem, SourceError
+from kg.namespaces import OWL, RDF, RDFS, SH
+from kg.shacl.shapes_files import read_shapes
 
 __all__ = ["Node", "Path_", "Shapes", "compile_path", "string_literal", "term", "unsupported"]
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
-RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
-RDF_NIL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
-RDFS_CLASS = "http://www.w3.org/2000/01/rdf-schema#Class"
-OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
-RDFS_SUBCLASSOF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-TYPE_PATH = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
+RDF_TYPE = RDF.type.value
+RDF_FIRST = RDF.first.value
+RDF_REST = RDF.rest.value
+RDF_NIL = RDF.nil.value
+RDFS_CLASS = RDFS.Class.value
+OWL_CLASS = OWL.Class.value
+RDFS_SUBCLASSOF = RDFS.subClassOf.value
+#: SHACL class membership as a SPARQL path: an instance of the class or of a subclass.
+TYPE_PATH = f"<{RDF_TYPE}>/<{RDFS_SUBCLASSOF}>*"
 
 Node = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -42,28 +47,17 @@ class Shapes:
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
         self.index: dict[Node, dict[str, list[Node]]] = {}
         for t in triples:
+            # The stubs allow quoted triples as subjects and objects; Turtle shapes have none.
             self.index.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)  # type: ignore[arg-type]
 
     @classmethod
     def load(cls, shapes_dir: Path, base: str) -> Shapes:
         """Parse ``shapes_dir/*.ttl`` with relative IRIs resolved against ``{base}/``."""
-        files = sorted(shapes_dir.glob("*.ttl")) if shapes_dir.is_dir() else []
-        if not files:
-            raise SourceError([Problem(shapes_dir, 1, "There are no SHACL shapes (*.ttl) in this folder, so nothing can be validated.")])
-        triples: list[ox.Triple] = []
-        problems: list[Problem] = []
-        for path in files:
-            try:
-                triples.extend(q.triple for q in ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=base + "/", rename_blank_nodes=True))
-            except SyntaxError as exc:
-                problems.append(Problem(path, exc.lineno or 1, f"This shapes file is not valid Turtle: {exc.msg}", exc.offset))
-        if problems:
-            raise SourceError(problems)
-        return cls(triples)
+        return cls(q.triple for quads in read_shapes(shapes_dir, base) for q in quads)
 
     def objects(self, subject: Node, local: str) -> list[Node]:
         """Objects of ``subject sh:{local}`` (or of a full IRI when ``local`` has a colon)."""
-        return self.index.get(subject, {}).get(local if ":" in local else SH + local, [])
+        return self.index.get(subject, {}).get(local if ":" in local else SH.prefix + local, [])
 
     def value(self, subject: Node, local: str) -> Node | None:
         found = self.objects(subject, local)
