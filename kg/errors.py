@@ -162,9 +162,9 @@ class QueryTimeout(QueryError):
     http_status = 503
     title = "Service Unavailable"
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, message: str | None = None) -> None:
         self.seconds = seconds
-        super().__init__(
+        super().__init__(message or (
             f"The query ran longer than the limit of {seconds:g} seconds and was stopped. "
             "Make it more selective (add a LIMIT, narrow the patterns) or run it on a dump."
-        )
+        ))

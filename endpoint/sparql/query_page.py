@@ -68,7 +68,8 @@ def query_page(request: Request, settings: Settings) -> str:
         "base": settings.base_iri,
         "prefixes": prefixes,
         "examples": examples,
-        "formats": [{"label": f.label, "suffix": f.suffix, "media": f.media_type} for f in media.RESULT_FORMATS + media.GRAPH_FORMATS],
+        "formats": [{"label": f.label, "suffix": f.suffix, "media": f.media_type, "kind": "graph" if f.rdf else "results"}
+                    for f in media.RESULT_FORMATS + media.GRAPH_FORMATS],
         "autorun": bool(asked),
         "limits": {"timeout": settings.query_timeout, "rows": settings.max_result_rows, "bytes": settings.max_result_bytes},
     }

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import marshal
 import struct
-from typing import Any
+from typing import Any, Callable
 
 from endpoint.sparql.jobs import Answer, Job
-from kg.errors import KGError, QueryError, StoreError
+from kg.errors import KGError, QueryError, QueryTimeout, StoreError
 
 __all__ = ["HEADER", "frame", "unframe", "job_message", "job_from_message", "answer_message", "answer_from_message",
            "error_message", "error_from_message"]
@@ -37,9 +37,12 @@ __all__ = ["HEADER", "frame", "unframe", "job_message", "job_from_message", "ans
 HEADER = struct.Struct("!I")
 
 #: Error classes a worker may report, by name → the class raised here (one that takes a message).
-_ERRORS: dict[str, type[KGError]] = {
+#: How the web process raises again an error a worker reported (by class name, with its message).
+#: A timeout in the worker (a remote store's own deadline) stays a timeout: 503, not 400.
+_ERRORS: dict[str, Callable[[str], KGError]] = {
     "QueryError": QueryError, "QueryRefused": QueryError, "UpdateRefused": QueryError,
     "StoreError": StoreError, "NoBuildError": StoreError,
+    "QueryTimeout": lambda message: QueryTimeout(0, message),
 }
 
 

@@ -47,8 +47,11 @@ _ROOT = str(Path(__file__).resolve().parent.parent.parent)
 _START_TIMEOUT = 120
 
 
-class WorkerGone(Exception):
-    """The worker process ended while a job was on it."""
+class WorkerGone(StoreError):
+    """The worker process ended while a job was on it (killed at the deadline, or it crashed)."""
+
+    def __init__(self) -> None:
+        super().__init__("The query worker stopped while it ran this query; it is being replaced. Try again.")
 
 
 class WorkerConnection(asyncio.Protocol):

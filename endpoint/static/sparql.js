@@ -8,7 +8,6 @@
   const form = $("query-form"), status = $("status"), results = $("results"), errorBox = $("error");
   const notice = $("notice"), downloads = $("downloads"), downloadLinks = $("download-links");
   const textarea = $("query");
-  const RESULT_SUFFIXES = ["srj", "srx", "csv", "tsv"], GRAPH_SUFFIXES = ["ttl", "nt", "jsonld", "rdf", "nq", "trig"];
 
   let editor = { getValue: () => textarea.value, setValue: (t) => { textarea.value = t; } };
   if (window.KGEditor && typeof window.KGEditor.create === "function") {
@@ -108,8 +107,8 @@
 
   function showDownloads(query, kind) {
     downloadLinks.textContent = "";
-    const suffixes = kind === "graph" ? GRAPH_SUFFIXES : RESULT_SUFFIXES;
-    for (const f of config.formats.filter((f) => suffixes.includes(f.suffix))) {
+    // The formats and their kind come from the server's one media-type table (kg/media.py).
+    for (const f of config.formats.filter((f) => f.kind === (kind === "graph" ? "graph" : "results"))) {
       const a = el("a", f.label);
       a.href = config.endpoint + "?query=" + encodeURIComponent(query) + "&format=" + f.suffix;
       a.setAttribute("download", "resultaat." + f.suffix);

@@ -25,6 +25,8 @@ from typing import Any
 
 import yaml
 
+from kg.errors import KGError
+
 __all__ = ["LineList", "LineMap", "YamlSyntaxError", "load"]
 
 # libyaml when present (it is in the PyYAML wheels); the pure-Python parser otherwise.
@@ -41,8 +43,16 @@ _SPECIAL_FLOAT = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
 _DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
 
 
-class YamlSyntaxError(Exception):
-    """The text is not valid YAML; ``line`` and ``column`` are 1-based."""
+class YamlSyntaxError(KGError):
+    """The text is not valid YAML; ``line`` and ``column`` are 1-based.
+
+    Raised by :func:`load` and turned into a located :class:`kg.errors.Problem` of a
+    :class:`kg.errors.SourceError` by the record reader, which knows the file.
+    """
+
+    exit_code = 3
+    http_status = 422
+    title = "Unprocessable Content"
 
     def __init__(self, message: str, line: int, column: int | None) -> None:
         super().__init__(message)

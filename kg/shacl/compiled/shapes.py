@@ -48,7 +48,7 @@ class Shapes:
         self.index: dict[Node, dict[str, list[Node]]] = {}
         for t in triples:
             # The stubs allow quoted triples as subjects and objects; Turtle shapes have none.
-            self.index.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)  # type: ignore[arg-type]
+            self.index.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)  # type: ignore[arg-type]  # see the line above
 
     @classmethod
     def load(cls, shapes_dir: Path, base: str) -> Shapes:
