@@ -22,7 +22,7 @@ from endpoint.sparql.answer_cache import AnswerCache
 from endpoint.sparql.execution import execute
 from endpoint.sparql.inline_memo import InlineMemo
 from endpoint.sparql.jobs import Answer, Job
-from endpoint.sparql.worker_pool import WorkerPool
+from endpoint.sparql.worker_pool import Disconnect, WorkerPool
 from kg.settings import Settings
 from kg.store.graph_store import GraphStore
 
@@ -50,8 +50,9 @@ class QueryRunner:
     def memo_size(self) -> int:
         return len(self.memo)
 
-    async def run(self, job: Job) -> Answer:
-        """Run a job within the deadline: from the cache, inline when proven cheap, else on a worker."""
+    async def run(self, job: Job, client: str = "", gone: Disconnect | None = None) -> Answer:
+        """Run a job within the deadline: from the cache, inline when proven cheap, else on a worker
+        (counted against ``client``, stopped if ``gone`` returns: see :meth:`WorkerPool.run`)."""
         store = self._store()
         build_id = store.build_id
         kept = self.answers.get(build_id, job)
@@ -62,6 +63,6 @@ class QueryRunner:
             answer = execute(store, job, rows, inline=True)
             self.memo.ran_inline(build_id, job, answer)
         else:
-            answer = await self.pool.run(job, build_id)
+            answer = await self.pool.run(job, build_id, client, gone)
             self.memo.learn(build_id, job, answer)
         return self.answers.put(build_id, job, answer)
