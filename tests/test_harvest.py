@@ -267,3 +267,11 @@ def test_harvesting_pages_share_the_site_layout_and_its_language_switch(http: ht
     assert '<html lang="en">' in en.text and 'href="/praktijken?lang=en">Practices</a>' in en.text
     assert '<div lang="nl">' in en.text  # the page's own bilingual text stays tagged as Dutch
     assert nl.headers["etag"] != en.headers["etag"]
+
+
+@pytest.mark.parametrize("path", ["/catalog", "/.well-known/void", "/ldes"])
+def test_plain_json_clients_get_json_ld(http: httpx.Client, path: str) -> None:
+    """``Accept: application/json`` (what a JSON library sends) gets the JSON-LD of every RDF resource."""
+    r = http.get(path, headers={"Accept": "application/json"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/ld+json")
+    assert len(rdflib.Dataset().parse(data=r.text, format="json-ld", publicID=str(r.url))) > 0
