@@ -20,6 +20,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from endpoint import assets
+from endpoint.compression import Compression
 from endpoint.errors import install_error_handlers
 from endpoint.harvest import routes as harvest
 from endpoint.headers import EXPOSED, METHODS
@@ -139,6 +140,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         front: Front | None = getattr(module, "front", None)
         if front is not None:
             app.front = front(app.front or app.framework, app)
+    app.front = Compression(app.front or app.framework)  # outermost: every surface's answers alike
     return app
 
 
