@@ -10,7 +10,8 @@ apart by ``X-Forwarded-For``). In one run, side by side:
 2. **flood**: client A keeps 8 runaway queries in flight (a triple cross join of every
    triple: it runs until the deadline kills it); each time one comes back (a 503 at
    the deadline or after waiting too long, or a 429 past its limits) A sends another
-   after 0.1 s. Once A has started, B sends the same number of fresh small queries.
+   after 0.1 s. Once A has started, B sends the same number of fresh small queries. A runs
+   in a process of its own, so that handling its answers never delays B's measurements.
 
 The flood runs twice: with the default limits (``KG_CLIENT_CONCURRENT_QUERIES=4``,
 ``KG_CLIENT_QUERY_SECONDS=60``: most of A's queries are refused with 429), and with the
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import json
 import os
 import subprocess
 import sys
@@ -104,21 +106,33 @@ def figures(latencies: list[float]) -> str:
     return f"p50 {p(0.50):7.1f} ms   p99 {p(0.99):7.1f} ms   max {ordered[-1]:7.1f} ms"
 
 
-async def flood(url: str, n: int) -> tuple[list[float], int, collections.Counter[int]]:
+async def flood_until_stdin_closes(url: str) -> None:
+    """Child process: client A, until the parent closes our stdin; then what A got back, as JSON."""
     stop_at, outcomes = asyncio.Event(), collections.Counter[int]()
-    a = asyncio.create_task(client_a(url, stop_at, outcomes))
-    await asyncio.sleep(1.0)  # A's queries are in: the workers are taken
-    latencies, failures = await client_b(url, n)
-    stop_at.set()
-    await a
-    return latencies, failures, outcomes
+    loop = asyncio.get_running_loop()
+    loop.run_in_executor(None, lambda: (sys.stdin.read(), loop.call_soon_threadsafe(stop_at.set)))
+    await client_a(url, stop_at, outcomes)
+    print(json.dumps(outcomes))
+
+
+def flood(url: str, n: int) -> tuple[list[float], int, dict[str, int]]:
+    """B's queries while A (in a process of its own, so that its requests do not delay B's client) floods."""
+    a = subprocess.Popen([sys.executable, __file__, "--flood", url], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    time.sleep(1.5)  # A's queries are in: the workers are taken
+    latencies, failures = asyncio.run(client_b(url, n))
+    out, _ = a.communicate(b"", timeout=120)
+    return latencies, failures, json.loads(out or b"{}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, help="a built store (folder with current/); default: build the real data")
     parser.add_argument("--queries", type=int, default=300, help="small queries of client B per phase")
+    parser.add_argument("--flood", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.flood:
+        asyncio.run(flood_until_stdin_closes(args.flood))
+        return 0
     tmp = Path(tempfile.mkdtemp(prefix="kg-fair-"))
     store = args.store
     if store is None:
@@ -133,7 +147,7 @@ def main() -> int:
         try:
             asyncio.run(client_b(url, 20))  # warm-up: workers and connections
             idle, idle_failures = asyncio.run(client_b(url, args.queries))
-            busy, busy_failures, outcomes = asyncio.run(flood(url, args.queries))
+            busy, busy_failures, outcomes = flood(url, args.queries)
         finally:
             stop(process)
         label = "limits lifted (fair queue only)" if lifted else "default limits"
