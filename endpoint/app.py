@@ -118,6 +118,9 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     state = app.state.kg = AppState(settings)
+    # Compression twice: inside CORS for what the routes answer (so both paths say Vary alike), and
+    # around the fronts below for what they answer; an answer compressed inside passes the outer one.
+    app.add_middleware(Compression)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

@@ -8,7 +8,7 @@ answers are compressed the same way:
   :data:`MIN_SIZE` bytes. Never the dumps (:data:`UNCOMPRESSED_PATHS`; ``application/gzip`` is
   not text-like anyway): their byte ranges and resumed downloads keep meaning the file's bytes.
   Never an answer that already has a ``Content-Encoding``, never a request with ``Range`` (it
-  passes through untouched), never ``HEAD``;
+  passes through untouched); ``HEAD`` gets the headers GET would get, without a length;
 * **how**: ``br`` (the ``brotli`` package, quality 5) when the client accepts it, else
   ``gzip`` (level 6); the client's q-values are respected (``q=0`` refuses);
 * **headers**: ``Vary: Accept-Encoding`` on every compressible answer (compressed or not,
@@ -111,7 +111,7 @@ class Compression:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] == "HEAD" or scope["path"].startswith(UNCOMPRESSED_PATHS):
+        if scope["type"] != "http" or scope["path"].startswith(UNCOMPRESSED_PATHS):
             await self.app(scope, receive, send)
             return
         accept_encoding = range_asked = None
@@ -130,6 +130,9 @@ class Compression:
         if revalidates:
             scope = {**scope, "headers": [(k, untagged(v) if k == b"if-none-match" else v) for k, v in scope["headers"]]}
         where = (scope.get("raw_path") or scope["path"].encode()) + b"?" + scope.get("query_string", b"")
+        if scope["method"] == "HEAD":
+            await self.app(scope, receive, _head(send, coding))
+            return
         await self.app(scope, receive, _Compressing(send, coding, where, revalidates).send)
 
 
@@ -147,13 +150,43 @@ def _vary_only(send: Send) -> Send:
     return sending
 
 
+def _head(send: Send, coding: str) -> Send:
+    """HEAD says what GET would: the coding and its ETag when the answer would be compressed (text-like,
+    and at least :data:`MIN_SIZE` by the length the application gives); the compressed length is unknown."""
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            content_type = _header(headers, b"content-type")
+            if content_type is not None and _TEXT_LIKE.match(content_type) and not _header(headers, b"content-encoding"):
+                headers = _add_vary(headers)
+                length = _header(headers, b"content-length")
+                if message["status"] == 200 and length is not None and int(length) >= MIN_SIZE:
+                    headers = [(k, tagged(v.decode("latin-1"), coding).encode("latin-1") if k == b"etag" else v)
+                               for k, v in headers if k not in (b"content-length", b"accept-ranges")]
+                    headers.append((b"content-encoding", coding.encode()))
+                message = {**message, "headers": headers}
+        await send(message)
+
+    return sending
+
+
 def _add_vary(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """``Accept-Encoding`` in ``Vary``: right after ``Accept``, else first, so that every path through the
+    application (fast paths, CORS before or after) writes the same header.
+
+    >>> _add_vary([(b"vary", b"Accept, Origin")]), _add_vary([(b"vary", b"Origin")])
+    ([(b'vary', b'Accept, Accept-Encoding, Origin')], [(b'vary', b'Accept-Encoding, Origin')])
+    """
     for index, (key, value) in enumerate(headers):
         if key == b"vary":
-            if b"accept-encoding" in value.lower():
+            names = [n.strip() for n in value.split(b",") if n.strip()]
+            if any(n.lower() == b"accept-encoding" for n in names):
                 return headers
+            at = next((i + 1 for i, n in enumerate(names) if n.lower() == b"accept"), 0)
+            names.insert(at, b"Accept-Encoding")
             headers = list(headers)
-            headers[index] = (key, value + b", Accept-Encoding")
+            headers[index] = (key, b", ".join(names))
             return headers
     return [*headers, (b"vary", b"Accept-Encoding")]
 
