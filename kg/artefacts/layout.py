@@ -26,6 +26,7 @@ same files and maps its own paths onto them.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Iterable, Protocol
 
@@ -49,6 +50,7 @@ __all__ = [
     "public_base",
     "select",
     "serialize",
+    "sha256_of",
     "write_rdf",
 ]
 
@@ -165,3 +167,12 @@ def serialize(quads: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: ox.RdfFormat,
     out = ox.serialize(quads, format=fmt, prefixes=prefixes)
     assert out is not None
     return out
+
+
+def sha256_of(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MB blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
