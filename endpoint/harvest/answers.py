@@ -70,7 +70,8 @@ def serve_file(request: Request, path: Path, media_type: str, cache_control: str
     try:
         stat = path.stat()
     except OSError:
-        raise HTTPProblem(404, f"There is nothing at {request.url.path} in the current build.") from None
+        raise HTTPProblem(404, f"There is nothing at {request.url.path} in the current build.",
+                          key="error_nothing_at", params={"path": request.url.path}) from None
     etag, modified = file_etag(path, stat), file_date(stat.st_mtime)
     common = {"ETag": etag, "Last-Modified": modified, "Cache-Control": cache_control, **(headers or {})}
     if is_current(request, etag, modified):

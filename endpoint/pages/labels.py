@@ -52,13 +52,19 @@ class LabelIndex:
 
     def get(self, iri: str, lang: str = "nl") -> str | None:
         """The label in ``lang``, else Dutch, else untagged, else English, else any; None if none."""
+        found = self.get_tagged(iri, lang)
+        return found[0] if found else None
+
+    def get_tagged(self, iri: str, lang: str = "nl") -> tuple[str, str] | None:
+        """(label, its language tag) as :meth:`get` chooses it; None if the thing has no label."""
         langs = self._labels.get(iri)
         if not langs:
             return None
         for code in (lang, "nl", "", "en"):
             if code in langs:
-                return langs[code][1]
-        return min(langs.values())[1]
+                return langs[code][1], code
+        rank_text, code = min((value, code) for code, value in langs.items())
+        return rank_text[1], code
 
     def label(self, iri: str, lang: str = "nl") -> str:
         """A label to show: the best one, or a readable tail of the IRI."""

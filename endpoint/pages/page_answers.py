@@ -32,7 +32,7 @@ JSON_AS_JSONLD = Format("application/json", "jsonld", "JSON", rdf=ox.RdfFormat.J
 #: What a document offers, RDF first: a client that rates everything alike (``*/*``) gets Turtle;
 #: browsers ask for text/html by name.
 OFFERS: tuple[Format, ...] = (*DOCUMENT_FORMATS, JSON_AS_JSONLD)
-BY_SUFFIX: dict[str, Format] = {f.suffix: f for f in DOCUMENT_FORMATS}
+BY_SUFFIX: dict[str, Format] = {f.suffix: f for f in DOCUMENT_FORMATS} | {"json": JSONLD}
 MAX_PAGE = 100_000
 CACHE_CONTROL = "public, max-age=300"
 
@@ -54,7 +54,8 @@ def language(request: Request, site: Site) -> Lang:
 def number_from(raw: str) -> int:
     """The ``pagina`` parameter as a page number (400 unless 1 … MAX_PAGE)."""
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        raise HTTPProblem(400, f"'pagina' must be a whole number from 1 to {MAX_PAGE}, not {raw[:20]!r}.")
+        raise HTTPProblem(400, f"'pagina' must be a whole number from 1 to {MAX_PAGE}, not {raw[:20]!r}.",
+                          key="error_page_number", params={"max": MAX_PAGE, "value": raw[:20]})
     return int(raw)
 
 
@@ -69,7 +70,8 @@ def format_from(suffix: str | None, name: str | None, accept: str | None) -> tup
     if name:
         fmt = JSONLD if name.strip().lower() == "json" else conneg.by_name(name, DOCUMENT_FORMATS)
         if fmt is None:
-            raise HTTPProblem(400, f"Unknown format {name[:40]!r}: use one of ttl, jsonld, nt, rdf, html.")
+            raise HTTPProblem(400, f"Unknown format {name[:40]!r}: use one of ttl, jsonld, nt, rdf, html.",
+                              key="error_format", params={"value": name[:40], "formats": "ttl, jsonld, json, nt, rdf, html"})
         return fmt, False
     fmt = conneg.negotiate(accept, OFFERS)
     if fmt is None:

@@ -35,7 +35,14 @@ from endpoint.answer_headers import etag_matches, etag_of, http_date
 from endpoint.caching import LRU
 from endpoint.errors import HTTPProblem
 from endpoint.pages import ontology as onto
-from endpoint.pages.document_requests import doc_request, document_headers, format_links, gone_or_moved, target_of
+from endpoint.pages.document_requests import (
+    doc_request,
+    document_headers,
+    format_links,
+    gone_or_moved,
+    target_of,
+    without_trailing_slash,
+)
 from endpoint.pages.documents import rdf_bytes
 from endpoint.pages.fast_path import PagesFastPath
 from endpoint.pages.page_answers import (
@@ -49,6 +56,7 @@ from endpoint.pages.page_answers import (
     sparql_url,
 )
 from endpoint.pages.page_kinds import build_page, schema_json
+from endpoint.pages.page_model import best_label, query_comment
 from endpoint.pages.view_models import Lang
 from kg.media import DOCUMENT_FORMATS, HTML
 from kg.namespaces import RDFS
@@ -94,7 +102,9 @@ async def ontology(request: Request, suffix: str = "") -> Response:
 
     def produce() -> tuple[bytes, str | None, dict[str, str]]:
         if fmt is HTML:
-            query = f"SELECT ?term ?label WHERE {{ GRAPH <{site.uris.ontology_graph().value}> {{ ?term <{RDFS.label.value}> ?label }} }}"
+            query = (query_comment(lang, "q_ontology") + "SELECT ?term (MIN(?termLabel) AS ?label) WHERE {\n"
+                     f"  GRAPH <{site.uris.ontology_graph().value}> {{ ?term a ?kind .\n"
+                     + best_label("termLabel", "?term", f"<{RDFS.label.value}>", lang.code) + "  }\n} GROUP BY ?term ORDER BY ?label")
             return render("ontology.html", lang, site, "/ns/circulair", doc=onto.document(site, triples, lang),
                           formats=format_links("/ns/circulair"), sparql=sparql_url(query)), None, {}
         assert fmt.rdf is not None
@@ -106,6 +116,9 @@ async def ontology(request: Request, suffix: str = "") -> Response:
 @router.api_route("/id/{concept}/{ref:path}", methods=["GET", "HEAD"], tags=["linked data"], status_code=303)
 async def thing(request: Request, concept: str, ref: str) -> Response:
     """A thing's IRI: 303 See Other to the document about it (or 301/410/404)."""
+    slash = without_trailing_slash(request.url.path, request.url.query)
+    if slash is not None:
+        return slash
     site = await site_of(request)
     target = target_of(site, concept, ref, allow_suffix=False)
     moved = gone_or_moved(site, target, "id")
@@ -115,7 +128,8 @@ async def thing(request: Request, concept: str, ref: str) -> Response:
     if known is None:
         known = await run_in_threadpool(site.exists, target)
     if not known:
-        raise HTTPProblem(404, f"The graph knows nothing about {target.iri}.")
+        raise HTTPProblem(404, f"The graph knows nothing about {target.iri}.", key="error_unknown_thing",
+                          params={"iri": target.iri})
     params = []
     lang_param = request.query_params.get("lang")
     if lang_param in i18n.LANGUAGES:
@@ -130,6 +144,9 @@ async def thing(request: Request, concept: str, ref: str) -> Response:
 @router.api_route("/doc/{concept}/{ref:path}", methods=["GET", "HEAD"], tags=["linked data"])
 async def document(request: Request, concept: str, ref: str) -> Response:
     """The document about a thing, in the format asked for."""
+    slash = without_trailing_slash(request.url.path, request.url.query)
+    if slash is not None:
+        return slash
     site = await site_of(request)
     target = target_of(site, concept, ref, allow_suffix=True)
     moved = gone_or_moved(site, target, "doc")
@@ -144,7 +161,9 @@ async def document(request: Request, concept: str, ref: str) -> Response:
     def produce() -> tuple[bytes, str | None, dict[str, str]]:
         desc = site.description(target, number)
         if desc is None or (number > 1 and not desc.incoming):
-            raise HTTPProblem(404, f"The graph knows nothing about {target.iri}" + (f" on page {number}." if number > 1 else "."))
+            raise HTTPProblem(404, f"The graph knows nothing about {target.iri}" + (f" on page {number}." if number > 1 else "."),
+                              key="error_unknown_thing" if number == 1 else "error_unknown_page",
+                              params={"iri": target.iri, "page": number})
         modified = http_date(desc.modified)
         extra = {}
         if desc.has_next:

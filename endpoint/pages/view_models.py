@@ -71,7 +71,11 @@ class Lang(Reader):
         return self.url(local) if local.startswith("/") else local
 
     def label(self, iri: str) -> str:
-        return self.labels.label(iri, self.code)
+        """The thing's label in the reader's language; a fallback in another language is marked as such."""
+        found = self.labels.get_tagged(iri, self.code)
+        if found is None:
+            return self.labels.label(iri, self.code)
+        return i18n.shown(found[0], found[1], self.code)
 
     def link(self, iri: str, note: str = "") -> Link:
         local = self.uris.href(iri)
@@ -84,8 +88,10 @@ class Lang(Reader):
             by_lang.setdefault(lit.language or "", lit.value)
         for code in (self.code, "nl", "", "en"):
             if code in by_lang:
-                return by_lang[code]
-        return next(iter(by_lang.values()), "")
+                return i18n.shown(by_lang[code], code, self.code)
+        for code, text in by_lang.items():
+            return i18n.shown(text, code, self.code)
+        return ""
 
     def value(self, term: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
         """A literal as a person reads it: dates in words, numbers with separators."""
@@ -136,10 +142,10 @@ class View:
         """Every text of a property in the reader's language (else Dutch…), e.g. alternative names."""
         lits = [v for v in self.values(curie) if isinstance(v, ox.Literal)]
         for code in (self.lang.code, "nl", "", "en"):
-            chosen = [lit.value for lit in lits if (lit.language or "") == code]
+            chosen = [i18n.shown(lit.value, code, self.lang.code) for lit in lits if (lit.language or "") == code]
             if chosen:
                 return chosen
-        return [lit.value for lit in lits]
+        return [i18n.shown(lit.value, lit.language or "", self.lang.code) for lit in lits]
 
     def literal(self, curie: str) -> str | None:
         for v in self.values(curie):
@@ -154,7 +160,7 @@ class View:
 
     def links(self, curie: str) -> list[Link]:
         links = [self.lang.link(v.value) for v in self.values(curie) if isinstance(v, ox.NamedNode)]
-        return sorted(links, key=lambda link: link.label.casefold())
+        return sorted(links, key=lambda link: i18n.sort_key(link.label))
 
     def link(self, curie: str) -> Link | None:
         links = self.links(curie)
@@ -183,8 +189,7 @@ class View:
                 if isinstance(obj, ox.NamedNode):
                     shown.append(self.lang.link(obj.value))
                 elif isinstance(obj, ox.Literal):
-                    text = self.lang.value(obj)
-                    shown.append(f"{text} ({obj.language})" if obj.language and obj.language != self.lang.code else text)
+                    shown.append(i18n.shown(self.lang.value(obj), obj.language or "", self.lang.code))
             rows.append((compact(pred), self.lang.predicate(pred), sorted(shown, key=lambda x: x.label if isinstance(x, Link) else x)))
         rows.sort(key=lambda r: (r[0] != "rdf:type", r[1].casefold()))
         return rows

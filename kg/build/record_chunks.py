@@ -47,7 +47,7 @@ RecordFile = tuple[str, str, str]
 Task = tuple[int, list[tuple[str, str]], str]
 #: What a task found per record: kind, id, path, offset and length in the chunk, graph IRI,
 #: LDES digest, /doc/ subjects.
-Piece = tuple[str, str, str, int, int, str, str, tuple[str, ...]]
+Piece = tuple[str, str, str, int, int, str, str, tuple[tuple[str, str], ...]]
 #: (chunk number, pieces, problems, quads) of one task.
 ChunkResult = tuple[int, list[Piece], list[Problem], int]
 
@@ -57,7 +57,7 @@ class StoredGraph(RecordGraph):
 
     def __init__(self, kind: str, id: str, graph: ox.NamedNode, subject: ox.NamedNode,
                  chunk: Path, offset: int, length: int, path: str,
-                 digest: str | None = None, doc_subjects: tuple[str, ...] = ()) -> None:
+                 digest: str | None = None, doc_subjects: tuple[tuple[str, str], ...] = ()) -> None:
         for name, value in (("kind", kind), ("id", id), ("graph", graph), ("subject", subject)):
             object.__setattr__(self, name, value)
         self._chunk: Path
@@ -67,7 +67,7 @@ class StoredGraph(RecordGraph):
         #: (kg.artefacts.sitemap), computed by the worker that mapped the record: the artefact
         #: steps then need not read 100 000 graphs back from disk.
         self.digest: str | None
-        self.doc_subjects: tuple[str, ...]
+        self.doc_subjects: tuple[tuple[str, str], ...]
         object.__setattr__(self, "_chunk", chunk)
         object.__setattr__(self, "_span", (offset, length))
         object.__setattr__(self, "_path", path)
