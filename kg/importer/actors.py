@@ -85,7 +85,7 @@ def _city(proposal: Proposal, lookup: Lookup, town: Municipality, line: int) -> 
     """The government of a municipality: its record, or a new one (noted)."""
     found = lookup.city_of(town.nis)
     for name in (f"Stad {town.name}", f"Gemeente {town.name}"):
-        match = found is None and lookup.find("organisatie", name)
+        match = found is None and lookup.find("organisatie", name, approximate=False)
         if match and match.how == "exact":
             found = lookup.organisations.get(match.id)
     if found is not None:
@@ -167,8 +167,8 @@ def _find_service(lookup: Lookup, name: str, city: Organisation | None) -> Match
         found = lookup.names.get("organisatie", {}).get(normal(f"{name} ({city.name})"))
         if found is not None:
             return Match(found, "exact")
-    match = lookup.find("organisatie", name)
-    org = lookup.organisations.get(match.id) if match is not None and match.how == "exact" else None
+    match = lookup.find("organisatie", name, approximate=False)
+    org = lookup.organisations.get(match.id) if match is not None else None
     if org is None:
         return None
     if (city is not None and org.onderdeel_van == city.id) or (not org.onderdeel_van and org.type != "stadsdienst"):

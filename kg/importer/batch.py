@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from kg.errors import Problem, SourceError
@@ -26,6 +27,8 @@ from kg.store.synthetic_marker import ID_PREFIX, is_synthetic
 
 __all__ = ["SHEET_SUFFIXES", "import_sheets", "plan_sheet", "read_sheet", "sheet_files"]
 
+#: Threads writing files (see :func:`import_sheets`).
+_WRITERS = 4
 #: The files a folder given to ``kg import`` contributes.
 SHEET_SUFFIXES = (".txt", ".html", ".htm")
 
@@ -82,8 +85,11 @@ def import_sheets(
     for path, sheet, data, how in sheets:
         results.append(plan_sheet(path, sheet, data, how, lookup, data_dir, day, prefix, update, taken, sources))
     if not dry_run:
-        for result in results:
-            write_planned(result.files)
+        # Creating files is waiting on the file system, not computing: a few threads overlap
+        # that wait (each sheet's files still in their order, the practice record last).
+        with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
+            for done in [pool.submit(write_planned, r.files) for r in results if r.files]:
+                done.result()
     return results
 
 

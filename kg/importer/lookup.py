@@ -82,6 +82,8 @@ class Lookup:
     #: Source record id → its file in ``sources/``.
     source_files: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: NIS code → the organisation record of that municipality's government (type stad or gemeente).
+    governments: dict[str, Organisation] = field(default_factory=dict)
     #: What was added since :meth:`begin`, to take back when a sheet's import is dropped.
     journal: list[tuple[str, str, list[str]]] | None = None
     #: Reduced names by kind and by the digits in them: only names with the same numbers can be alike.
@@ -119,9 +121,11 @@ class Lookup:
         name = data.get("naam")
         names = list(name.values()) if isinstance(name, dict) else [name]
         if kind == "organisatie":
-            self.organisations[path.stem] = Organisation(
-                path.stem, str(names[0]), str(data.get("type", "")), str(data.get("gemeente", "")), str(data.get("onderdeel_van", "")))
             names.append(data.get("afkorting"))
+            org = Organisation(path.stem, str(names[0]), str(data.get("type", "")), str(data.get("gemeente", "")),
+                               str(data.get("onderdeel_van", "")))
+            self.add_organisation(org, [n for n in names if isinstance(n, str)])
+            return
         self.add_names(kind, path.stem, [n for n in names if isinstance(n, str)])
 
     def add_names(self, kind: str, id_: str, names: Iterable[str]) -> None:
@@ -151,13 +155,15 @@ class Lookup:
         for kind, id_, keys in reversed(journal[keep:]):
             self.ids.discard((kind, id_))
             if kind == "organisatie":
-                self.organisations.pop(id_, None)
+                org = self.organisations.pop(id_, None)
+                if org is not None and self.governments.get(org.gemeente) is org:
+                    del self.governments[org.gemeente]
             for key in keys:
                 self.names.get(kind, {}).pop(key, None)
                 self.by_digits.get(kind, {}).get(_digits(key), set()).discard(key)
         self.journal = journal[:keep] if keep else None
 
-    def find(self, kind: str, name: str) -> Match | None:
+    def find(self, kind: str, name: str, approximate: bool = True) -> Match | None:
         """The record of ``kind`` a name means: by name or alias (reduced), else the
         closest name when it is alike enough (``approximate``), else None."""
         index = self.names.get(kind, {})
@@ -166,7 +172,7 @@ class Lookup:
             if found is not None:
                 return Match(found, "exact")
         key = normal(name)
-        if not key or kind not in APPROXIMATE_KINDS:
+        if not key or not approximate or kind not in APPROXIMATE_KINDS:
             return None
         candidates = self.by_digits.get(kind, {}).get(_digits(key), set())
         close = difflib.get_close_matches(key, sorted(candidates), n=1, cutoff=APPROXIMATE)
@@ -190,11 +196,13 @@ class Lookup:
 
     def city_of(self, nis: str) -> Organisation | None:
         """The organisation record of a municipality's own government (type stad or gemeente)."""
-        return next((o for o in self.organisations.values() if o.gemeente == nis and o.type in ("stad", "gemeente")), None)
+        return self.governments.get(nis)
 
     def add_organisation(self, org: Organisation, names: Iterable[str]) -> None:
-        """Register an organisation this import creates."""
+        """Register an organisation (one read, or one this import creates)."""
         self.organisations[org.id] = org
+        if org.gemeente and org.type in ("stad", "gemeente"):
+            self.governments.setdefault(org.gemeente, org)
         self.add_names("organisatie", org.id, names)
 
 

@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kg.importer.checks import record_problems
+from kg.importer.checks import record_problems, value_problems
 from kg.importer.lookup import Lookup
 from kg.importer.results import Planned, SheetResult, SourceNumbers
 from kg.importer.review import markdown
-from kg.importer.yaml_out import emit
+from kg.importer.yaml_out import emit_with_lines
 
 __all__ = ["REVIEW_FOLDER", "finish", "plan_records", "plan_source", "bron_record", "plan_new", "review_path", "write_planned"]
 
@@ -56,8 +56,9 @@ def plan_new(result: SheetResult, data: bytes, checksum: str, lookup: Lookup, da
     if bron in lookup.source_files:
         source_name = f"sources/{lookup.source_files[bron]}"
     planned += plan_records(result, proposal.records, lookup, data_dir)
-    text = emit(proposal.ordered(), proposal.comments, header=header(result, source_name))
-    finish(result, planned, text, source_name, lookup)
+    text, where = emit_with_lines(proposal.ordered(), proposal.comments, header=header(result, source_name))
+    result.problems += value_problems(proposal.ordered(), where, result.record, lookup.ids, lookup.concepts)
+    finish(result, planned, text, source_name, lookup, checked=True)
 
 
 def plan_source(result: SheetResult, data: bytes, checksum: str, lookup: Lookup, data_dir: Path,
@@ -86,16 +87,17 @@ def plan_records(result: SheetResult, records: Sequence[tuple[str, dict[str, Any
     planned: list[Planned] = []
     for folder, record, comment in records:
         path = data_dir / folder / f"{record['id']}.yaml"
-        text = emit(record, header=comment)
-        result.problems += [f"{path.name}: {p}" for p in record_problems(text, path, lookup.ids, lookup.concepts)]
+        text, where = emit_with_lines(record, header=comment)
+        result.problems += [f"{path.name}: {p}" for p in value_problems(record, where, path, lookup.ids, lookup.concepts)]
         planned.append(Planned(path, text.encode("utf-8")))
     return planned
 
 
-def finish(result: SheetResult, planned: list[Planned], text: str, source_name: str, lookup: Lookup) -> None:
-    """Check the practice record's text; plan it and its review report last."""
+def finish(result: SheetResult, planned: list[Planned], text: str, source_name: str, lookup: Lookup, checked: bool = False) -> None:
+    """Check the practice record's text (unless its values were ``checked``); plan it and its review report last."""
     proposal = result.proposal
-    result.problems += record_problems(text, result.record, lookup.ids, lookup.concepts)
+    if not checked:
+        result.problems += record_problems(text, result.record, lookup.ids, lookup.concepts)
     planned.append(Planned(review_path(result.record), markdown(proposal.title, source_name, f"praktijken/{result.record.name}",
                                                                 proposal.notes).encode("utf-8")))
     planned.append(Planned(result.record, text.encode("utf-8")))

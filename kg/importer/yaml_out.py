@@ -42,7 +42,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-__all__ = ["dump", "emit", "load_round_trip", "to_commented"]
+__all__ = ["dump", "emit", "emit_with_lines", "load_round_trip", "to_commented"]
 
 KeyPath = tuple[str | int, ...]
 
@@ -137,20 +137,24 @@ def _literal(value: str, indent: int) -> list[str] | None:
     return [f"{pad}{line}" if line else "" for line in value.split("\n")]
 
 
-def _value_lines(lead: str, value: Any, indent: int, path: KeyPath, comments: Mapping[KeyPath, str], out: list[str]) -> None:
-    """``lead`` is ``key:`` or ``- ``; the value goes after it or on the lines below."""
+def _value_lines(lead: str, value: Any, indent: int, path: KeyPath, comments: Mapping[KeyPath, str], out: list[str],
+                 where: dict[KeyPath, int]) -> None:
+    """``lead`` is ``key:`` or ``- ``; the value goes after it or on the lines below. The line
+    of every key and item goes into ``where`` (by key path)."""
+    where[path] = len(out) + 1
     comment = comments.get(path)
     if isinstance(value, Mapping):
         out.append(_with(lead.rstrip(), comment))
-        _map(value, indent + 2, path, comments, out)
+        _map(value, indent + 2, path, comments, out, where)
     elif isinstance(value, list):
         out.append(_with(lead.rstrip(), comment))
         for n, item in enumerate(value):
             pad = " " * (indent + 2)
             if isinstance(item, Mapping) and item:
-                _map(item, indent + 4, (*path, n), comments, out, first=f"{pad}- ", first_comment=comments.get((*path, n)))
+                where[(*path, n)] = len(out) + 1
+                _map(item, indent + 4, (*path, n), comments, out, where, first=f"{pad}- ", first_comment=comments.get((*path, n)))
             else:
-                _value_lines(f"{pad}- ", item, indent + 4, (*path, n), comments, out)
+                _value_lines(f"{pad}- ", item, indent + 4, (*path, n), comments, out, where)
     elif isinstance(value, str) and "\n" in value and (block := _literal(value, indent + 2)) is not None:
         out.append(_with(f"{lead} |-".replace(":  |-", ": |-").replace("-  |-", "- |-"), comment))
         out.extend(block)
@@ -159,18 +163,25 @@ def _value_lines(lead: str, value: Any, indent: int, path: KeyPath, comments: Ma
 
 
 def _map(mapping: Mapping[str, Any], indent: int, path: KeyPath, comments: Mapping[KeyPath, str], out: list[str],
-         first: str | None = None, first_comment: str | None = None) -> None:
+         where: dict[KeyPath, int], first: str | None = None, first_comment: str | None = None) -> None:
     pad = " " * indent
     for n, (key, value) in enumerate(mapping.items()):
         lead = first if first is not None and n == 0 else pad
         before = len(out)
-        _value_lines(f"{lead}{key}:", value, indent, (*path, key), comments, out)
+        _value_lines(f"{lead}{key}:", value, indent, (*path, key), comments, out, where)
         if n == 0 and first_comment and before < len(out):
             out[before] = _with(out[before], first_comment)
 
 
 def emit(record: Mapping[str, Any], comments: Mapping[KeyPath, str] | None = None, header: str = "") -> str:
     """A new record as YAML text with its comments (see the module docstring)."""
+    return emit_with_lines(record, comments, header)[0]
+
+
+def emit_with_lines(record: Mapping[str, Any], comments: Mapping[KeyPath, str] | None = None,
+                    header: str = "") -> tuple[str, dict[KeyPath, int]]:
+    """:func:`emit`, and the line each key and list item is written on (for the checks)."""
     out = [f"# {line}" if line else "#" for line in header.splitlines()]
-    _map(record, 0, (), comments or {}, out)
-    return "\n".join(out) + "\n"
+    where: dict[KeyPath, int] = {(): len(out) + 1}
+    _map(record, 0, (), comments or {}, out, where)
+    return "\n".join(out) + "\n", where
