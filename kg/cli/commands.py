@@ -206,12 +206,13 @@ def import_(ctx: click.Context, sheets: tuple[Path, ...], dry_run: bool, update:
     data/praktijken/review/, the sheet to data/sources/ with its source record, and new
     organisation and person records. Bad input stops the batch before anything is written.
     """
-    from kg.importer.batch import import_sheets
+    from kg.importer.batch import import_sheets, write_results
 
     settings = _settings(ctx)
-    results = import_sheets(list(sheets), settings.data_dir, settings.ontology_dir / "vocabularies",
-                            dry_run=dry_run, update=update)
-    click.echo(render_results(results, dry_run=dry_run, verbose=verbose))
+    results = import_sheets(list(sheets), settings.data_dir, settings.ontology_dir / "vocabularies", dry_run=True, update=update)
+    click.echo(render_results(results, dry_run=dry_run, verbose=verbose))  # the plan and the diffs first
+    if not dry_run:
+        write_results(results)
     if any(r.action in ("invalid", "exists") for r in results):
         sys.exit(1)
 

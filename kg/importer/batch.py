@@ -25,7 +25,7 @@ from kg.importer.updates import plan_update
 from kg.importer.writer import plan_new, write_planned
 from kg.store.synthetic_marker import ID_PREFIX, is_synthetic
 
-__all__ = ["SHEET_SUFFIXES", "import_sheets", "plan_sheet", "read_sheet", "sheet_files"]
+__all__ = ["SHEET_SUFFIXES", "import_sheets", "plan_sheet", "read_sheet", "sheet_files", "write_results"]
 
 #: Threads writing files (see :func:`import_sheets`).
 _WRITERS = 4
@@ -85,12 +85,18 @@ def import_sheets(
     for path, sheet, data, how in sheets:
         results.append(plan_sheet(path, sheet, data, how, lookup, data_dir, day, prefix, update, taken, sources))
     if not dry_run:
-        # Creating files is waiting on the file system, not computing: a few threads overlap
-        # that wait (each sheet's files still in their order, the practice record last).
-        with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
-            for done in [pool.submit(write_planned, r.files) for r in results if r.files]:
-                done.result()
+        write_results(results)
     return results
+
+
+def write_results(results: Sequence[SheetResult]) -> None:
+    """Write what the sheets planned (``kg import`` prints the plan, the diffs of --update
+    included, before it calls this). Creating files is waiting on the file system, not
+    computing: a few threads overlap that wait (each sheet's files in their order, the
+    practice record last)."""
+    with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
+        for done in [pool.submit(write_planned, r.files) for r in results if r.files]:
+            done.result()
 
 
 def plan_sheet(path: Path, sheet: Sheet, data: bytes, how: str, lookup: Lookup, data_dir: Path, day: str, prefix: str,
