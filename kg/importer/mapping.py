@@ -75,7 +75,10 @@ def map_sheet(sheet: Sheet, lookup: Lookup, *, name: str, bron: str | None, toda
         proposal.note(("start",) if start[0] else (), info.number, info.text, start[0] or "(left out)", start[1], name="start")
     if town is not None:
         record["gemeenten"] = [town.nis]
-    if gemeente is not None and (town_why or not gemeente.text):
+    if gemeente is None:
+        proposal.note((), sheet.title.number, "", "(left out)", "the sheet has no 'Gemeente' line: no municipality and no lead government",
+                      name="gemeenten")
+    elif town_why or not gemeente.text:
         proposal.note(("gemeenten",) if town else (), gemeente.number, gemeente.text, town.nis if town else "(left out)",
                       town_why or "empty field", name="gemeenten")
     map_actors(proposal, sheet, lookup, town)
