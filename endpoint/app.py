@@ -20,6 +20,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from endpoint import assets
+from endpoint.curation import routes as curation
 from endpoint.errors import install_error_handlers
 from endpoint.harvest import routes as harvest
 from endpoint.headers import EXPOSED, METHODS
@@ -49,7 +50,7 @@ Front = Callable[[ASGIApp, "Application"], ASGIApp]
 
 #: The surfaces, in the order their routes should match: harvesting after SPARQL and
 #: before the pages; the linked-data pages last, because /id and /doc are broad.
-_ROUTER_MODULES: list[Surface] = [sparql, assets, harvest, lists, pages]
+_ROUTER_MODULES: list[Surface] = [sparql, assets, harvest, curation, lists, pages]
 
 
 class Application(FastAPI):

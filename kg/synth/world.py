@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from kg.errors import ConfigError
 from kg.records.yaml_lines import load
+from kg.store.synthetic_marker import ID_PREFIX
 from kg.synth.word_pools import ORG_KINDS
 from kg.synth.yaml_text import Record
 
@@ -26,7 +27,6 @@ __all__ = [
 ]
 
 #: Every synthetic record id starts with this.
-ID_PREFIX = "synth-"
 #: Real reference records the synthetic folder needs (the mapping cites the Statbel source).
 REFERENCE_RECORDS = ("bronnen/statbel-refnis.yaml", "organisaties/statbel.yaml")
 MODIFIED = "2026-01-15"
