@@ -82,7 +82,7 @@ CONCEPTS: Mapping[str, str] = MappingProxyType(
 SPACES = ("id", "doc", "graph")
 
 #: Suffixes of a document path that choose its representation (``/doc/praktijk/x.ttl``).
-SUFFIXES = ("ttl", "jsonld", "nt", "rdf", "html")
+SUFFIXES = ("ttl", "jsonld", "nt", "rdf", "html", "geojson")
 
 #: The ontology document (its terms are hash IRIs ``…/ns/circulair#Term``).
 ONTOLOGY_IRI = CIRC.prefix.rstrip("#")
