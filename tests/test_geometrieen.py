@@ -153,3 +153,26 @@ def test_geojson_of_a_thing_without_geometry_is_refused_with_a_reason(http: http
     assert "no geometry" in r.text
     # A browser asking for anything still gets HTML or Turtle, never GeoJSON by surprise.
     assert http.get("/doc/gemeente/24062", headers={"Accept": "*/*"}).headers["content-type"] != "application/geo+json"
+
+
+def test_the_municipality_list_is_a_valid_feature_collection(http: httpx.Client) -> None:
+    from geojson_pydantic import FeatureCollection
+
+    r = http.get("/gemeenten", params={"format": "geojson"})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/geo+json; charset=utf-8"
+    collection = FeatureCollection.model_validate_json(r.content)
+    assert {f.id for f in collection.features} == {f"https://data.lokaalcirculair.be/id/gemeente/{r['nis']}" for r in _rows(MUNICIPALITIES)}
+    assert sum(1 for f in collection.features if f.properties and f.properties["huidig"]) == 285
+
+
+def test_the_practice_list_is_a_valid_feature_collection_located_through_municipalities(http: httpx.Client) -> None:
+    from geojson_pydantic import FeatureCollection
+
+    r = http.get("/praktijken", params={"format": "geojson", "gemeente": "24062"})
+    assert r.status_code == 200, r.text
+    collection = FeatureCollection.model_validate_json(r.content)
+    leuven = next(f for f in collection.features if f.id == "https://data.lokaalcirculair.be/id/praktijk/leuven-strategie-circulaire-stad")
+    assert leuven.geometry is not None and leuven.geometry.type == "MultiPoint"
+    outline = shapely_wkt.loads(next(row["wkt"] for row in _rows(GEOMETRIES) if row["code"] == "24062"))
+    assert any(outline.contains(shapely.Point(*p)) for p in r.json()["features"][[f.id for f in collection.features].index(leuven.id)]["geometry"]["coordinates"])

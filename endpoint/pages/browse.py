@@ -21,11 +21,13 @@ from markupsafe import Markup
 from endpoint.errors import HTTPProblem
 from endpoint.pages.build_indexes import Site
 from endpoint.pages.facets import FILTERS, Practice
+from endpoint.pages.geojson_lists import municipality_collection, practice_collection, wants_geojson
 from endpoint.pages.page_answers import language, page_number, render, respond, site_of, sparql_url
 from endpoint.pages.page_model import sparql_prefixes
 from endpoint.pages.place_maps import flanders_map
 from endpoint.pages.related_lists import SCHEME_FILTERS, grants_of, scheme_tree, total_of
 from endpoint.pages.view_models import Lang, Link
+from kg.media import GEOJSON
 from kg.namespaces import CIRC, DCT, FRAPO, ORG, SCHEMA, SKOS
 
 router = APIRouter()
@@ -112,6 +114,9 @@ async def practices(request: Request) -> Response:
     year_from, year_to = _year(request, "van"), _year(request, "tot")
     number = page_number(request)
     key = _html_key("praktijken", lang, tuple((k, tuple(v)) for k, v in chosen.items()), year_from, year_to, number)
+    if wants_geojson(request):
+        return await respond(request, site, ("praktijken.geojson", *key[1:]), GEOJSON.content_type,
+                             lambda: (practice_collection(site, lang, site.practices.filter(chosen, year_from, year_to)), None, {}))
 
     def make() -> bytes:
         results = site.practices.filter(chosen, year_from, year_to)
@@ -216,6 +221,9 @@ async def municipalities(request: Request) -> Response:
     """Every municipality, grouped by province (those that ended on 1 January 2025 too)."""
     site = await site_of(request)
     lang = language(request, site)
+    if wants_geojson(request):
+        return await respond(request, site, ("gemeenten.geojson", lang.code), GEOJSON.content_type,
+                             lambda: (municipality_collection(site, lang), None, {}))
     return await _html(request, site, _html_key("gemeenten", lang),
                  lambda: render("list-gemeenten.html", lang, site, "/gemeenten", provinces=_provinces(site, lang),
                                 flanders=_flanders(site, lang)))

@@ -30,6 +30,8 @@ class Place:
     ended: bool
     #: For a municipality: the arrondissement and province it lies in.
     within: tuple[str, ...] = ()
+    #: A point inside the outline (WKT), for a pin.
+    point: str | None = None
 
 
 class PlaceIndex:
@@ -42,9 +44,9 @@ class PlaceIndex:
     @classmethod
     def load(cls, store: GraphStore, base: str) -> "PlaceIndex":
         rows = store.select(
-            f"SELECT ?s ?w ?end ?arr ?prov WHERE {{ ?s <{GEO.hasDefaultGeometry.value}>/<{GEO.asWKT.value}> ?w "
+            f"SELECT ?s ?w ?end ?arr ?prov ?pt WHERE {{ ?s <{GEO.hasDefaultGeometry.value}>/<{GEO.asWKT.value}> ?w "
             f"OPTIONAL {{ ?s <{SCHEMA.validThrough.value}> ?end }} OPTIONAL {{ ?s <{CIRC.arrondissement.value}> ?arr }} "
-            f"OPTIONAL {{ ?s <{CIRC.provincie.value}> ?prov }} }}"
+            f"OPTIONAL {{ ?s <{CIRC.provincie.value}> ?prov }} OPTIONAL {{ ?s <{CIRC.representatiefPunt.value}>/<{GEO.asWKT.value}> ?pt }} }}"
         )
         places = []
         for row in rows:
@@ -53,7 +55,7 @@ class PlaceIndex:
                 continue
             kind = iri[len(base) + 4:].split("/", 1)[0]
             within = tuple(row[k].value for k in ("arr", "prov") if k in row)
-            places.append(Place(iri, kind, row["w"].value, "end" in row, within))
+            places.append(Place(iri, kind, row["w"].value, "end" in row, within, row["pt"].value if "pt" in row else None))
         return cls(sorted(places, key=lambda p: p.iri))
 
     def __bool__(self) -> bool:
