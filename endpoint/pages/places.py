@@ -32,6 +32,9 @@ class Place:
     within: tuple[str, ...] = ()
     #: A point inside the outline (WKT), for a pin.
     point: str | None = None
+    #: Validity (xsd:date text), where the data give it.
+    valid_from: str | None = None
+    valid_through: str | None = None
 
 
 class PlaceIndex:
@@ -44,8 +47,8 @@ class PlaceIndex:
     @classmethod
     def load(cls, store: GraphStore, base: str) -> "PlaceIndex":
         rows = store.select(
-            f"SELECT ?s ?w ?end ?arr ?prov ?pt WHERE {{ ?s <{GEO.hasDefaultGeometry.value}>/<{GEO.asWKT.value}> ?w "
-            f"OPTIONAL {{ ?s <{SCHEMA.validThrough.value}> ?end }} OPTIONAL {{ ?s <{CIRC.arrondissement.value}> ?arr }} "
+            f"SELECT ?s ?w ?start ?end ?arr ?prov ?pt WHERE {{ ?s <{GEO.hasDefaultGeometry.value}>/<{GEO.asWKT.value}> ?w "
+            f"OPTIONAL {{ ?s <{SCHEMA.validFrom.value}> ?start }} OPTIONAL {{ ?s <{SCHEMA.validThrough.value}> ?end }} OPTIONAL {{ ?s <{CIRC.arrondissement.value}> ?arr }} "
             f"OPTIONAL {{ ?s <{CIRC.provincie.value}> ?prov }} OPTIONAL {{ ?s <{CIRC.representatiefPunt.value}>/<{GEO.asWKT.value}> ?pt }} }}"
         )
         places = []
@@ -55,7 +58,8 @@ class PlaceIndex:
                 continue
             kind = iri[len(base) + 4:].split("/", 1)[0]
             within = tuple(row[k].value for k in ("arr", "prov") if k in row)
-            places.append(Place(iri, kind, row["w"].value, "end" in row, within, row["pt"].value if "pt" in row else None))
+            value = {k: row[k].value for k in ("pt", "start", "end") if k in row}
+            places.append(Place(iri, kind, row["w"].value, "end" in row, within, value.get("pt"), value.get("start"), value.get("end")))
         return cls(sorted(places, key=lambda p: p.iri))
 
     def __bool__(self) -> bool:
