@@ -31,7 +31,7 @@ _WIDTH = 1000.0
 #: The map's own styles, inside the SVG: a map works wherever it is put, with or without the
 #: site's stylesheet (colours from ColorBrewer's colour-blind-safe "Greens"; focus is visible).
 _STYLE = (
-    "<style>path{fill:#f4f4f1;stroke:#777;stroke-width:1;vector-effect:non-scaling-stroke}"
+    "<style>path{fill-rule:evenodd;fill:#f4f4f1;stroke:#777;stroke-width:1;vector-effect:non-scaling-stroke}"
     ".here{fill:#2b8a3e;stroke:#123;stroke-width:2}.neighbour{fill:#e8efe6}.predecessor{fill:#b7dcc0}"
     ".successor{fill:#cfe3f6}.count-0{fill:#f7fcf5}.count-1{fill:#c7e9c0}.count-2{fill:#74c476}.count-4{fill:#238b45}"
     "a:hover path,a:focus path{fill:#fd8d3c;stroke:#000;stroke-width:2}a:focus{outline:none}</style>"
@@ -97,8 +97,20 @@ def neighbours(shapes: Iterable[MapShape]) -> dict[str, set[str]]:
     return dict(found)
 
 
-def _project(lon: float, lat: float, box: tuple[float, float, float, float], scale: float) -> str:
-    return f"{(lon - box[0]) * _LON_SCALE * scale:.1f},{(box[3] - lat) * scale:.1f}"
+def _path(ring: Ring, box: tuple[float, float, float, float], scale: float) -> str:
+    """One ring as an SVG subpath in whole units of the 1000-wide frame (finer is invisible on a
+    screen and doubles the bytes), consecutive points that round together dropped; "" when the
+    ring shrinks below a triangle at this scale."""
+    points: list[tuple[int, int]] = []
+    for lon, lat in ring[:-1]:
+        p = (round((lon - box[0]) * _LON_SCALE * scale), round((box[3] - lat) * scale))
+        if not points or p != points[-1]:
+            points.append(p)
+    if len(points) > 1 and points[0] == points[-1]:
+        points.pop()
+    if len(points) < 3:
+        return ""
+    return "M" + " ".join(f"{x} {y}" for x, y in points) + "Z"
 
 
 def svg_map(shapes: Sequence[MapShape], title: str, description: str = "", css: str = "map") -> Markup:
@@ -123,9 +135,11 @@ def svg_map(shapes: Sequence[MapShape], title: str, description: str = "", css: 
         parts.append(f"<desc>{escape(description)}</desc>")
     parts.append(_STYLE)
     for s in shapes:
-        d = " ".join("M" + " L".join(_project(x, y, box, scale) for x, y in ring[:-1]) + "Z" for ring in s.outline())
+        d = "".join(_path(ring, box, scale) for ring in s.outline())
+        if not d:
+            continue
         name = f"{s.label} ({s.note})" if s.note else s.label
-        path = f'<path class="{escape(s.css)}" d="{d}" fill-rule="evenodd" data-key="{escape(s.key)}"><title>{escape(name)}</title></path>'
+        path = f'<path class="{escape(s.css)}" d="{d}"><title>{escape(name)}</title></path>'
         if s.href:
             path = f'<a href="{escape(s.href)}" aria-label="{escape(name)}">{path}</a>'
         parts.append(path)

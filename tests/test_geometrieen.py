@@ -176,3 +176,18 @@ def test_the_practice_list_is_a_valid_feature_collection_located_through_municip
     assert leuven.geometry is not None and leuven.geometry.type == "MultiPoint"
     outline = shapely_wkt.loads(next(row["wkt"] for row in _rows(GEOMETRIES) if row["code"] == "24062"))
     assert any(outline.contains(shapely.Point(*p)) for p in r.json()["features"][[f.id for f in collection.features].index(leuven.id)]["geometry"]["coordinates"])
+
+
+def test_area_locator_and_filtered_maps_are_on_the_pages(http: httpx.Client) -> None:
+    rows = _rows(MUNICIPALITIES)
+    in_brabant = sum(1 for r in rows if r["provincie_code"] == "20001" and not r["geldig_tot"])
+    province = http.get("/doc/provincie/20001", headers={"Accept": "text/html"}).text
+    assert province.count('<a href="/doc/gemeente/') >= in_brabant  # one map link per municipality (and the lists)
+    assert '<svg class="map"' in province and 'role="img"' in province
+    practice = http.get("/doc/praktijk/leuven-strategie-circulaire-stad", headers={"Accept": "text/html"}).text
+    locator = practice[practice.index('<svg class="map locator"'):]
+    assert '<a href="/doc/gemeente/24062" aria-label="Leuven"><path class="here"' in locator[:locator.index("</svg>")]
+    page = http.get("/kaart", params={"gemeente": "24062"}).text
+    assert '<svg class="map flanders"' in page
+    assert page.count('class="count-0"') == 285 - page.count('class="count-1"') - page.count('class="count-2"') - page.count('class="count-4"')
+    assert 'class="count-0"' in page and page.count('class="count-0"') < 285  # Leuven and more have the chosen practices
