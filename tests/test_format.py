@@ -23,7 +23,7 @@ import pytest
 from sample_data import BASE, sample_corpus
 
 from kg.errors import Problem
-from kg.namespaces import CIRC, DCT, FOAF, RDF, RDFS, SH, SKOS
+from kg.namespaces import CIRC, DCT, FOAF, GEO, PROV, RDF, RDFS, SH, SKOS
 from kg.rdf.iris import DEFAULT_BASE_IRI
 from kg.rdf.key_paths import key_path
 from kg.rdf.keys import ACTOR_KEYS, FIGURE_KEYS, SIMPLE_KEYS, TEXT_LISTS
@@ -59,7 +59,11 @@ NOT_RECORDS = {
     SKOS.ConceptScheme: "the concept schemes of ontology/vocabularies/",
     CIRC.Arrondissement: "a place derived from the municipality rows (kg.rdf.mapping _places)",
     CIRC.Provincie: "a place derived from the municipality rows (kg.rdf.mapping _places)",
+    GEO.Geometry: "an outline or point of data/reference/geometrieen.csv (kg.rdf.geometry), a hash node of a place",
 }
+
+#: What the outline and point nodes of a municipality say (kg.rdf.geometry), beside the keys.
+GEOMETRY_NODE_PREDICATES = {RDF.type, GEO.asWKT, PROV.wasDerivedFrom, DCT.license}
 
 #: Keys whose value is published only on a condition of the record.
 PUBLISHED_IF: dict[tuple[str, str], Callable[[Mapping[str, Any]], bool]] = {
@@ -216,6 +220,8 @@ def test_every_triple_is_declared_and_leads_back_to_a_key_that_writes_it(graphs:
                     path = key_path(record, s, p.value, value)
                     assert path, (graph.kind, graph.id, p)
                     assert p in subject_predicates(kind.fields[str(path[0])]), (graph.kind, graph.id, p, path)
+            elif s in (subject + "#geometrie", subject + "#punt"):  # from the geometry CSV, not a key (kg.rdf.geometry)
+                assert graph.kind == "gemeente" and p in GEOMETRY_NODE_PREDICATES, (graph.id, s, p)
             elif s.startswith(subject + "#"):
                 path = key_path(record, s, p.value, value)
                 assert path and str(path[0]) in record.data, (graph.kind, s, p, path)

@@ -196,7 +196,7 @@ CONTRACT_PROPERTIES = {
     "beleidsinstrument", "waardeketen", "toelichting", "financieringskanaal", "programma",
     "doelstelling", "resultaat", "succesfactor", "valkuil", "uitdaging", "les", "kerncijfer",
     "eenheid", "investeringsbedrag", "ontvanger", "publicatietype", "observatie",
-    "tekstbestand", "vertalingVan", "arrondissement", "provincie",
+    "tekstbestand", "vertalingVan", "arrondissement", "provincie", "representatiefPunt",
 }  # fmt: skip
 #: Own terms with no standard super-term, each for a reason given in its rdfs:comment.
 UNANCHORED = {CIRC.tekstbestand}

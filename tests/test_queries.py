@@ -7,9 +7,12 @@ the expected answers are read from the five source documents in
 
 from __future__ import annotations
 
+import csv
+import json
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -185,6 +188,44 @@ def test_financieringsprogrammas(http: httpx.Client) -> None:
     assert ("Pop-Machina", "Strategie circulaire stad") in funded
     assert ("Sharepair", "Strategie circulaire stad") in funded
     assert ("Projectoproep van Vlaanderen Circulair", "#AAL Circulair") in funded
+
+
+def test_praktijken_binnen_een_provincie(http: httpx.Client) -> None:
+    rows = run(http, "praktijken-binnen-een-provincie")
+    # The Leuven practice sheet is about the city of Leuven (24062), in Vlaams-Brabant.
+    assert {"praktijk": "id/praktijk/leuven-strategie-circulaire-stad", "gemeente": "id/gemeente/24062"}.items() <= next(
+        r for r in rows if r["gemeente"] == "id/gemeente/24062"
+    ).items()
+    # The geometry agrees with the province column of the municipality table (Statbel).
+    with (PROJECT_ROOT / "data" / "reference" / "gemeenten.csv").open(encoding="utf-8", newline="") as handle:
+        column = {r["nis"]: r["provincie_code"] for r in csv.DictReader(handle)}
+    assert {column[r["gemeente"].rsplit("/", 1)[1]] for r in rows} == {"20001"}
+
+
+def test_buurgemeenten_van_leuven(http: httpx.Client) -> None:
+    names = {r["naam"] for r in run(http, "buurgemeenten-van-leuven")}
+    # The source file's topology says who borders whom: municipalities that share an arc with Leuven
+    # (24062, unchanged in 2025; none of its neighbours merged). The simplified outlines must agree.
+    topology = json.loads((PROJECT_ROOT / "data" / "reference" / "belgium-2019.topojson").read_text(encoding="utf-8"))
+    shapes = {g["properties"]["nis"]: g for g in topology["objects"]["municipalities"]["geometries"]}
+
+    def arcs(g: dict[str, Any]) -> set[int]:
+        polygons = g["arcs"] if g["type"] == "MultiPolygon" else [g["arcs"]]
+        return {a if a >= 0 else ~a for polygon in polygons for ring in polygon for a in ring}
+
+    leuven = arcs(shapes["24062"])
+    expected = {g["properties"]["name_nl"] for nis, g in shapes.items() if nis != "24062" and arcs(g) & leuven}
+    assert names == expected
+    assert {"Herent", "Bertem", "Oud-Heverlee", "Lubbeek"} <= names
+
+
+def test_praktijken_per_provincie_op_de_kaart(http: httpx.Client) -> None:
+    rows = run(http, "praktijken-per-provincie-op-de-kaart")
+    assert {r["naam"] for r in rows} == {"Antwerpen", "Vlaams-Brabant", "West-Vlaanderen", "Oost-Vlaanderen", "Limburg"}
+    assert int(next(r for r in rows if r["naam"] == "Vlaams-Brabant")["praktijken"]) >= 1  # Leuven
+    for r in rows:
+        assert r["omtrek"].startswith("<http://www.opengis.net/def/crs/OGC/1.3/CRS84> ")
+        assert json.loads(r["geojson"])["type"] in ("Polygon", "MultiPolygon")
 
 
 @pytest.mark.parametrize("example", example_queries(QUERIES), ids=lambda ex: ex["name"])

@@ -12,18 +12,23 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 
 from endpoint import i18n
 from endpoint.errors import HTTPProblem
 from endpoint.pages.build_indexes import Site
 from endpoint.pages.facets import FILTERS, Practice
+from endpoint.pages.geojson_lists import municipality_collection, practice_collection, wants_geojson
 from endpoint.pages.page_answers import language, page_number, render, respond, site_of, sparql_url
 from endpoint.pages.page_model import best_label, query_comment, sparql_prefixes
+from endpoint.pages.place_maps import flanders_map
 from endpoint.pages.related_lists import SCHEME_FILTERS, grants_of, scheme_tree, total_of
 from endpoint.pages.view_models import Lang, Link
+from kg.media import GEOJSON
 from kg.namespaces import CIRC, DCT, FRAPO, ORG, SCHEMA, SKOS
 
 router = APIRouter()
@@ -55,7 +60,7 @@ async def home(request: Request) -> Response:
         themes = scheme_tree(site, f"{site.uris.base}/id/conceptscheme/thema", lang)
         domains = scheme_tree(site, f"{site.uris.base}/id/conceptscheme/actiedomein", lang)
         return render("home.html", lang, site, "/", themes=themes, domains=domains, provinces=_provinces(site, lang),
-                      sparql=sparql_url(_home_query(lang)))
+                      sparql=sparql_url(_home_query(lang)), flanders=_flanders(site, lang))
 
     return await _html(request, site, _html_key("home", lang), make)
 
@@ -113,6 +118,9 @@ async def practices(request: Request) -> Response:
     year_from, year_to = _year(request, "van"), _year(request, "tot")
     number = page_number(request)
     key = _html_key("praktijken", lang, tuple((k, tuple(v)) for k, v in chosen.items()), year_from, year_to, number)
+    if wants_geojson(request):
+        return await respond(request, site, ("praktijken.geojson", *key[1:]), GEOJSON.content_type,
+                             lambda: (practice_collection(site, lang, site.practices.filter(chosen, year_from, year_to)), None, {}))
 
     def make() -> bytes:
         results = site.practices.filter(chosen, year_from, year_to)
@@ -188,13 +196,46 @@ def _provinces(site: Site, lang: Lang) -> list[dict[str, Any]]:
     return out
 
 
+@router.api_route("/kaart", methods=["GET", "HEAD"], tags=["pages"])
+async def practice_map(request: Request) -> Response:
+    """The practices on the map of Flanders, with the filters of /praktijken: each municipality of
+    today coloured by how many of the chosen practices concern it (or a municipality it replaced)."""
+    site = await site_of(request)
+    lang = language(request, site)
+    chosen = {param: _codes(request, param) for param in FACETS}
+    year_from, year_to = _year(request, "van"), _year(request, "tot")
+    key = _html_key("kaart", lang, tuple((k, tuple(v)) for k, v in chosen.items()), year_from, year_to)
+
+    def make() -> bytes:
+        results = site.practices.filter(chosen, year_from, year_to)
+        today = site.places.current_municipalities()
+        counts = {m.iri: sum(1 for p in results if m.iri in p.municipalities) for m in today}
+        listed = sorted(((lang.link(m), n) for m, n in counts.items() if n), key=lambda item: item[0].label.casefold())
+        facets = [{"param": param, "options": _options(site, lang, param, results, chosen[param])} for param in FACETS]
+        query = [(k, c) for k, codes in chosen.items() for c in codes] + [(k, str(y)) for k, y in (("van", year_from), ("tot", year_to)) if y]
+        as_list = lang.url("/praktijken" + ("?" + urlencode(query) if query else ""))
+        return render("kaart.html", lang, site, "/kaart", total=len(results), facets=facets, as_list=as_list,
+                      year_from=year_from, year_to=year_to, listed=listed, flanders=flanders_map(site.places, lang, counts))
+
+    return await _html(request, site, key, make)
+
+
 @router.api_route("/gemeenten", methods=["GET", "HEAD"], tags=["pages"])
 async def municipalities(request: Request) -> Response:
     """Every municipality, grouped by province (those that ended on 1 January 2025 too)."""
     site = await site_of(request)
     lang = language(request, site)
+    if wants_geojson(request):
+        return await respond(request, site, ("gemeenten.geojson", lang.code), GEOJSON.content_type,
+                             lambda: (municipality_collection(site, lang), None, {}))
     return await _html(request, site, _html_key("gemeenten", lang),
-                 lambda: render("list-gemeenten.html", lang, site, "/gemeenten", provinces=_provinces(site, lang)))
+                 lambda: render("list-gemeenten.html", lang, site, "/gemeenten", provinces=_provinces(site, lang),
+                                flanders=_flanders(site, lang)))
+
+
+def _flanders(site: Site, lang: Lang) -> Markup:
+    """The map of Flanders: every municipality of today, coloured by its practices (with those of its predecessors)."""
+    return flanders_map(site.places, lang, {p.iri: len(site.practices.under(p.iri)) for p in site.places.current_municipalities()})
 
 
 @router.api_route("/themas", methods=["GET", "HEAD"], tags=["pages"])

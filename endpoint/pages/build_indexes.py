@@ -28,6 +28,7 @@ from endpoint.caching import LRU
 from endpoint.pages.documents import Description, describe, document_prefixes
 from endpoint.pages.facets import PracticeIndex
 from endpoint.pages.labels import LabelIndex
+from endpoint.pages.places import PlaceIndex
 from endpoint.pages.redirects import Redirects
 from endpoint.pages.search import SearchIndex
 from endpoint.state import state_of
@@ -74,6 +75,7 @@ class Site:
         self.labels = LabelIndex.load(store)
         self.practices = PracticeIndex.load(store, self.uris.base)
         self.search = SearchIndex.load(store, self.uris.base)
+        self.places = PlaceIndex.load(store, self.uris.base)
         self.redirects = Redirects.load(store, self.uris, settings.data_dir)
         self.counts = _counts(store, self.uris.base)
         self.descriptions: LRU[tuple[str, int], Description | None] = LRU(4096)

@@ -29,6 +29,7 @@ from endpoint.pages.page_model import (
     query_comment,
     schema_json,
 )
+from endpoint.pages.place_maps import area_map, locator_map, municipality_map
 from endpoint.pages.related_lists import SCHEME_FILTERS, grants_of, ordered_roles, practice_links, roles_of, scheme_tree, total_of
 from endpoint.pages.view_models import Lang, Link, View, compact, figure
 from kg.namespaces import DCT, PROV, SCHEMA, SKOS
@@ -83,6 +84,7 @@ def praktijk(site: Site, page: Page, lang: Lang, number: int) -> None:
         "publications": incoming_links(page.description, lang, "prov:wasGeneratedBy"),
         "period": _period(main, lang),
         "incoming": incoming_groups(page.description, lang, ("schema:fundedItem", "dct:isPartOf", "prov:wasGeneratedBy")),
+        "map": locator_map(site.places, [link.iri for link in main.links("dct:spatial")], lang),
     })
     schema = base_schema(main, "Project", page.title, page.description)
     if main.literal("schema:startDate"):
@@ -184,6 +186,8 @@ def gemeente(site: Site, page: Page, lang: Lang, number: int) -> None:
         "incoming": incoming_groups(page.description, lang, (
             "dct:spatial", "besluit:werkingsgebied", "dct:replaces", "dct:isReplacedBy")),
     })
+    page.data["map"] = municipality_map(site.places, e, lang, page.data["predecessors"], page.data["successors"])
+    page.data["neighbours"] = [lang.link(n) for n in site.places.neighbours(e)]
     schema = base_schema(main, "AdministrativeArea", page.title, page.description)
     schema["identifier"] = page.data["nis"]
     if page.data["same_as"]:
@@ -347,6 +351,8 @@ def bron(site: Site, page: Page, lang: Lang, number: int) -> None:
 
 def generic(site: Site, page: Page, lang: Lang, number: int) -> None:
     page.data["practices"] = practice_links(site, site.practices.under(page.main.iri), lang, number)
+    counts = {p.iri: len(site.practices.under(p.iri)) for p in site.places.inside(page.main.iri)}
+    page.data["map"] = area_map(site.places, page.main.iri, lang, counts)
     page.schema = base_schema(page.main, "AdministrativeArea" if page.kind in ("provincie", "arrondissement", "gewest") else "Thing",
                                page.title, page.description)
 

@@ -3,8 +3,8 @@
 Routes (all answer GET and HEAD)::
 
     /id/{concept}/{ref}        303 → /doc/…; 301 for a merged duplicate; 410 for a withdrawn IRI; 404
-    /doc/{concept}/{ref}[.ext] the document: HTML, Turtle, JSON-LD, N-Triples, RDF/XML
-                               by Accept (q-values), by suffix or by ?format=; ?pagina=N for incoming links
+    /doc/{concept}/{ref}[.ext] the document: HTML, Turtle, JSON-LD, N-Triples, RDF/XML (and GeoJSON
+                               for a place) by Accept (q-values), by suffix or by ?format=; ?pagina=N for incoming links
     /ns/circulair[.ext]        the ontology: documentation page or RDF
     /ns/context.jsonld         the published JSON-LD context
     (the home page, browse lists and search are :mod:`endpoint.pages.browse`;
@@ -45,6 +45,7 @@ from endpoint.pages.document_requests import (
 )
 from endpoint.pages.documents import rdf_bytes
 from endpoint.pages.fast_path import PagesFastPath
+from endpoint.pages.geojson_answers import document_feature
 from endpoint.pages.page_answers import (
     BY_SUFFIX,
     CACHE_CONTROL,
@@ -58,7 +59,7 @@ from endpoint.pages.page_answers import (
 from endpoint.pages.page_kinds import build_page, schema_json
 from endpoint.pages.page_model import best_label, query_comment
 from endpoint.pages.view_models import Lang
-from kg.media import DOCUMENT_FORMATS, HTML
+from kg.media import DOCUMENT_FORMATS, GEOJSON, HTML
 from kg.namespaces import RDFS
 
 router = APIRouter()
@@ -135,7 +136,7 @@ async def thing(request: Request, concept: str, ref: str) -> Response:
     if lang_param in i18n.LANGUAGES:
         params.append(("lang", lang_param))
     fmt_param = request.query_params.get("format")
-    if fmt_param and (fmt_param == "json" or conneg.by_name(fmt_param, DOCUMENT_FORMATS)):
+    if fmt_param and (fmt_param == "json" or conneg.by_name(fmt_param, (*DOCUMENT_FORMATS, GEOJSON))):
         params.append(("format", fmt_param))
     location = target.doc_path + ("?" + urlencode(params) if params else "")
     return Response(status_code=303, headers={"Location": location, "Vary": "Accept", "Cache-Control": CACHE_CONTROL})
@@ -175,6 +176,8 @@ async def document(request: Request, concept: str, ref: str) -> Response:
                 formats=format_links(target.doc_path), schema=schema_json(page.schema), sparql=sparql_url(page.sparql),
                 iri=target.iri, doc_path=target.doc_path, number=number, query={"pagina": number if number > 1 else None},
             ), modified, extra
+        if fmt is GEOJSON:
+            return document_feature(desc, target.concept, target.doc_path), modified, extra
         return desc.serialize(fmt, site.prefixes, f"{ask.public_root}/ns/context.jsonld"), modified, extra
 
     return await respond(request, site, ask.key, fmt.content_type, produce, headers)

@@ -33,10 +33,12 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, parse
 
 from kg.errors import Problem, SourceError
 from kg.namespaces import ADMS, CIRC, DCT, EU_LANGUAGE, FOAF, ORG, OSLO_GEMEENTE, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from kg.rdf.geometry import REGION, geometry_quads, region_quads
 from kg.rdf.iris import Iris
 from kg.rdf.keys import ACTOR_KEYS, FIGURE_KEYS, SIMPLE_KEYS, TEXT_LISTS, Key, Term
 from kg.rdf.literals import date_literal, decimal_literal, text_literals
 from kg.records.format import FINANCIERING, GEMEENTE, INDICATOR, KINDS, PRAKTIJK, RECORD_KINDS, Field, ItemNode
+from kg.records.geometries import Geometry
 from kg.records.record import Corpus, Record
 
 __all__ = [
@@ -259,9 +261,9 @@ _KIND_FUNCTIONS: dict[str, Callable[[_Graph, NamedNode, Mapping[str, Any]], None
 }
 
 
-def map_record(record: Record, iris: Iris, predecessors: Sequence[str] = ()) -> RecordGraph:
-    """The named graph of one record. ``predecessors`` (NIS codes) only matter for a
-    municipality: the ones it replaced, so ``dct:replaces`` sits in its own graph."""
+def map_record(record: Record, iris: Iris, predecessors: Sequence[str] = (), geometry: Geometry | None = None) -> RecordGraph:
+    """The named graph of one record. ``predecessors`` (NIS codes) and ``geometry`` only matter
+    for a municipality: the ones it replaced (``dct:replaces`` sits in its own graph), its outline."""
     subject = iris.entity(record.kind, record.id)
     g = _Graph(iris, iris.graph(record.kind, record.id))
     for cls in _CLASSES[record.kind]:
@@ -271,6 +273,7 @@ def map_record(record: Record, iris: Iris, predecessors: Sequence[str] = ()) -> 
             g.add(subject, RDF.type, cls)
     if record.kind == "gemeente":
         _gemeente(g, subject, record.data, predecessors)
+        g.quads += geometry_quads(subject, g.name, geometry, typed=False) if geometry else ()
     else:
         _KIND_FUNCTIONS[record.kind](g, subject, record.data)
     return RecordGraph(record.kind, record.id, g.name, subject, tuple(g.quads), record)
@@ -279,7 +282,7 @@ def map_record(record: Record, iris: Iris, predecessors: Sequence[str] = ()) -> 
 # --------------------------------------------------------------------------- derived
 
 
-def _places(municipalities: Sequence[Record], iris: Iris) -> list[RecordGraph]:
+def _places(municipalities: Sequence[Record], iris: Iris, geometries: Mapping[tuple[str, str], Geometry]) -> list[RecordGraph]:
     """Arrondissements and provinces, from the columns of the municipality rows.
 
     A place takes its name from the first row (in NIS order) that names it and its
@@ -311,6 +314,7 @@ def _places(municipalities: Sequence[Record], iris: Iris) -> list[RecordGraph]:
             modified = max((str(row["gewijzigd"]) for row in rows[code] if row.get("gewijzigd")), default=None)
             if modified:
                 g.add(subject, DCT.modified, date_literal(modified))
+            g.quads += geometry_quads(subject, g.name, geometries[(kind, code)]) if (kind, code) in geometries else ()
             graphs.append(RecordGraph(kind, code, g.name, subject, tuple(g.quads), None))
     return graphs
 
@@ -378,8 +382,12 @@ def _map_corpus(corpus: Corpus, iris: Iris, ontology: Path | None) -> list[Recor
     graphs: list[RecordGraph] = []
     for kind in KINDS:
         for record in corpus.of_kind(kind):
-            graphs.append(map_record(record, iris, sorted(predecessors.get(record.id, ())) if kind == "gemeente" else ()))
-    graphs.extend(_places(municipalities, iris))
+            before = sorted(predecessors.get(record.id, ())) if kind == "gemeente" else ()
+            graphs.append(map_record(record, iris, before, corpus.geometries.get((kind, record.id))))
+    graphs.extend(_places(municipalities, iris, corpus.geometries))
+    if REGION in corpus.geometries:  # the region is only a place of its own once it has an outline
+        subject, name, quads = region_quads(iris, corpus.geometries[REGION])
+        graphs.append(RecordGraph(REGION[0], REGION[1], name, subject, tuple(quads), None))
     for path in sorted(corpus.vocabulary_files, key=lambda p: p.name):
         graphs.append(map_vocabulary(path, iris))
     if ontology is not None:

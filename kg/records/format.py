@@ -31,7 +31,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode
 
-from kg.namespaces import ADMS, BESLUIT, CIRC, DCT, FOAF, FRAPO, ORG, OWL, PERSON, PROV, RDF, RDFS, SCHEMA, SKOS
+from kg.namespaces import ADMS, BESLUIT, CIRC, DCT, FOAF, FRAPO, GEO, ORG, OWL, PERSON, PROV, RDF, RDFS, SCHEMA, SKOS
 
 __all__ = [
     "ACTOR",
@@ -336,7 +336,7 @@ _PLACE_NAME = "the name of the {place}: written in that place's own graph (kg.rd
 
 #: Municipalities: the rows of ``data/reference/gemeenten.csv`` (Statbel REFNIS facts),
 #: keys in the order their triples are written; the CSV's header is :data:`MUNICIPALITY_COLUMNS`.
-GEMEENTE = RecordKind("gemeente", None, (CIRC.Gemeente,), {
+GEMEENTE = RecordKind("gemeente", None, (CIRC.Gemeente, GEO.Feature), {
     "naam_nl": _f("string", SKOS.prefLabel, RDFS.label, required=True, term="text", language="nl"),
     "naam_fr": _f("string", SKOS.prefLabel, RDFS.label, term="text", language="fr"),
     # Also the adms:Identifier node #nis, owl:sameAs the OSLO municipality and prov:wasDerivedFrom Statbel.
@@ -350,7 +350,13 @@ GEMEENTE = RecordKind("gemeente", None, (CIRC.Gemeente,), {
     "geldig_tot": _f("day", SCHEMA.validThrough),
     "vervangen_door": _f("nis", DCT.isReplacedBy),
     "gewijzigd": _f("day", DCT.modified, required=True),
-}, id_key="nis", derived={DCT.replaces: "the municipalities whose 'vervangen_door' names this one"})
+}, id_key="nis", derived={
+    DCT.replaces: "the municipalities whose 'vervangen_door' names this one",
+    # From data/reference/geometrieen.csv (kg.rdf.geometry): the outline #geometrie and a point #punt.
+    GEO.hasGeometry: "the outline, from the geometry CSV",
+    GEO.hasDefaultGeometry: "the outline, from the geometry CSV",
+    CIRC.representatiefPunt: "a point inside the outline, from the geometry CSV",
+})
 
 #: Every record kind, in the order their graphs are produced.
 RECORD_KINDS: Mapping[str, RecordKind] = {
@@ -363,5 +369,7 @@ KINDS: tuple[str, ...] = tuple(RECORD_KINDS)
 FOLDERS: Mapping[str, str] = {kind.folder: kind.name for kind in RECORD_KINDS.values() if kind.folder is not None}
 
 MUNICIPALITY_CSV = Path("reference") / "gemeenten.csv"
+#: Outlines and representative points of the places (made by ``scripts/derive_geometrieen.py``).
+GEOMETRY_CSV = Path("reference") / "geometrieen.csv"
 #: The header of the municipality CSV: the NIS code first, then the other keys.
 MUNICIPALITY_COLUMNS: tuple[str, ...] = (GEMEENTE.id_key, *(k for k in GEMEENTE.fields if k != GEMEENTE.id_key))

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from kg.records.geometries import Geometry
+
 __all__ = ["Corpus", "KeyPath", "Record"]
 
 #: A key path inside a record, e.g. ``('actoren', 2, 'rol')``.
@@ -53,6 +55,8 @@ class Corpus:
     records: dict[tuple[str, str], Record]
     vocabulary_files: list[Path]
     concepts: dict[str, set[str]]
+    #: Outlines and points of the places, by (kind, code): ``data/reference/geometrieen.csv``.
+    geometries: dict[tuple[str, str], Geometry] = field(default_factory=dict)
 
     def of_kind(self, kind: str) -> list[Record]:
         """The records of one kind, sorted by id (a stable order for the build)."""
