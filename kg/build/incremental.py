@@ -68,11 +68,12 @@ class Plan:
 
     @property
     def message(self) -> str:
-        """What the build tells the curator before it starts."""
+        """What the build tells the curator as it starts (a progress message that ends in "…",
+        shown on a terminal; the summary of a finished build says it again)."""
         if self.full:
-            return f"Full build: {self.why}."
+            return f"Full build: {self.why} …"
         assert self.previous is not None
-        return f"Incremental build on {self.previous.name}: {self.why}."
+        return f"Incremental build on {self.previous.name}: {self.why} …"
 
     def fall_back(self, why: str) -> Plan:
         return Plan(True, why, self.fingerprint)
