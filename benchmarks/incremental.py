@@ -5,7 +5,8 @@ For each size N (synthetic practices, made once in ``var/bench/synth-N/data`` as
 
 1. builds everything with ``kg build --full`` into ``var/bench/synth-N/store-incremental``
    (wall time, peak resident memory of the process tree);
-2. starts ``kg serve`` on that store (``KG_RELOAD_INTERVAL=0.2``) and waits until it answers;
+2. starts ``kg serve`` on that store (``KG_RELOAD_INTERVAL=0.2``), waits until it answers and
+   asks once for a page, a search and a query (so its per-build indexes are made, as in service);
 3. changes the title of one practice to a word found nowhere else, then runs ``kg build``
    (incremental) and asks, until all three show the word, for the practice's page
    (``/doc/praktijk/…``), a SPARQL ASK on the new title, and a search (``/zoeken?q=…``):
@@ -110,6 +111,8 @@ def bench(size: int) -> dict[str, Any]:
     original = practice.read_text(encoding="utf-8")
     server, url = _serve(data, store)
     try:
+        with httpx.Client(base_url=url, timeout=600) as http:  # a running service has its pages' indexes made
+            _shows(http, practice.stem, "warm")
         word = f"Meetwoord{int(time.time())}"
         practice.write_text(original.replace("titel:\n  nl: \"", f"titel:\n  nl: \"{word} ", 1), encoding="utf-8")
         changed = _change_live(data, store, url, practice, word)

@@ -50,7 +50,7 @@ from kg.settings import Settings
 from kg.shacl.compiled import RawResult
 from kg.shacl.gate import ValidationReport, validate, validation_quads
 from kg.store.build_slot import BuildSlot, build_lock, new_build_id
-from kg.store.folders import ARTEFACTS, INCREMENTAL, TEMPORARY, build_root
+from kg.store.folders import ARTEFACTS, BUILD_INFO, INCREMENTAL, TEMPORARY, build_root
 from kg.store.graph_store import CHANGE_KEY, MAX_TOUCHED, BuildInfo
 from kg.store.remote_publish import publish
 from kg.store.synthetic_marker import guard_build
@@ -200,8 +200,10 @@ def _dumps_after(live: BuildResult, settings: Settings, watch: Stopwatch, prepar
         _link_tree(live.folder / INCREMENTAL, slot.folder / INCREMENTAL)
         inputs = ArtefactInputs(settings, slot.build_id, prepared.graphs, slot)
         _write_dumps(slot, settings, watch, inputs, prepared)
-        manifest: dict[str, Any] = {CHANGE_KEY: {"summary": "dumps, VoID and catalogue of the build before",
-                                                 "based_on": live.build_id, "touched": []}}
+        first = live.folder / BUILD_INFO
+        earlier = {plan.previous.name: BuildInfo.read(live.folder).extra[CHANGE_KEY]["touched"]} if plan.previous else {}
+        manifest: dict[str, Any] = {CHANGE_KEY: {"summary": f"dumps, VoID and catalogue of {first.parent.name}",
+                                                 "based_on": live.build_id, "touched": [], "earlier": earlier}}
         done = {step.key for step in ARTEFACT_STEPS if step not in (DUMPS_STEP, VOID_STEP, CATALOG_STEP)}
         after = Plan(False, f"{plan.why}; the dumps followed in a second build", plan.fingerprint, live.folder)
         return _finish(slot, settings, watch, inputs, prepared.report, None, manifest, done, after, save=False)

@@ -28,8 +28,10 @@ Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
 
 
 #: The entry of ``BUILD.json``'s ``extra`` where an incremental build says what it changed:
-#: ``{"summary": str, "based_on": <previous build id>, "touched": [IRI, …] or null}``. The web
-#: tier updates the indexes of the previous build for the touched IRIs instead of remaking them.
+#: ``{"summary": str, "based_on": <previous build id>, "touched": [IRI, …] or null}``, and
+#: ``"earlier": {<build id>: [IRI, …] or null}`` for builds further back (the second build of a
+#: deferred-dumps pair names the build before the pair). The web tier updates the indexes of
+#: that build for the touched IRIs instead of remaking them.
 CHANGE_KEY = "incremental"
 #: Above this many touched IRIs the list is left out (null): remaking the indexes is as fast.
 MAX_TOUCHED = 20_000
@@ -53,14 +55,20 @@ class BuildInfo:
     def touched_since(self, build_id: str) -> list[str] | None:
         """The IRIs this build changed, if it was made incrementally on ``build_id`` and listed them.
 
-        >>> info = BuildInfo("b2", "", 0, 0, {CHANGE_KEY: {"based_on": "b1", "touched": ["x"]}})
-        >>> info.touched_since("b1"), info.touched_since("b0")
-        (['x'], None)
+        >>> info = BuildInfo("b2", "", 0, 0, {CHANGE_KEY: {"based_on": "b1", "touched": ["x"], "earlier": {"b0": ["y"]}}})
+        >>> info.touched_since("b1"), info.touched_since("b0"), info.touched_since("a")
+        (['x'], ['y'], None)
         """
         change = self.extra.get(CHANGE_KEY)
-        if not isinstance(change, dict) or change.get("based_on") != build_id:
+        if not isinstance(change, dict):
             return None
-        touched = change.get("touched")
+        earlier = change.get("earlier")
+        if change.get("based_on") == build_id:
+            touched = change.get("touched")
+        elif isinstance(earlier, dict):
+            touched = earlier.get(build_id)
+        else:
+            return None
         return [str(t) for t in touched] if isinstance(touched, list) else None
 
 
