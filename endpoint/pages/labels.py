@@ -11,6 +11,8 @@ Which property names a thing, best first: ``skos:prefLabel``, ``rdfs:label``,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pyoxigraph as ox
 
 from kg.namespaces import DCT, FOAF, RDFS, SCHEMA, SKOS
@@ -31,14 +33,29 @@ class LabelIndex:
     @classmethod
     def load(cls, store: GraphStore) -> "LabelIndex":
         index = cls()
+        index._read(store, "")
+        return index
+
+    def patched(self, store: GraphStore, touched: Sequence[str]) -> "LabelIndex":
+        """A copy with the labels and types of the ``touched`` IRIs read again (after an
+        incremental build: the label of an IRI depends only on triples about it)."""
+        index = LabelIndex()
+        index._labels, index.types = dict(self._labels), dict(self.types)
+        for iri in touched:
+            index._labels.pop(iri, None)
+            index.types.pop(iri, None)
+        if touched:
+            index._read(store, "VALUES ?s { " + " ".join(f"<{iri}>" for iri in touched) + " } ")
+        return index
+
+    def _read(self, store: GraphStore, restriction: str) -> None:
         values = " ".join(f"<{p.value}>" for p in LABEL_PROPERTIES)
-        for row in store.select(f"SELECT ?s ?p ?l WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?l FILTER(isIRI(?s) && isLiteral(?l)) }}"):
+        for row in store.select(f"SELECT ?s ?p ?l WHERE {{ {restriction}VALUES ?p {{ {values} }} ?s ?p ?l FILTER(isIRI(?s) && isLiteral(?l)) }}"):
             label = row["l"]
             assert isinstance(label, ox.Literal)
-            index.add(row["s"].value, row["p"].value, label.value, label.language or "")
-        for row in store.select("SELECT ?s ?t WHERE { ?s a ?t FILTER(isIRI(?s) && isIRI(?t)) }"):
-            index.types.setdefault(row["s"].value, set()).add(row["t"].value)
-        return index
+            self.add(row["s"].value, row["p"].value, label.value, label.language or "")
+        for row in store.select(f"SELECT ?s ?t WHERE {{ {restriction}?s a ?t FILTER(isIRI(?s) && isIRI(?t)) }}"):
+            self.types.setdefault(row["s"].value, set()).add(row["t"].value)
 
     def add(self, iri: str, predicate: str, text: str, language: str) -> None:
         rank = _RANK.get(predicate, len(_RANK))

@@ -90,13 +90,16 @@ def main(ctx: click.Context, store: str | None, data_dir: Path | None, base_iri:
 
 @main.command()
 @click.option("--quiet", "-q", is_flag=True, help="Print only the result.")
+@click.option("--full", is_flag=True, help="Read, map and validate every record, even if an incremental build is possible.")
 @click.pass_context
 @_reports_errors
-def build(ctx: click.Context, quiet: bool) -> None:
+def build(ctx: click.Context, quiet: bool, full: bool) -> None:
     """Build the graph from data/ into a new store and switch to it.
 
-    A Violation in the SHACL report stops the build; the store being served
-    is left untouched. Warnings are printed and do not stop it.
+    Incremental when a previous build exists and only record files changed
+    (only those are read again); a full build otherwise, or with --full, and
+    it says why. A Violation in the SHACL report stops the build; the store
+    being served is left untouched. Warnings are printed and do not stop it.
     """
     from kg.build.pipeline import build as run_build
 
@@ -104,13 +107,13 @@ def build(ctx: click.Context, quiet: bool) -> None:
     check_sources(settings)
     check_remote(settings)  # before minutes of work, not at the upload
     started = time.perf_counter()
-    result = run_build(settings, progress=_Progress(quiet))
+    result = run_build(settings, progress=_Progress(quiet), full=full)
     if result.report.warnings:
         click.echo(result.report.table(), err=True)
     total = time.perf_counter() - started  # wall time: some stages overlap (the SHACL child)
     click.echo(
         f"Built {result.build_id}: {result.triples} triples in {result.graphs} graphs, "
-        f"{len(result.report.warnings)} warnings, {total:.1f} s.\n"
+        f"{len(result.report.warnings)} warnings, {total:.1f} s ({result.mode} build: {result.why}).\n"
         f"Store: {Path(settings.store) / 'current'}\nDumps: {Path(settings.store) / 'current' / 'artefacts' / 'dumps'}"
     )
 
