@@ -187,7 +187,7 @@ EXPECTED_CODES: dict[str, dict[str, str | None]] = {
     "opsommingsoort": dict.fromkeys(
         [
             "motief", "drempel", "voorkeur-actiedomein", "voorkeur-beleidsinstrument", "verwachting", "antwoordoptie",
-            "lokale-uitdaging", "beleidskader", "analyse", "oproep", "vraag", "selectiecriterium", "menukaart",
+            "lokale-uitdaging", "beleidskader", "analyse", "oproep", "vraag", "selectiecriterium", "menukaart", "argument",
         ]
     ),
     "publicatietype": dict.fromkeys(["inspiratiegids", "databank", "presentatie", "website"]),
