@@ -38,6 +38,7 @@ from kg.records.format import (
     MUNICIPALITY_COLUMNS,
     PATTERNS,
     RECORD_KINDS,
+    TRANSLATION,
     Field,
     RecordKind,
 )
@@ -60,6 +61,7 @@ NOT_RECORDS = {
     CIRC.Arrondissement: "a place derived from the municipality rows (kg.rdf.mapping _places)",
     CIRC.Provincie: "a place derived from the municipality rows (kg.rdf.mapping _places)",
     GEO.Geometry: "an outline or point of data/reference/geometrieen.csv (kg.rdf.geometry), a hash node of a place",
+    CIRC.Vertaling: "a text's 'vertaald' mark, on any text of any key (kg.rdf.annotations); tested below",
 }
 
 #: What the outline and point nodes of a municipality say (kg.rdf.geometry), beside the keys.
@@ -222,14 +224,20 @@ def test_every_triple_is_declared_and_leads_back_to_a_key_that_writes_it(graphs:
                     assert p in subject_predicates(kind.fields[str(path[0])]), (graph.kind, graph.id, p, path)
             elif s in (subject + "#geometrie", subject + "#punt"):  # from the geometry CSV, not a key (kg.rdf.geometry)
                 assert graph.kind == "gemeente" and p in GEOMETRY_NODE_PREDICATES, (graph.id, s, p)
+            elif s.startswith(subject + "#" + TRANSLATION.stem + "-"):  # a text's 'vertaald' mark
+                assert p in {RDF.type, *TRANSLATION.predicates} and (p != RDF.type or o == TRANSLATION.cls), (graph.kind, s, p)
             elif s.startswith(subject + "#"):
                 path = key_path(record, s, p.value, value)
                 assert path and str(path[0]) in record.data, (graph.kind, s, p, path)
                 spec = kind.fields[str(path[0])]
+                item = record.data[str(path[0])][int(path[1])] if len(path) > 2 else {}
+                if len(path) >= 4 and spec.fields is not None:  # an item of an item: an enumeration's items
+                    spec, item = spec.fields[str(path[2])], item[str(path[2])][int(path[3])]
+                    path = (path[0], path[1], *path[4:])
                 assert spec.node is not None and p in node_predicates(spec), (graph.kind, s, p, path)
                 assert p != RDF.type or o == spec.node.cls
                 if len(path) == 3:  # a key of a struct item: the item has it
-                    assert path[2] in record.data[str(path[0])][int(path[1])], (graph.kind, s, p, path)
+                    assert path[2] in item, (graph.kind, s, p, path)
             else:  # a link's title is said of the page itself
                 assert quad.subject in pages and p == DCT.title, (graph.kind, graph.id, quad)
 

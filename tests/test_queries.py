@@ -70,9 +70,10 @@ def test_gemeenten_begeleid_door_mobius(http: httpx.Client) -> None:
 
 def test_subsidie_per_financier(http: httpx.Client) -> None:
     rows = run(http, "subsidie-per-financier")
-    by_funder = {r["naam"]: Decimal(r["totaal"]) for r in rows}
-    # #AAL Circulair: "Subsidiebedrag: € 100.000", a project call of Vlaanderen Circulair.
-    assert by_funder["Vlaanderen Circulair"] == Decimal(100000)
+    grant = next(r for r in rows if r["subsidie"] == "id/financiering/aal-circulair-subsidie")
+    # #AAL Circulair: "Dossiernummer: 2017-077", "Subsidiebedrag: € 100.000"; the sheet names no funder.
+    assert Decimal(grant["bedrag"]) == Decimal(100000) and grant["dossiernummer"] == "2017-077"
+    assert "financier" not in grant
 
 
 def test_praktijken_in_gefuseerde_gemeenten(http: httpx.Client) -> None:
@@ -183,11 +184,20 @@ def test_lessen_leuven(http: httpx.Client) -> None:
 def test_financieringsprogrammas(http: httpx.Client) -> None:
     rows = run(http, "financieringsprogrammas")
     funded = {(r["naam"], r.get("titel")) for r in rows}
-    # Leuven: "Financieringskanaal: ... Pop-Machina, Sharepair, Europese middelen";
-    # #AAL Circulair was funded by Vlaanderen Circulair's call (dossier 2017-077).
+    # Leuven: "Financieringskanaal: ... Pop-Machina, Sharepair, Europese middelen"; the #AAL Circulair
+    # sheet names no call, so no programme is listed for it.
     assert ("Pop-Machina", "Strategie circulaire stad") in funded
     assert ("Sharepair", "Strategie circulaire stad") in funded
-    assert ("Projectoproep van Vlaanderen Circulair", "#AAL Circulair") in funded
+    assert not any(title == "#AAL Circulair" for _, title in funded)
+
+
+def test_lezingen_van_de_curatoren(http: httpx.Client) -> None:
+    rows = run(http, "lezingen-van-de-curatoren")
+    read = {(r["over"], r.get("eigenschap"), r.get("waarde")) for r in rows}
+    # The #AAL Circulair sheet names no funder: the funder is a reading, with the sheet's own
+    # sentence about the 2019 submissions as its ground.
+    assert ("id/financiering/aal-circulair-subsidie", "http://schema.org/funder", "id/organisatie/vlaanderen-circulair") in read
+    assert all(r["toelichting"] for r in rows)
 
 
 def test_praktijken_binnen_een_provincie(http: httpx.Client) -> None:

@@ -31,7 +31,7 @@ from endpoint.pages.page_model import (
 )
 from endpoint.pages.place_maps import area_map, locator_map, municipality_map
 from endpoint.pages.related_lists import SCHEME_FILTERS, grants_of, ordered_roles, practice_links, roles_of, scheme_tree, total_of
-from endpoint.pages.view_models import Lang, Link, View, compact, figure
+from endpoint.pages.view_models import Lang, Link, View, compact, figure, readings, translations
 from kg.namespaces import DCT, PROV, SCHEMA, SKOS
 from kg.terms import term_value
 
@@ -366,7 +366,7 @@ BUILDERS: dict[str, Callable[[Site, Page, Lang, int], None]] = {
 
 def build_page(site: Site, desc: Description, kind: str, lang: Lang, number: int) -> Page:
     """The page of a document: the thing's view, its kind's extras, schema.org and SPARQL."""
-    main = View(desc.entity.value, desc.own, lang, _subs(desc))
+    main = View(desc.entity.value, desc.own, lang, _subs(desc), translations(desc.own))
     title = (main.text("dct:title") or main.text("skos:prefLabel") or main.text("rdfs:label")
              or main.literal("foaf:name") or lang.label(desc.entity.value))
     builder = BUILDERS.get(kind, generic)
@@ -378,6 +378,7 @@ def build_page(site: Site, desc: Description, kind: str, lang: Lang, number: int
         page.sparql = (query_comment(lang, "q_generic", kind=what)
                        + f"SELECT ?property ?value WHERE {{\n  <{desc.entity.value}> ?property ?value\n}} ORDER BY ?property ?value")
     page.data["sources"] = main.links("prov:wasDerivedFrom")
+    page.data["readings"] = readings(main)
     page.data["types"] = [lang.link(v.value) for v in main.values("rdf:type") if isinstance(v, ox.NamedNode)]
     page.data["compact"] = compact
     return page

@@ -37,7 +37,8 @@ __all__ = [
 LIST_SIZE = 50
 
 #: The order in which actor roles are shown on a practice page (others follow alphabetically).
-ROLE_ORDER = ("trekker", "partner", "coach", "begeleider", "financier", "deelnemer", "samenwerkend-bestuur",
+ROLE_ORDER = ("trekker", "coordinerende-draaischijf", "partner", "coach", "begeleider", "financier", "deelnemer",
+              "samenwerkend-bestuur", "contact",
               "betrokken-dienst", "klankbord", "contactpersoon")
 
 #: Concept scheme → the /praktijken filter that selects its concepts.

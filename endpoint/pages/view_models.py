@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from endpoint import i18n
 from endpoint.layout import Reader
 from endpoint.pages.labels import LabelIndex
-from kg.namespaces import PREFIXES, SCHEMA, XSD
+from kg.namespaces import CIRC, PREFIXES, RDF, SCHEMA, XSD
 from kg.rdf.iris import Iris
 from kg.terms import term_value
 
@@ -83,15 +83,18 @@ class Lang(Reader):
 
     def text(self, literals: Iterable[ox.Literal]) -> str:
         """The literal in the reader's language, else Dutch, else untagged, else any."""
-        by_lang: dict[str, str] = {}
+        chosen = self.choose(literals)
+        return i18n.shown(chosen.value, chosen.language or "", self.code) if chosen is not None else ""
+
+    def choose(self, literals: Iterable[ox.Literal]) -> ox.Literal | None:
+        """Which literal :meth:`text` shows: the reader's language, else Dutch, else untagged, else any."""
+        by_lang: dict[str, ox.Literal] = {}
         for lit in literals:
-            by_lang.setdefault(lit.language or "", lit.value)
+            by_lang.setdefault(lit.language or "", lit)
         for code in (self.code, "nl", "", "en"):
             if code in by_lang:
-                return i18n.shown(by_lang[code], code, self.code)
-        for code, text in by_lang.items():
-            return i18n.shown(text, code, self.code)
-        return ""
+                return by_lang[code]
+        return next(iter(by_lang.values()), None)
 
     def value(self, term: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
         """A literal as a person reads it: dates in words, numbers with separators."""
@@ -113,10 +116,45 @@ class Lang(Reader):
         return found or compact(iri)
 
 
+class Shown(str):
+    """A text as a page shows it, and whether it is a curators' translation (``circ:Vertaling``)
+    rather than the words of a source: templates add a discreet mark after it.
+
+    >>> Shown("City of Ostend", translated=True).translated, Shown("Stad Oostende").translated
+    (True, False)
+    """
+
+    translated: bool
+
+    def __new__(cls, value: str, translated: bool = False) -> "Shown":
+        shown = super().__new__(cls, value)
+        shown.translated = translated
+        return shown
+
+
+#: (subject, predicate, text, language) of every literal a page's translation nodes describe.
+Translations = frozenset[tuple[str, str, str, str]]
+
+
+def translations(triples: Iterable[ox.Triple]) -> Translations:
+    """The literals that the ``circ:Vertaling`` nodes among ``triples`` mark as translations."""
+    parts: dict[str, dict[str, Any]] = defaultdict(dict)
+    for t in triples:
+        parts[term_value(t.subject)][t.predicate.value] = t.object
+    found = set()
+    for node in parts.values():
+        kind, subject, predicate, obj = (node.get(RDF.type.value), node.get(RDF.subject.value),
+                                         node.get(RDF.predicate.value), node.get(RDF.object.value))
+        if kind == CIRC.Vertaling and subject is not None and predicate is not None and isinstance(obj, ox.Literal):
+            found.add((term_value(subject), predicate.value, obj.value, obj.language or ""))
+    return frozenset(found)
+
+
 class View:
     """The triples of one subject, with language-aware accessors."""
 
-    def __init__(self, iri: str, triples: Sequence[ox.Triple], lang: Lang, subs: dict[str, list[ox.Triple]] | None = None) -> None:
+    def __init__(self, iri: str, triples: Sequence[ox.Triple], lang: Lang, subs: dict[str, list[ox.Triple]] | None = None,
+                 translated: Translations = frozenset()) -> None:
         self.iri = iri
         self.lang = lang
         self._by_pred: dict[str, list[Any]] = defaultdict(list)
@@ -124,6 +162,7 @@ class View:
             if term_value(t.subject) == iri:
                 self._by_pred[t.predicate.value].append(t.object)
         self._subs = subs or {}
+        self._translated = translated
 
     @property
     def fragment(self) -> str:
@@ -135,8 +174,13 @@ class View:
     def has(self, curie: str) -> bool:
         return bool(self.values(curie))
 
-    def text(self, curie: str) -> str:
-        return self.lang.text(v for v in self.values(curie) if isinstance(v, ox.Literal))
+    def text(self, curie: str) -> Shown:
+        """The property's text in the reader's language, marked when it is a curators' translation."""
+        chosen = self.lang.choose(v for v in self.values(curie) if isinstance(v, ox.Literal))
+        if chosen is None:
+            return Shown("")
+        key = (self.iri, expand(curie), chosen.value, chosen.language or "")
+        return Shown(chosen.value, key in self._translated)
 
     def texts(self, curie: str) -> list[str]:
         """Every text of a property in the reader's language (else Dutch…), e.g. alternative names."""
@@ -168,7 +212,7 @@ class View:
 
     def subs(self, curie: str) -> list["View"]:
         """Hash sub-resources reached by a property, in ``schema:position`` order."""
-        views = [View(v.value, self._subs.get(v.value, []), self.lang, self._subs)
+        views = [View(v.value, self._subs.get(v.value, []), self.lang, self._subs, self._translated)
                  for v in self.values(curie) if isinstance(v, ox.NamedNode)]
         return sorted(views, key=lambda v: (_position(v), v.iri))
 
@@ -228,3 +272,19 @@ def figure(view: View) -> dict[str, str | Link | None]:
 def money_of(amount: View) -> str:
     value = amount.literal(SCHEMA.value.value)
     return amount.lang.money(value, amount.literal(SCHEMA.currency.value) or "EUR") if value else ""
+
+
+def readings(view: View) -> list[tuple[str, Link | str, str]]:
+    """The curators' readings about a thing (its ``circ:Lezing`` sub-resources), shown apart from
+    its facts: (the property read, the value read, why), in the reader's language."""
+    shown: list[tuple[str, Link | str, str]] = []
+    for sub in view.subs("circ:lezing"):
+        predicate = next((v.value for v in sub.values("rdf:predicate") if isinstance(v, ox.NamedNode)), "")
+        obj = next(iter(sub.values("rdf:object")), None)
+        value: Link | str = ""
+        if isinstance(obj, ox.NamedNode):
+            value = view.lang.link(obj.value)
+        elif isinstance(obj, ox.Literal):
+            value = view.lang.value(obj)
+        shown.append((view.lang.predicate(predicate) if predicate else "", value, sub.text("skos:editorialNote")))
+    return shown

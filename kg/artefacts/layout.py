@@ -94,16 +94,18 @@ class Names:
     'https://data.lokaalcirculair.be/dumps/lokaalcirculair.ttl'
     """
 
-    def __init__(self, base_iri: str, public: str) -> None:
+    def __init__(self, base_iri: str, public: str, publisher: str = "https://data.lokaalcirculair.be/ns/circulair#projectteam") -> None:
         self.base = base_iri.rstrip("/")
         self.public = public.rstrip("/")
+        #: Who publishes the catalogue, the dataset and the services (``KG_PUBLISHER_IRI``).
+        self.publisher = ox.NamedNode(publisher)
         self.catalog = ox.NamedNode(f"{self.base}/id/catalogus/{DATASET_NAME}")
         self.dataset = ox.NamedNode(f"{self.base}/id/dataset/{DATASET_NAME}")
         self.uri_space = f"{self.base}/id/"
 
     @classmethod
     def of(cls, settings: Settings) -> "Names":
-        return cls(settings.base_iri, public_base(settings))
+        return cls(settings.base_iri, public_base(settings), settings.publisher_iri)
 
     def url(self, *segments: str) -> str:
         """A public URL: ``{public}/{segment}/{segment}…`` (no segment: the home page ``{public}/``)."""

@@ -19,7 +19,7 @@ from kg.importer.lookup import Lookup, Municipality
 from kg.importer.proposal import Proposal
 from kg.importer.sheet import Sheet
 from kg.importer.values import read_amount, read_date, slug, unquestioned
-from kg.records.format import URL_PATTERN
+from kg.records.field_types import URL_PATTERN
 
 __all__ = ["map_sheet", "practice_id", "sheet_id", "source_id"]
 

@@ -13,10 +13,27 @@ from typing import Any, Mapping
 
 from kg.records.geometries import Geometry
 
-__all__ = ["Corpus", "KeyPath", "Record"]
+__all__ = ["Corpus", "KeyPath", "Record", "Text"]
 
 #: A key path inside a record, e.g. ``('actoren', 2, 'rol')``.
 KeyPath = tuple[str | int, ...]
+
+
+class Text(dict[str, str]):
+    """A text per language (``{"nl": …, "en": …}``) and the languages in it that are
+    curators' translations rather than the words of a source (the record key ``vertaald``).
+
+    A plain mapping everywhere a text is read; the mapping reads ``translated`` to mark
+    those literals (:mod:`kg.rdf.annotations`)::
+
+        >>> t = Text({"nl": "Stad Oostende", "en": "City of Ostend"}, translated=("en",))
+        >>> dict(t), t.translated
+        ({'nl': 'Stad Oostende', 'en': 'City of Ostend'}, ('en',))
+    """
+
+    def __init__(self, value: Mapping[str, str], translated: tuple[str, ...] = ()) -> None:
+        super().__init__(value)
+        self.translated = translated
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from pathlib import Path
 from kg.errors import ConfigError
 from kg.importer.layout import INFO_LABELS, SECTIONS
 from kg.store.synthetic_marker import ID_PREFIX, MARKER, SYNTHETIC_BASE_IRI
-from kg.synth.world import CATALOGUE_PUBLISHERS, REFERENCE_RECORDS, publisher_record
+from kg.synth.world import REFERENCE_RECORDS
 from kg.synth.yaml_text import to_yaml
 
 __all__ = ["DEFECTS", "SheetSummary", "synthesize_sheets"]
@@ -107,9 +107,6 @@ def synthesize_sheets(out: Path, sheets: int, *, source_data: Path, seed: int = 
     shutil.copyfile(csv_path, data / "reference" / "gemeenten.csv")
     for relative in REFERENCE_RECORDS:
         shutil.copyfile(source_data / relative, data / relative)
-    for org in CATALOGUE_PUBLISHERS:
-        record = publisher_record(source_data / "organisaties" / f"{org}.yaml", world_source=_SOURCE_ID)
-        (data / "organisaties" / f"{org}.yaml").write_text(to_yaml(record), encoding="utf-8")
     (data / "sources" / "synth-sheets.txt").write_text("Synthetische bron voor `kg synth --sheets`; ze beschrijft niets echts.\n", encoding="utf-8")
     (data / "bronnen" / f"{_SOURCE_ID}.yaml").write_text(to_yaml({
         "id": _SOURCE_ID, "titel": {"nl": "Synthetische praktijkfiches"}, "type": "praktijkfiche", "taal": "nl",
