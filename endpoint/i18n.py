@@ -94,7 +94,7 @@ def shown(text: str, text_lang: str, page: str) -> str:
 
 def sort_key(text: str) -> tuple[bool, str]:
     """Texts in the page's language first, alphabetically; then those shown in another language."""
-    return (isinstance(text, Foreign), text.casefold())
+    return (bool(getattr(text, "lang", "")), text.casefold())
 
 
 @lru_cache(maxsize=4)

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Sequence
 
 import pyoxigraph as ox
+from markupsafe import escape
 
 from endpoint import i18n
 from endpoint.layout import Reader
@@ -125,11 +126,21 @@ class Shown(str):
     """
 
     translated: bool
+    #: The text's language when it differs from the page's (then it prints inside ``<span lang>``,
+    #: as an :class:`endpoint.i18n.Foreign` does); empty when it is in the page's language.
+    lang: str
 
-    def __new__(cls, value: str, translated: bool = False) -> "Shown":
+    def __new__(cls, value: str, translated: bool = False, lang: str = "") -> "Shown":
         shown = super().__new__(cls, value)
         shown.translated = translated
+        shown.lang = lang
         return shown
+
+    def __html__(self) -> str:
+        """How Jinja's autoescape prints it: inside ``<span lang>`` when in another language."""
+        if self.lang:
+            return f'<span lang="{escape(self.lang)}">{escape(str(self))}</span>'
+        return str(escape(str(self)))
 
 
 #: (subject, predicate, text, language) of every literal a page's translation nodes describe.
@@ -180,7 +191,9 @@ class View:
         if chosen is None:
             return Shown("")
         key = (self.iri, expand(curie), chosen.value, chosen.language or "")
-        return Shown(chosen.value, key in self._translated)
+        language = chosen.language or ""
+        foreign = language if language and language.lower()[:2] != self.lang.code else ""
+        return Shown(chosen.value, key in self._translated, foreign)
 
     def texts(self, curie: str) -> list[str]:
         """Every text of a property in the reader's language (else Dutch…), e.g. alternative names."""
