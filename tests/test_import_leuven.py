@@ -19,12 +19,13 @@ import pyoxigraph as ox
 import pytest
 from importer_support import LEUVEN_RECORD, LEUVEN_SHEET, VOCAB, copy_data
 
+from kg.errors import Problem
 from kg.importer.batch import import_sheets
 from kg.namespaces import CIRC, DCT, PROV, RDF, SCHEMA
 from kg.rdf.iris import Iris
 from kg.rdf.mapping import map_record
 from kg.records.record import Record
-from kg.records.yaml_lines import load
+from kg.records.record_file import read_record
 
 BASE = "https://data.lokaalcirculair.be"
 #: Keys whose triples are the curator's own: the record's provenance date.
@@ -65,8 +66,11 @@ def graphs(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, set[Any]
     (data / "praktijken" / LEUVEN_RECORD.name).unlink()
     [result] = import_sheets([LEUVEN_SHEET], data, VOCAB, today="2026-12-07")
     assert result.action == "new", result.problems
-    imported = Record("praktijk", result.proposal.id, dict(load(result.record.read_text(encoding="utf-8"))), result.record)
-    curated = Record("praktijk", LEUVEN_RECORD.stem, dict(load(LEUVEN_RECORD.read_text(encoding="utf-8"))), LEUVEN_RECORD)
+    # Both read as the build reads them (values checked: texts with their 'vertaald' marks become Texts).
+    problems: list[Problem] = []
+    imported = read_record(result.record, "praktijk", problems)
+    curated = read_record(LEUVEN_RECORD, "praktijk", problems)
+    assert imported is not None and curated is not None and not problems, problems
     return facts(imported), facts(curated), [n.field for n in result.proposal.notes]
 
 
