@@ -12,7 +12,7 @@ import ipaddress
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The repository (or installed source tree) this package lives in: the home
@@ -41,6 +41,19 @@ class Settings(BaseSettings):
     )
     gsp_url: str | None = Field(
         None, description="Graph Store Protocol endpoint of a remote store (KG_GSP_URL); derived from KG_STORE when unset."
+    )
+    store_engine: Literal["oxigraph", "virtuoso"] = Field(
+        "oxigraph",
+        description=(
+            "Which SPARQL server a remote KG_STORE is (KG_STORE_ENGINE): oxigraph (also any server with SPARQL 1.1 "
+            "Protocol and Graph Store Protocol, one dataset PUT) or virtuoso; kg/store/engines.py says what differs."
+        ),
+    )
+    store_user: str | None = Field(
+        None, description="User for the update and Graph Store Protocol endpoints of a remote store (KG_STORE_USER).",
+    )
+    store_password: SecretStr | None = Field(
+        None, description="Password of KG_STORE_USER (KG_STORE_PASSWORD); sent as the engine's scheme wants (digest for Virtuoso).",
     )
     data_dir: Path = Field(PROJECT_ROOT / "data", description="Curated records (KG_DATA_DIR).")
     ontology_dir: Path = Field(PROJECT_ROOT / "ontology", description="Ontology and vocabularies (KG_ONTOLOGY_DIR).")

@@ -91,6 +91,15 @@ class BuildSlot:
     def query(self, sparql: str, **kw: Any) -> QueryResult:
         return run_query(self.store, sparql, **kw)
 
+    def named_graphs(self) -> list[ox.NamedNode]:
+        """The named graphs of the new build (an upload graph by graph walks them)."""
+        return [g for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)]
+
+    def graph_ntriples(self, graph: ox.NamedNode) -> bytes:
+        """One named graph of the new build as N-Triples."""
+        quads = self.store.quads_for_pattern(None, None, None, graph)
+        return ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES) or b""
+
     def __len__(self) -> int:
         return len(self.store)
 

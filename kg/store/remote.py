@@ -13,7 +13,9 @@ two datasets behind a switch).
 
 The server must answer queries with the **union of its named graphs as the
 default graph** (``oxigraph serve --union-default-graph``; Fuseki
-``tdb2:unionDefaultGraph true``; Virtuoso and GraphDB do so by default).
+``tdb2:unionDefaultGraph true``; Virtuoso and GraphDB do so by default). What
+differs between servers (endpoint paths, authentication, how a build replaces
+the data, Virtuoso's own graphs) is one profile per engine, :mod:`kg.store.engines`.
 
 What is not RDF — dumps, the validation report, the catalogue, the LDES
 history and the build id — lives in ``KG_ARTEFACTS_DIR``, which a remote
@@ -25,6 +27,8 @@ Uploading a build is :mod:`kg.store.remote_publish`.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlencode
@@ -32,12 +36,16 @@ from urllib.parse import urlencode
 import httpx
 import pyoxigraph as ox
 
-from kg.errors import ConfigError, NoBuildError, QueryError, QueryTimeout, StoreError
+from kg.errors import NoBuildError, QueryError, QueryTimeout, StoreError
 from kg.settings import Settings
+from kg.store.engines import engine_named_by, profile_of
 from kg.store.folders import CURRENT, build_root
 from kg.store.graph_store import GraphStore, QueryResult
 
-__all__ = ["RemoteStore", "check_reachable", "endpoints"]
+__all__ = ["RemoteStore", "check_reachable", "endpoints", "foreign_graphs", "REMOTE_INFO"]
+
+#: Beside ``BUILD.json`` in a build folder: what the upload to the server found and left there.
+REMOTE_INFO = "remote.json"
 
 _RESULTS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -49,24 +57,41 @@ _GRAPHS = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/n-quads": ox.RdfFormat.N_QUADS,
 }
-_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+#: What to ask for, by the form of the query: an engine that can write either (Virtuoso writes
+#: CONSTRUCT answers as SPARQL JSON too) is asked for the kind of answer the form gives.
+_ACCEPT_RESULTS = "application/sparql-results+json"
+_ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.8"
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b(?!:)", re.IGNORECASE)
+_NOT_CODE = re.compile(r"<[^<>\s]*>|#[^\n]*|\"[^\"\n]*\"")
+
+
+def graph_form(sparql: str) -> bool:
+    r"""Whether a query is a CONSTRUCT or DESCRIBE (its first form keyword after the prologue).
+
+    >>> graph_form("PREFIX ask: <http://x/#select> # SELECT\nCONSTRUCT WHERE { ?s ?p ?o }")
+    True
+    >>> graph_form("select * { ?s ?p ?o }")
+    False
+    """
+    found = _FORM.search(_NOT_CODE.sub(" ", sparql))
+    return found is not None and found.group(1).upper() in ("CONSTRUCT", "DESCRIBE")
 
 
 def endpoints(settings: Settings) -> tuple[str, str, str]:
-    """(query, update, graph store) URLs: explicit settings, or siblings of ``KG_STORE``
-    when it ends in ``/query`` or ``/sparql`` (Oxigraph: ``/query``, ``/update``, ``/store``)."""
-    query = settings.store
-    stem, _, last = query.rstrip("/").rpartition("/")
-    update, gsp = settings.update_url, settings.gsp_url
-    if last in ("query", "sparql"):
-        update = update or f"{stem}/update"
-        gsp = gsp or f"{stem}/store"
-    if update is None or gsp is None:
-        raise ConfigError(
-            f"Cannot tell the update and Graph Store Protocol endpoints of {query}; "
-            "set KG_UPDATE_URL and KG_GSP_URL (e.g. http://host:7878/update and http://host:7878/store)."
-        )
-    return query, update, gsp
+    """(query, update, graph store) URLs: explicit settings, or the siblings of ``KG_STORE``
+    that the engine's profile names (:mod:`kg.store.engines`)."""
+    return profile_of(settings).endpoints(settings)
+
+
+def foreign_graphs(build_folder: Path) -> list[str]:
+    """The engine's own graphs that the upload of this build found on the server
+    (``remote.json``, :mod:`kg.store.remote_publish`): queries leave them out."""
+    try:
+        recorded = json.loads((build_folder / REMOTE_INFO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    graphs = recorded.get("foreign_graphs", []) if isinstance(recorded, dict) else []
+    return [g for g in graphs if isinstance(g, str)]
 
 
 def check_reachable(settings: Settings) -> None:
@@ -83,6 +108,10 @@ def check_reachable(settings: Settings) -> None:
     if response.status_code >= 300:
         raise StoreError(f"The SPARQL server {query} (KG_STORE) answered {response.status_code} to ASK {{}}; "
                          "is KG_STORE the URL of its SPARQL query endpoint?")
+    named = engine_named_by(response.headers.get("server", ""))
+    if named is not None and named.name != settings.store_engine:
+        raise StoreError(f"The SPARQL server {query} (KG_STORE) is {named.name.capitalize()}, but KG_STORE_ENGINE "
+                         f"is {settings.store_engine}: set KG_STORE_ENGINE={named.name}.")
 
 
 class RemoteStore(GraphStore):
@@ -93,7 +122,9 @@ class RemoteStore(GraphStore):
         self.query_url, self.update_url, self.gsp_url = endpoints(settings)
         self.root = build_root(settings)
         self._client = client or httpx.Client(timeout=httpx.Timeout(settings.query_timeout, connect=5.0))
+        self._profile = profile_of(settings)
         self._folder = self._current()
+        self._prologue = self._profile.prologue(foreign_graphs(self._folder))
 
     def _current(self) -> Path:
         current = self.root / CURRENT
@@ -113,6 +144,7 @@ class RemoteStore(GraphStore):
         if folder == self._folder:
             return False
         self._folder = folder
+        self._prologue = self._profile.prologue(foreign_graphs(folder))
         return True
 
     def close(self) -> None:
@@ -128,6 +160,8 @@ class RemoteStore(GraphStore):
     ) -> QueryResult:
         if base_iri:
             sparql = f"BASE <{base_iri}>\n{sparql}"
+        accept = _ACCEPT_GRAPH if graph_form(sparql) else _ACCEPT_RESULTS
+        sparql = self._prologue + sparql  # the engine's pragmas come before BASE and PREFIX
         form: list[tuple[str, str]] = [("query", sparql)]
         form += [("default-graph-uri", u) for u in default_graph_uris]
         form += [("named-graph-uri", u) for u in named_graph_uris]
@@ -135,7 +169,7 @@ class RemoteStore(GraphStore):
             response = self._client.post(
                 self.query_url,
                 content=_urlencode(form),  # a list: the dataset parameters may repeat
-                headers={"Accept": _ACCEPT, "Content-Type": "application/x-www-form-urlencoded"},
+                headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
             )
         except httpx.TimeoutException as exc:
             raise QueryTimeout(self.settings.query_timeout) from exc
@@ -148,11 +182,12 @@ class RemoteStore(GraphStore):
         if response.status_code >= 300:
             raise StoreError(f"The SPARQL server {self.query_url} answered {response.status_code}: {response.text.strip()[:300]}")
         media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        content = self._profile.from_server(response.content)
         try:
             if media in _RESULTS:
-                return ox.parse_query_results(response.content, format=_RESULTS[media])
+                return self._profile.normalised(ox.parse_query_results(content, format=_RESULTS[media]))
             if media in _GRAPHS:
-                return _as_query_triples(response.content, _GRAPHS[media])
+                return _as_query_triples(content, _GRAPHS[media])
         except SyntaxError as exc:
             raise StoreError(f"The SPARQL server {self.query_url} sent an answer that does not parse: {exc}") from exc
         raise StoreError(f"The SPARQL server {self.query_url} answered in an unexpected format ({media or 'none'}).")

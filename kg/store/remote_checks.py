@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from kg.errors import StoreError
 from kg.settings import Settings
+from kg.store.engines import EngineProfile, profile_of
 from kg.store.remote import check_reachable, endpoints
 
 __all__ = ["check_server", "NOT_UNION"]
@@ -35,7 +36,7 @@ __all__ = ["check_server", "NOT_UNION"]
 NOT_UNION = (
     "The SPARQL server {query} (KG_STORE) does not answer queries over the union of its named graphs: "
     "every query would answer 0 rows. Start it with the union as default graph "
-    "(oxigraph serve --union-default-graph; Fuseki: tdb2:unionDefaultGraph true; see docs/scaling.md)."
+    "({hint}; see docs/scaling.md)."
 )
 #: A triple of some named graph that the default graph lacks (one row of one graph: cheap on any size).
 _MISSING_FROM_DEFAULT = "ASK { { SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1 } FILTER NOT EXISTS { ?s ?p ?o } }"
@@ -50,14 +51,14 @@ def check_server(settings: Settings, writes: bool) -> None:
         return
     check_reachable(settings)
     query, update, gsp = endpoints(settings)
-    with httpx.Client(timeout=httpx.Timeout(30.0, connect=5.0)) as client:
-        if writes:
-            _probe_writes(client, query, update, gsp)
-        elif _ask(client, query, _MISSING_FROM_DEFAULT):
-            raise StoreError(NOT_UNION.format(query=query))
+    profile = profile_of(settings)
+    with httpx.Client(timeout=httpx.Timeout(30.0, connect=5.0), auth=profile.auth(settings)) as client:
+        union = _probe_writes(client, profile, query, update, gsp) if writes else not _ask(client, profile, query, _MISSING_FROM_DEFAULT)
+    if not union:
+        raise StoreError(NOT_UNION.format(query=query, hint=profile.union_hint))
 
 
-def _ask(client: httpx.Client, query: str, sparql: str) -> bool:
+def _ask(client: httpx.Client, profile: EngineProfile, query: str, sparql: str) -> bool:
     try:
         response = client.post(query, content=urlencode({"query": sparql}).encode("ascii"),
                                headers={"Accept": "application/sparql-results+json",
@@ -67,12 +68,13 @@ def _ask(client: httpx.Client, query: str, sparql: str) -> bool:
     if response.status_code >= 300:
         raise StoreError(f"The SPARQL server {query} (KG_STORE) answered {response.status_code} to a check query: "
                          f"{response.text.strip()[:200]}")
-    answer = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+    answer = profile.normalised(ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON))
     return bool(answer) if isinstance(answer, ox.QueryBoolean) else False
 
 
-def _probe_writes(client: httpx.Client, query: str, update: str, gsp: str) -> None:
-    """Write a probe graph by GSP, find it in the default graph, drop it by SPARQL Update."""
+def _probe_writes(client: httpx.Client, profile: EngineProfile, query: str, update: str, gsp: str) -> bool:
+    """Write a probe graph by GSP, find it in the default graph, drop it by SPARQL Update;
+    whether the default graph had it."""
     probe = f"urn:uuid:{uuid.uuid4()}"
     triple = f"<{probe}> <{probe}#probe> \"kg build: a check that this server answers over its named graphs\" .\n"
     try:
@@ -80,11 +82,14 @@ def _probe_writes(client: httpx.Client, query: str, update: str, gsp: str) -> No
                          headers={"Content-Type": "application/n-triples"})
     except httpx.HTTPError as exc:
         raise StoreError(f"The Graph Store Protocol endpoint {gsp} (KG_GSP_URL) cannot be reached: {exc}.") from exc
+    if put.status_code == 401:
+        raise StoreError(f"The Graph Store Protocol endpoint {gsp} (KG_GSP_URL) asks for credentials: "
+                         "set KG_STORE_USER and KG_STORE_PASSWORD (the build uploads through it).")
     if put.status_code >= 300:
         raise StoreError(f"The Graph Store Protocol endpoint {gsp} (KG_GSP_URL) refused a write ({put.status_code}): "
                          f"{put.text.strip()[:200]}. The build uploads through it: allow writes there.")
     try:
-        union = _ask(client, query, f"ASK {{ <{probe}> <{probe}#probe> ?o }}")
+        union = _ask(client, profile, query, f"ASK {{ <{probe}> <{probe}#probe> ?o }}")
         try:
             dropped = client.post(update, content=f"DROP SILENT GRAPH <{probe}>".encode(),
                                   headers={"Content-Type": "application/sparql-update"})
@@ -98,5 +103,4 @@ def _probe_writes(client: httpx.Client, query: str, update: str, gsp: str) -> No
             client.delete(gsp, params={"graph": probe})
         except httpx.HTTPError:
             pass
-    if not union:
-        raise StoreError(NOT_UNION.format(query=query))
+    return union
