@@ -29,6 +29,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from inprocess_support import build_small_store, serve_in_process
+from virtuoso_support import VirtuosoServer
 
 from kg.settings import PROJECT_ROOT, Settings
 from kg.store.build_slot import BuildSlot
@@ -47,10 +48,12 @@ def free_port() -> int:
 
 #: ``KG_TEST_BACKEND=oxigraph-server`` runs the session's build and server against a real
 #: ``oxigraph serve`` (the remote SPARQL 1.1 store of kg.store.remote) instead of the embedded
-#: store; scripts/test runs the HTTP suites a second time that way. Default: ``embedded``.
+#: store, ``KG_TEST_BACKEND=virtuoso`` against a real Virtuoso (:mod:`virtuoso_support`);
+#: scripts/test runs the HTTP suites again on each. Default: ``embedded``.
 #: Read here, once, when pytest imports this file: before the fixtures of the repository's
 #: ``conftest.py`` clear every ``KG_*`` variable (this one included; only this line reads it).
 TEST_BACKEND = os.environ.get("KG_TEST_BACKEND", "embedded")
+REMOTE = TEST_BACKEND in ("oxigraph-server", "virtuoso")
 
 
 def stop_process(process: subprocess.Popen[bytes]) -> None:
@@ -116,10 +119,17 @@ def client(small_store: Settings) -> Iterator[httpx.Client]:
         yield app_client
 
 
+def start_remote(folder: Path) -> OxigraphServer | VirtuosoServer:
+    """A fresh SPARQL server of the session's remote backend, its data in ``folder``."""
+    if TEST_BACKEND == "virtuoso":
+        return VirtuosoServer(folder, free_port(), free_port())
+    return OxigraphServer(folder)
+
+
 @pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
-    """A real Oxigraph SPARQL server for the session (empty until something builds into it)."""
-    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-server"))
+def remote_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer | VirtuosoServer]:
+    """A real SPARQL server of the session's backend (empty until something builds into it)."""
+    server = start_remote(tmp_path_factory.mktemp(TEST_BACKEND))
     yield server
     server.stop()
 
@@ -127,10 +137,10 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
 @pytest.fixture(scope="session")
 def real_settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings for the real data, with a store in a temporary folder (or, with
-    ``KG_TEST_BACKEND=oxigraph-server``, on a real Oxigraph server)."""
+    ``KG_TEST_BACKEND=oxigraph-server`` or ``virtuoso``, on a real SPARQL server)."""
     folders = dict(data_dir=REPO / "data", ontology_dir=REPO / "ontology", shapes_dir=REPO / "shapes")
-    if TEST_BACKEND == "oxigraph-server":
-        server: OxigraphServer = request.getfixturevalue("oxigraph_server")
+    if REMOTE:
+        server: OxigraphServer | VirtuosoServer = request.getfixturevalue("remote_server")
         return server.settings(tmp_path_factory.mktemp("real") / "artefacts", **folders)
     store = tmp_path_factory.mktemp("real") / "store"
     return Settings(store=str(store), **folders)
@@ -147,13 +157,13 @@ def live_build(settings: Settings) -> Path:
 @contextmanager
 def backend_settings(root: Path, **kw: Any) -> Iterator[Settings]:
     """Settings for a store of a test's own under ``root`` on the session's backend: an
-    embedded store folder, or a fresh ``oxigraph serve`` of its own (stopped afterwards)."""
-    if TEST_BACKEND == "oxigraph-server":
-        oxigraph = OxigraphServer(root)
+    embedded store folder, or a fresh server of its own (stopped afterwards)."""
+    if REMOTE:
+        remote = start_remote(root)
         try:
-            yield oxigraph.settings(root / "artefacts", **kw)
+            yield remote.settings(root / "artefacts", **kw)
         finally:
-            oxigraph.stop()
+            remote.stop()
     else:
         yield Settings(store=str(root / "store"), **kw)
 
@@ -205,6 +215,7 @@ class Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
         env.update({
             "KG_STORE": settings.store,
+            "KG_STORE_ENGINE": settings.store_engine,
             "KG_DATA_DIR": str(settings.data_dir),
             "KG_ONTOLOGY_DIR": str(settings.ontology_dir),
             "KG_SHAPES_DIR": str(settings.shapes_dir),

@@ -68,7 +68,8 @@ class Redirects:
             a, b = uris.target(row["a"].value), uris.target(row["b"].value)
             if a is None or b is None or a.key == b.key:
                 continue
-            a_typed, b_typed = row["aTyped"].value == "true", row["bTyped"].value == "true"
+            # "true", or 1 from Virtuoso, whose boolean expressions come back as xsd:integer
+            a_typed, b_typed = row["aTyped"].value in ("true", "1"), row["bTyped"].value in ("true", "1")
             if b_typed and not a_typed:
                 entries[a.key] = Redirect(301, b.key, f"{a.key} is a duplicate of {b.key} (owl:sameAs).")
             elif a_typed and not b_typed:

@@ -49,7 +49,7 @@ from kg.namespaces import CRS84, GEO
 from kg.settings import Settings
 from kg.store.graph_store import QueryResult
 
-__all__ = ["EngineProfile", "PROFILES", "profile_of", "engine_named_by"]
+__all__ = ["EngineProfile", "PROFILES", "profile_of", "engine_named_by", "code_of"]
 
 
 @dataclass(frozen=True)
@@ -108,21 +108,27 @@ class EngineProfile:
             return httpx.DigestAuth(settings.store_user, password)
         return httpx.BasicAuth(settings.store_user, password)
 
-    def prologue(self, foreign_graphs: Sequence[str]) -> str:
-        """What goes before a query: the dialect pragmas and, where the engine keeps graphs of
+    def prologue(self, foreign_graphs: Sequence[str], sparql: str = "") -> str:
+        """What goes before ``sparql``: the dialect pragmas and, where the engine keeps graphs of
         its own, their exclusion from the dataset.
+
+        Virtuoso 7.2 answers a ``GRAPH <iri> { … }`` pattern with nothing (or a wrong count)
+        once any exclusion is defined, unless the query names the graph in ``FROM NAMED``: a
+        query that names a graph by its IRI goes without the exclusions (its ``GRAPH <iri>`` parts
+        cannot reach the engine's graphs anyway; a default-graph part of such a query can).
 
         >>> PROFILES["virtuoso"].prologue(["http://www.openlinksw.com/schemas/virtrdf#"]).splitlines()[1]
         'DEFINE input:default-graph-exclude <http://www.openlinksw.com/schemas/virtrdf#>'
+        >>> PROFILES["virtuoso"].prologue(["urn:x"], "SELECT * { GRAPH <urn:g> { ?s ?p ?o } }").splitlines()
+        ['DEFINE sql:describe-mode "CBD"']
         >>> PROFILES["oxigraph"].prologue([])
         ''
         """
         lines = list(self.pragmas)
-        if self.has_foreign_graphs:
+        if self.has_foreign_graphs and not _NAMES_A_GRAPH.search(code_of(sparql)):
             for graph in foreign_graphs:
                 lines += [f"DEFINE input:default-graph-exclude <{graph}>", f"DEFINE input:named-graph-exclude <{graph}>"]
         return "".join(f"{line}\n" for line in lines)
-
 
     def normalised(self, result: QueryResult) -> QueryResult:
         """The answer as the protocol says it: an ASK answered as a row becomes a boolean.
@@ -142,6 +148,20 @@ class EngineProfile:
         return ox.parse_query_results(b'{"head": {}, "boolean": %s}' % (b"true" if truth else b"false"),
                                       format=ox.QueryResultsFormat.JSON)
 
+
+    def parse_error(self, message: str, prologue: str) -> str:
+        """The server's message about a query that does not parse, in the terms of the query as
+        sent to us: without the echo of the whole query, lines counted without our prologue.
+
+        >>> message = "SPARQL compiler, line 4: syntax error\\n\\nSPARQL query:\\ndefine …"
+        >>> PROFILES["virtuoso"].parse_error(message, "DEFINE a\\nDEFINE b\\n")
+        'SPARQL compiler, line 2: syntax error'
+        """
+        if not self.pragmas and not self.has_foreign_graphs:
+            return message.strip()
+        shift = prologue.count("\n")
+        message = message.split("SPARQL query:", 1)[0].strip()
+        return re.sub(r"\bline (\d+)\b", lambda m: f"line {max(1, int(m.group(1)) - shift)}", message)
 
     def for_upload(self, ntriples: bytes) -> bytes:
         """N-Triples as the engine takes them: without the CRS84 IRI before a WKT where the
@@ -168,6 +188,17 @@ class EngineProfile:
 
 
 WKT = GEO.wktLiteral.value
+
+#: ``GRAPH`` followed by an IRI or a prefixed name (not a variable).
+_NAMES_A_GRAPH = re.compile(r"\bGRAPH\s*(<|[A-Za-z_][\w.-]*:|:)", re.IGNORECASE)
+#: What of a query is not code: IRIs, comments, strings (the first alternative that matches wins).
+_NOT_CODE = re.compile(r"<[^<>\s]*>|#[^\n]*|\"[^\"\n]*\"|'[^'\n]*'")
+
+
+def code_of(sparql: str) -> str:
+    """The query without comments and strings; IRIs kept as ``<>`` (``GRAPH <…>`` still shows)."""
+    return _NOT_CODE.sub(lambda m: "<>" if m.group(0).startswith("<") else " ", sparql)
+
 
 PROFILES: dict[str, EngineProfile] = {
     "oxigraph": EngineProfile(

@@ -38,7 +38,7 @@ import pyoxigraph as ox
 
 from kg.errors import NoBuildError, QueryError, QueryTimeout, StoreError
 from kg.settings import Settings
-from kg.store.engines import engine_named_by, profile_of
+from kg.store.engines import code_of, engine_named_by, profile_of
 from kg.store.folders import CURRENT, build_root
 from kg.store.graph_store import GraphStore, QueryResult
 
@@ -62,7 +62,6 @@ _GRAPHS = {
 _ACCEPT_RESULTS = "application/sparql-results+json"
 _ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.8"
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b(?!:)", re.IGNORECASE)
-_NOT_CODE = re.compile(r"<[^<>\s]*>|#[^\n]*|\"[^\"\n]*\"")
 
 
 def graph_form(sparql: str) -> bool:
@@ -73,7 +72,7 @@ def graph_form(sparql: str) -> bool:
     >>> graph_form("select * { ?s ?p ?o }")
     False
     """
-    found = _FORM.search(_NOT_CODE.sub(" ", sparql))
+    found = _FORM.search(code_of(sparql))
     return found is not None and found.group(1).upper() in ("CONSTRUCT", "DESCRIBE")
 
 
@@ -124,7 +123,7 @@ class RemoteStore(GraphStore):
         self._client = client or httpx.Client(timeout=httpx.Timeout(settings.query_timeout, connect=5.0))
         self._profile = profile_of(settings)
         self._folder = self._current()
-        self._prologue = self._profile.prologue(foreign_graphs(self._folder))
+        self._foreign = foreign_graphs(self._folder)
 
     def _current(self) -> Path:
         current = self.root / CURRENT
@@ -144,7 +143,7 @@ class RemoteStore(GraphStore):
         if folder == self._folder:
             return False
         self._folder = folder
-        self._prologue = self._profile.prologue(foreign_graphs(folder))
+        self._foreign = foreign_graphs(folder)
         return True
 
     def close(self) -> None:
@@ -161,7 +160,8 @@ class RemoteStore(GraphStore):
         if base_iri:
             sparql = f"BASE <{base_iri}>\n{sparql}"
         accept = _ACCEPT_GRAPH if graph_form(sparql) else _ACCEPT_RESULTS
-        sparql = self._prologue + sparql  # the engine's pragmas come before BASE and PREFIX
+        prologue = self._profile.prologue(self._foreign, sparql)
+        sparql = prologue + sparql  # the engine's pragmas come before BASE and PREFIX
         form: list[tuple[str, str]] = [("query", sparql)]
         form += [("default-graph-uri", u) for u in default_graph_uris]
         form += [("named-graph-uri", u) for u in named_graph_uris]
@@ -178,7 +178,7 @@ class RemoteStore(GraphStore):
         if response.status_code == 400:
             # Oxigraph (and most servers) answer 400 for a query that does not parse, with the
             # position in the text: the same wording as the embedded store's error.
-            raise QueryError(f"The query does not parse: {response.text.strip()[:500]}")
+            raise QueryError(f"The query does not parse: {self._profile.parse_error(response.text, prologue)[:500]}")
         if response.status_code >= 300:
             raise StoreError(f"The SPARQL server {self.query_url} answered {response.status_code}: {response.text.strip()[:300]}")
         media = response.headers.get("content-type", "").split(";")[0].strip().lower()
