@@ -155,12 +155,16 @@ class WorkerPool:
         )
         theirs.close()
         worker = WorkerConnection(process)
-        await loop.create_connection(lambda: worker, sock=ours)
         try:
+            await loop.create_connection(lambda: worker, sock=ours)
             hello = await asyncio.wait_for(worker.expect(), timeout=_START_TIMEOUT)
         except (WorkerGone, asyncio.TimeoutError) as exc:
             worker.kill()
             raise StoreError("A query worker could not start; see the server log.") from exc
+        except asyncio.CancelledError:  # the pool closed while this worker started: stop and reap it
+            worker.kill()
+            ours.close()
+            raise
         if hello[0] != "ready":
             worker.kill()
             raise error_from_message(hello[1], hello[2])
