@@ -44,7 +44,8 @@ def worker_processes(server: Server) -> list[int]:
 
 @pytest.mark.slow
 def test_runaway_query_is_stopped_while_small_queries_keep_succeeding(built_store: Settings) -> None:
-    srv = Server(built_store, free_port(), {"KG_QUERY_TIMEOUT": "2", "KG_QUERY_WORKERS": "2"})
+    # No reserve worker (endpoint.sparql.fairness): exactly the two workers this test counts.
+    srv = Server(built_store, free_port(), {"KG_QUERY_TIMEOUT": "2", "KG_QUERY_WORKERS": "2", "KG_QUERY_RESERVE_WORKERS": "0"})
     try:
         with httpx.Client(base_url=srv.url, timeout=30) as client:
             assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200  # workers up
