@@ -21,7 +21,7 @@ carrying its status)::
     POST with another media type / charset           415
     body that is not UTF-8 / not url-encoded UTF-8   400
     body larger than KG_MAX_BODY_BYTES               413
-    syntax error                                     400 with the parser's line:column (the store's)
+    syntax error                                     400, short: line, column, the text there (parse_errors)
     no acceptable format                             406 listing the offers
     deadline KG_QUERY_TIMEOUT passed                 503 naming the limit (the worker pool's)
 """
@@ -37,6 +37,7 @@ from starlette.types import Receive, Scope
 
 from endpoint import conneg
 from endpoint.sparql.jobs import Job
+from endpoint.sparql.prefixes import declare
 from endpoint.sparql.query_guard import QueryShape, inspect
 from kg import media
 from kg.errors import KGError, UpdateRefused
@@ -269,8 +270,14 @@ def _one_query(values: list[str], where: str) -> str:
 
 
 def plan(request: QueryRequest, method: str, accept: str | None, settings: Settings) -> Job | None:
-    """The job a query request asks for; None when it asks for the query page (a browser following a query link)."""
+    """The job a query request asks for; None when it asks for the query page (a browser following a query link).
+
+    The project prefixes the query uses without declaring them are declared (see :mod:`endpoint.sparql.prefixes`).
+    """
     shape = inspect(request.query)
+    query, prologue = declare(request.query, shape)
+    if prologue:  # FROM circ:… names a graph with a prefix only now declared
+        shape = inspect(query)
     offers = GRAPH_OFFERS if shape.form in ("CONSTRUCT", "DESCRIBE") else RESULT_OFFERS
     if method == "POST":  # the page answers GET only; a POST always gets data
         offers = offers[:-1]
@@ -278,8 +285,8 @@ def plan(request: QueryRequest, method: str, accept: str | None, settings: Setti
     if fmt is media.HTML:
         return None
     default_graphs, named_graphs = dataset(request.params, shape)
-    return Job(request.query, default_graphs, named_graphs, fmt.media_type, settings.max_result_rows,
-               settings.max_result_bytes, shape.deterministic)
+    return Job(query, default_graphs, named_graphs, fmt.media_type, settings.max_result_rows,
+               settings.max_result_bytes, shape.deterministic, prologue)
 
 
 def answer_format(params: Mapping[str, list[str]], accept: str | None, offers: tuple[media.Format, ...]) -> media.Format:

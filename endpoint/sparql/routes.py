@@ -29,6 +29,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from endpoint import conneg
 from endpoint.headers import CORS
 from endpoint.sparql.engine import engine_of
+from endpoint.sparql.jobs import Job
+from endpoint.sparql.parse_errors import is_parse_error, readable
 from endpoint.sparql.protocol import ALLOW, PATH, carries_query, header, plan, public_root, read_query_request
 from endpoint.sparql.query_page import query_page
 from endpoint.sparql.replies import answer_response, error_response
@@ -50,6 +52,7 @@ async def answer_query(scope: Scope, receive: Receive) -> Response | None:
     method = scope["method"]
     engine = engine_of(scope["app"])
     settings = engine.settings
+    job: Job | None = None
     try:
         if not carries_query(method):
             return None
@@ -64,6 +67,10 @@ async def answer_query(scope: Scope, receive: Receive) -> Response | None:
             if key is not None:
                 engine.prepare(key, job)
         answer = await engine.run(job)
+    except QueryError as exc:
+        if job is not None and is_parse_error(str(exc)):  # told in the query's own lines, short
+            exc = QueryError(readable(str(exc), job.query.split("\n", job.prologue)[-1], job.prologue))
+        return error_response(scope, exc)
     except Exception as exc:  # noqa: BLE001 - every error is answered here, an unforeseen one as a logged 500
         return error_response(scope, exc)
     return answer_response(scope, answer, settings)
