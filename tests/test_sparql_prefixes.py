@@ -1,9 +1,13 @@
 """What a researcher's own tools get from ``/sparql`` over real HTTP (a running ``kg serve``):
 the project prefixes declared by the server, short parse errors, the Service Description's
-prefix list.
+prefix list, the query page's short links, and the example queries as data (in the store and at
+``/.well-known/sparql-examples``).
 """
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -12,6 +16,7 @@ from conftest import Server
 
 SRJ = "application/sparql-results+json"
 CIRC = "https://data.lokaalcirculair.be/ns/circulair#"
+QUERIES = Path(__file__).parent.parent / "queries"
 UNDECLARED = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a circ:Praktijk ; dct:title ?t }"
 
 
@@ -77,3 +82,56 @@ def test_the_service_description_lists_the_declared_prefixes(http: httpx.Client)
     declared = {str(p): str(ns) for p, ns in rows}
     assert declared["circ"] == CIRC
     assert declared["dct"] == "http://purl.org/dc/terms/"
+
+
+def test_a_short_link_opens_the_same_query(http: httpx.Client) -> None:
+    query = "# a long query\n" + UNDECLARED + "\n" + "# padding\n" * 50
+    made = http.post("/sparql/links", data={"query": query})
+    assert made.status_code == 201
+    link = made.json()
+    assert re.fullmatch(r"[a-z2-7]{12}", link["id"]) and link["url"].endswith("/s/" + link["id"])
+    again = http.post("/sparql/links", content=query, headers={"Content-Type": "application/sparql-query"})
+    assert again.json()["id"] == link["id"]  # the id comes from the text: the same query, the same link
+    opened = http.get(f"/s/{link['id']}", params={"view": "bar"})
+    assert opened.status_code == 303
+    page = http.get(opened.headers["location"], headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "# padding" in page.text
+    assert http.get("/s/aaaaaaaaaaaa").status_code == 404
+    assert http.post("/sparql/links", data={"query": "DELETE WHERE { ?s ?p ?o }"}).status_code == 403
+
+
+# --- the examples as data ----------------------------------------------------------------------------
+
+EXAMPLES_QUERY = """SELECT ?ex ?query ?nl ?en WHERE {
+  ?ex a sh:SPARQLExecutable ; sh:select ?query ; schema:target ?target ;
+      rdfs:comment ?nl , ?en ; schema:keywords ?keyword .
+  FILTER(LANG(?nl) = "nl" && LANG(?en) = "en")
+}"""
+
+
+def test_the_examples_are_queryable_as_sparql_executables(http: httpx.Client) -> None:
+    r = http.get("/sparql", params={"query": EXAMPLES_QUERY}, headers={"Accept": SRJ})
+    rows = r.json()["results"]["bindings"]
+    names = {row["ex"]["value"].rsplit("#", 1)[1] for row in rows}
+    files = {p.stem for p in QUERIES.glob("*.rq")}
+    selects = {name for name in files if "SELECT" in (QUERIES / f"{name}.rq").read_text(encoding="utf-8").upper()}
+    assert names == selects and len(names) >= 12
+    for row in rows:  # the query itself, without its title and description lines, and it runs
+        assert not row["query"]["value"].startswith("# title")
+        assert row["nl"]["value"] != row["en"]["value"]
+    one = rows[0]["query"]["value"]
+    assert http.post("/sparql", data={"query": one}, headers={"Accept": SRJ}).status_code == 200
+
+
+def test_the_examples_are_listed_at_the_well_known_address(http: httpx.Client) -> None:
+    turtle = http.get("/.well-known/sparql-examples", headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200 and turtle.headers["content-type"].startswith("text/turtle")
+    graph = rdflib.Graph().parse(data=turtle.text, format="turtle")
+    executables = set(graph.subjects(rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/shacl#SPARQLExecutable")))
+    assert len(executables) == len(list(QUERIES.glob("*.rq")))
+    jsonld = http.get("/.well-known/sparql-examples", params={"format": "jsonld"})
+    assert jsonld.headers["content-type"].startswith("application/ld+json")
+    assert len(rdflib.Graph().parse(data=jsonld.text, format="json-ld")) == len(graph)
+    html = http.get("/.well-known/sparql-examples", headers={"Accept": "text/html", "Accept-Language": "en"})
+    assert html.status_code == 200 and "Practices per theme" in html.text and "Praktijken per thema" not in html.text
+    assert http.get("/.well-known/sparql-examples", params={"lang": "nl"}, headers={"Accept": "text/html"}).text.count("<li id=") == len(executables)

@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from endpoint import conneg
 from endpoint.headers import CORS
+from endpoint.sparql import examples, short_links
 from endpoint.sparql.engine import engine_of
 from endpoint.sparql.jobs import Job
 from endpoint.sparql.parse_errors import is_parse_error, readable
@@ -79,6 +80,8 @@ async def answer_query(scope: Scope, receive: Receive) -> Response | None:
 # --- the routes ----------------------------------------------------------------------------------
 
 router = APIRouter()
+router.include_router(short_links.router)
+router.include_router(examples.router)
 
 
 @router.get(PATH, summary="SPARQL 1.1 endpoint (queries, query page, Service Description)")
@@ -98,7 +101,7 @@ def home(request: Request) -> Response:
         raise QueryError("Ask for the Service Description as Turtle, JSON-LD, N-Triples or RDF/XML, or for the HTML page.")
     state = state_of(request.app)
     if fmt is media.HTML:
-        return HTMLResponse(query_page(request, state.settings), headers={"Vary": "Accept"})
+        return HTMLResponse(query_page(request, state.settings), headers={"Vary": "Accept, Accept-Language"})
     body = service_description(public_root(request.scope, state.settings), state.store, fmt)
     return Response(body, media_type=None, headers={"Content-Type": fmt.content_type, "Vary": "Accept", **dict(CORS)})
 

@@ -26,6 +26,7 @@ from typing import Any, Sequence
 import pyoxigraph as ox
 
 from kg.artefacts.dumps import NQUADS_DUMP
+from kg.artefacts.examples_graph import examples_graph
 from kg.artefacts.layout import DUMPS
 from kg.artefacts.step import EVERYTHING, ArtefactInputs
 from kg.build.artefact_steps import ARTEFACT_STEPS, run_ready_steps
@@ -110,6 +111,11 @@ def _build_into(slot: BuildSlot, settings: Settings, watch: Stopwatch, work: Pat
     data_dir, vocab_dir, ontology, _ = paths(settings)
     with watch.stage("read and map records"):
         batch = read_and_map(data_dir, vocab_dir, settings.base_iri, ontology, work)
+        # The example queries as data: a graph of the store like the ontology's, so also in the
+        # dumps and the LDES stream (which replays to exactly the dump).
+        examples = examples_graph(settings.queries_dir, settings.base_iri)
+        batch.extra.append(examples)
+        batch.graphs.append(examples)
     inputs = ArtefactInputs(settings, slot.build_id, batch.graphs, slot)
     manifest: dict[str, Any] = {}
     done: set[str] = set()
