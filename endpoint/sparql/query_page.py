@@ -53,7 +53,9 @@ def query_page(request: Request, settings: Settings) -> bytes:
         "lang": reader.code,
         "explicitLang": reader.explicit,
         "prefixes": DECLARED,
-        "examples": [{k: ex[k] for k in ("name", "title", "description", "query")} for ex in examples],
+        # In the editor an example is its title (in the page's language) and the query itself.
+        "examples": [{"name": ex["name"], "title": ex["title"], "description": ex["description"],
+                      "query": f"# {ex['title']}\n{ex['body']}"} for ex in examples],
         "completions": completions(store, reader.code),
         "formats": [{"label": f.label, "suffix": f.suffix, "media": f.media_type, "kind": "graph" if f.rdf else "results"}
                     for f in media.RESULT_FORMATS + media.GRAPH_FORMATS],
