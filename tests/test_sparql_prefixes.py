@@ -121,6 +121,10 @@ def test_the_examples_are_queryable_as_sparql_executables(http: httpx.Client) ->
         assert row["nl"]["value"] != row["en"]["value"]
     one = rows[0]["query"]["value"]
     assert http.post("/sparql", data={"query": one}, headers={"Accept": SRJ}).status_code == 200
+    # Their prefixes, declared the SHACL way, as SPARQL editors read them from the endpoint.
+    q = "SELECT ?prefix ?ns WHERE { ?ex a sh:SPARQLExecutable ; sh:prefixes/sh:declare [ sh:prefix ?prefix ; sh:namespace ?ns ] }"
+    declared = {(b["prefix"]["value"], b["ns"]["value"]) for b in http.get("/sparql", params={"query": q}, headers={"Accept": SRJ}).json()["results"]["bindings"]}
+    assert ("circ", CIRC) in declared
 
 
 def test_the_examples_are_listed_at_the_well_known_address(http: httpx.Client) -> None:
@@ -129,6 +133,7 @@ def test_the_examples_are_listed_at_the_well_known_address(http: httpx.Client) -
     graph = rdflib.Graph().parse(data=turtle.text, format="turtle")
     executables = set(graph.subjects(rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/shacl#SPARQLExecutable")))
     assert len(executables) == len(list(QUERIES.glob("*.rq")))
+    assert len(list(graph.objects(None, rdflib.URIRef("http://www.w3.org/ns/shacl#declare")))) >= 20
     jsonld = http.get("/.well-known/sparql-examples", params={"format": "jsonld"})
     assert jsonld.headers["content-type"].startswith("application/ld+json")
     assert len(rdflib.Graph().parse(data=jsonld.text, format="json-ld")) == len(graph)

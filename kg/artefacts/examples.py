@@ -4,8 +4,9 @@ Each file is one research question, with comment lines at its top: ``# title:`` 
 ``# title@en:``, ``# description:`` (Dutch), ``# description@en:`` (a missing English line
 falls back to the Dutch one). As RDF every example is an ``sh:SPARQLExecutable`` (with
 ``sh:select``, ``sh:ask``, ``sh:construct`` or ``sh:describe``, ``rdfs:label`` and
-``rdfs:comment`` in nl and en, ``schema:keywords`` and ``schema:target`` the endpoint): the
-convention of SPARQL editors such as the SIB SPARQL editor. The build loads them as the graph
+``rdfs:comment`` in nl and en, ``schema:keywords``, ``schema:target`` the endpoint and
+``sh:prefixes`` the project prefixes, declared with ``sh:declare``): the convention of SPARQL
+editors such as the SIB SPARQL editor. The build loads them as the graph
 ``{base}/graph/sparql/examples`` (:mod:`kg.artefacts.examples_graph`), so they are queryable at
 the endpoint itself; the web serves the same triples at ``/.well-known/sparql-examples``.
 
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.namespaces import RDF, RDFS, SCHEMA, SH
+from kg.namespaces import OWL, PREFIXES, RDF, RDFS, SCHEMA, SH, XSD
 
 __all__ = ["Example", "read_examples", "example_triples", "EXAMPLES_PATH", "EXAMPLES_GRAPH", "META_KEYS"]
 
@@ -90,6 +91,15 @@ def example_triples(base: str, endpoint: str, examples: list[Example]) -> list[o
     """The examples as ``sh:SPARQLExecutable`` resources at ``{base}/.well-known/sparql-examples#{name}``."""
     triples: list[ox.Triple] = []
     target = ox.NamedNode(endpoint)
+    # The project prefixes, declared the SHACL way on the examples' document: editors that read
+    # sh:declare from the endpoint (the SIB SPARQL editor) learn them without configuration.
+    document = ox.NamedNode(base + EXAMPLES_PATH)
+    triples.append(ox.Triple(document, RDF.type, OWL.Ontology))
+    for name, namespace in PREFIXES.items():
+        declaration = ox.NamedNode(f"{base}{EXAMPLES_PATH}#prefix-{name}")
+        triples.append(ox.Triple(document, SH.declare, declaration))
+        triples.append(ox.Triple(declaration, SH["prefix"], ox.Literal(name)))
+        triples.append(ox.Triple(declaration, SH["namespace"], ox.Literal(namespace, datatype=XSD.anyURI)))
     for ex in examples:
         node = ox.NamedNode(f"{base}{EXAMPLES_PATH}#{ex.name}")
         kind = ex.form.lower()
@@ -102,4 +112,5 @@ def example_triples(base: str, endpoint: str, examples: list[Example]) -> list[o
                 triples.append(ox.Triple(node, RDFS.comment, ox.Literal(description, language=lang)))
         triples.extend(ox.Triple(node, SCHEMA.keywords, ox.Literal(word)) for word in ex.keywords)
         triples.append(ox.Triple(node, SCHEMA.target, target))
+        triples.append(ox.Triple(node, SH.prefixes, document))
     return triples
