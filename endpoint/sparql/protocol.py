@@ -28,6 +28,7 @@ carrying its status)::
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import parse_qsl
@@ -68,6 +69,7 @@ FORMAT_WORDS: dict[str, tuple[media.Format, ...]] = {
 #: A graph name that never holds a triple: the empty part of a dataset given only in part.
 EMPTY_GRAPH = "urn:x-lokaalcirculair:empty-graph"
 
+_FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
 _FORM, _DIRECT, _UPDATE = "application/x-www-form-urlencoded", "application/sparql-query", "application/sparql-update"
 _READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted (the update parameter was sent)."
 
@@ -276,7 +278,7 @@ def plan(request: QueryRequest, method: str, accept: str | None, settings: Setti
     """
     shape = inspect(request.query)
     query, prologue = declare(request.query, shape)
-    if prologue:  # FROM circ:… names a graph with a prefix only now declared
+    if prologue and _FROM.search(request.query):  # FROM circ:… names a graph with a prefix only now declared
         shape = inspect(query)
     offers = GRAPH_OFFERS if shape.form in ("CONSTRUCT", "DESCRIBE") else RESULT_OFFERS
     if method == "POST":  # the page answers GET only; a POST always gets data
