@@ -475,6 +475,21 @@
   }
   if (new URLSearchParams(location.search).get("embed") === "1") document.body.classList.add("embedded");
 
+  // The server's short parse error (endpoint/sparql/parse_errors.py) in the page's language.
+  function localParseError(detail) {
+    const m = /near '(.*)'(?: \(the end of the query\))?: (.*)$/.exec(detail);
+    if (!m) return detail;
+    const rest = m[2];
+    let said;
+    const prefix = /^the prefix '([^']*):' is not declared/.exec(rest);
+    const expected = /^expected (?:one of )?(.*?)\.$/.exec(rest);
+    if (prefix) said = T("prefix_missing", { prefix: prefix[1] });
+    else if (/^a query starts with/.test(rest)) said = T("form_expected");
+    else if (expected) said = T("expected", { items: expected[1].replace(/, or a term$/, T("or_term")) });
+    else said = rest;
+    return T("near", { text: m[1] }) + " " + said;
+  }
+
   // --- running a query --------------------------------------------------------------------------------------
   async function run(event, fromHistory) {
     if (event) event.preventDefault();
@@ -503,7 +518,7 @@
         const at = /line (\d+), column (\d+)/.exec(detail);
         if (at) {
           editor.markError(Number(at[1]), Number(at[2]), detail);
-          showError(T("syntax_at", { line: at[1], column: at[2] }) + " " + detail, response.status);
+          showError(T("syntax_at", { line: at[1], column: at[2] }) + " " + localParseError(detail), response.status);
         } else {
           showError(detail, response.status);
         }
