@@ -137,7 +137,8 @@ def bench(size: int, args: argparse.Namespace) -> dict[str, Any]:
         subprocess.run([PYTHON, "-m", "kg", "synth", "--practices", str(size), "--out", str(data)], cwd=REPO, check=True,
                        env={k: v for k, v in os.environ.items() if not k.startswith("KG_")})
     result: dict[str, Any] = {"practices": size, "store": str(store.relative_to(REPO))}
-    build = run_measured([PYTHON, "-m", "kg", "build", "--quiet"], env_for(data, store))
+    # --full: a store from an earlier run would otherwise get an incremental build (benchmarks/incremental.py).
+    build = run_measured([PYTHON, "-m", "kg", "build", "--full", "--quiet"], env_for(data, store))
     if build["exit"] != 0:
         print(build["output"], file=sys.stderr)
         raise SystemExit(f"kg build failed for {size} practices")

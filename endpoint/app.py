@@ -20,10 +20,12 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from endpoint import assets
+from endpoint.curation import routes as curation
 from endpoint.errors import install_error_handlers
 from endpoint.harvest import routes as harvest
 from endpoint.headers import EXPOSED, METHODS
 from endpoint.pages import browse as lists
+from endpoint.pages import ogc_features as ogc
 from endpoint.pages import routes as pages
 from endpoint.sparql import routes as sparql
 from endpoint.state import AppState
@@ -49,7 +51,7 @@ Front = Callable[[ASGIApp, "Application"], ASGIApp]
 
 #: The surfaces, in the order their routes should match: harvesting after SPARQL and
 #: before the pages; the linked-data pages last, because /id and /doc are broad.
-_ROUTER_MODULES: list[Surface] = [sparql, assets, harvest, lists, pages]
+_ROUTER_MODULES: list[Surface] = [sparql, assets, harvest, curation, lists, ogc, pages]
 
 
 class Application(FastAPI):

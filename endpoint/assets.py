@@ -33,6 +33,12 @@ _TYPES = {
 router = APIRouter()
 
 
+@router.api_route("/favicon.ico", methods=["GET", "HEAD"], include_in_schema=False)
+def favicon() -> FileResponse:
+    """Browsers and crawlers ask ``/favicon.ico`` whatever the page says: the site's icon, not a 404."""
+    return static_file("favicon.ico")
+
+
 @router.api_route("/static/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
 def static_file(path: str) -> FileResponse:
     """One file of the static folder, or 404 (also for any path that would leave it)."""

@@ -12,6 +12,12 @@ for: an HTML page in the site's layout for browsers, ``application/problem+json`
 and title always come from the exception's class or instance, never from its message.
 The routed application and the fast paths both answer errors through it.
 
+An error page is written in the reader's language only: its heading comes from the message
+catalogue (``error_<status>``), and so does its explanation when the raiser named one
+(``HTTPProblem(..., key="error_year", params={...})``); an error that names none gets the
+status's explanation in the reader's language, with the technical detail (English, the
+language of the error tree) marked ``lang="en"``.
+
 >>> problem = HTTPProblem(404, "There is nothing at /doc/x/y.")
 >>> problem.http_status, problem.title, isinstance(problem, KGError)
 (404, 'Not Found', True)
@@ -54,12 +60,16 @@ def title_of(status: int) -> str:
 class HTTPProblem(KGError):
     """An error answer raised by route code: its status, title, detail and extra headers."""
 
-    def __init__(self, status: int, detail: str, title: str | None = None, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, status: int, detail: str, title: str | None = None, headers: dict[str, str] | None = None,
+                 key: str | None = None, params: Mapping[str, object] | None = None) -> None:
         super().__init__(detail)
         self.http_status = status
         self.title = title or title_of(status)
         self.detail = detail
         self.headers = dict(headers or {})
+        #: The message catalogue's text for the error pages (``detail`` is its English wording).
+        self.key = key
+        self.params = dict(params or {})
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,8 @@ class ProblemDetails:
     title: str
     detail: str
     headers: dict[str, str] = field(default_factory=dict)
+    key: str | None = None  # the catalogue's text of ``detail``, for pages in the reader's language
+    params: dict[str, object] = field(default_factory=dict)
 
 
 _UNEXPECTED = "Something went wrong on our side; the error was logged."
@@ -81,12 +93,14 @@ def problem_of(request: Request, exc: BaseException) -> ProblemDetails:
         # Errors that belong to an answer's protocol (HTTPProblem, the SPARQL protocol's refusals)
         # carry the headers that go with them (Allow, Retry-After); the others have none.
         headers: Mapping[str, str] = getattr(exc, "headers", None) or {}
-        return ProblemDetails(exc.http_status, exc.title, str(exc), dict(headers))
+        return ProblemDetails(exc.http_status, exc.title, str(exc), dict(headers),
+                              getattr(exc, "key", None), dict(getattr(exc, "params", None) or {}))
     if isinstance(exc, StarletteHTTPException):
         title = title_of(exc.status_code)
         detail = exc.detail if isinstance(exc.detail, str) else title
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"There is nothing at {request.url.path}."
+            return ProblemDetails(404, title, detail, dict(exc.headers or {}), "error_nothing_at", {"path": request.url.path})
         return ProblemDetails(exc.status_code, title, detail, dict(exc.headers or {}))
     if isinstance(exc, RequestValidationError):
         parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
@@ -118,8 +132,14 @@ def _error_page(request: Request, problem: ProblemDetails) -> bytes:
     """The HTML error page in the site's layout and the reader's language."""
     reader = reader_of(request)
     status = problem.status
-    heading = reader.t.get(f"error_{status}", reader.t["error_other"] if status >= 500 else problem.title)
-    return render("error.html", reader, "/", status=status, title=problem.title, heading=heading, detail=problem.detail)
+    heading = reader.t.get(f"error_{status}", reader.t["error_other"] if status >= 500 else reader.t["error_4xx"])
+    if problem.key and problem.key in reader.t:
+        explained, technical = reader.t[problem.key].format(**problem.params), ""
+    else:
+        explained = reader.t.get(f"error_{status}_explained", reader.t["error_explained"])
+        technical = problem.detail
+    return render("error.html", reader, "/", status=status, title=heading, heading=heading, detail=explained,
+                  technical=technical)
 
 
 async def _handle(request: Request, exc: Exception) -> Response:

@@ -13,6 +13,8 @@ Autoescape is on for every template: a ``<script>`` in the data shows as text.
 '/praktijken?thema=water&lang=en'
 >>> reader.count("practices_count", 1), reader.number(12500)
 ('1 practice', '12,500')
+>>> reader.period(2023, 2023), reader.period(2020, 2023), reader.period("2020-03", None), reader.period(None, None)
+('2023', '2020–2023', 'since March 2020', '')
 >>> b"<html" in render("error.html", reader, "/", status=404, title="Not Found", heading="Not found", detail="<x>")
 True
 """
@@ -41,6 +43,8 @@ templates = Environment(
     lstrip_blocks=True,
     auto_reload=False,
 )
+#: ``{{ x|plain }}``: a text without its language mark, where no element can carry one (``<title>``).
+templates.filters["plain"] = str
 
 
 class Reader:
@@ -62,8 +66,11 @@ class Reader:
         return head + ("&" if "?" in head else "?") + urlencode(query) + hash_ + fragment
 
     def count(self, key: str, n: int, **more: object) -> str:
-        """``{n} praktijken`` / ``1 praktijk``: the ``key_one`` text when there is exactly one."""
-        text = self.t.get(f"{key}_one", self.t[key]) if n == 1 else self.t[key]
+        """``{n} praktijken`` / ``1 praktijk``: the text of the plural category of ``n`` in the language.
+
+        ``key_one`` (and any other CLDR category, ``key_few``…) when the catalogue has it, else ``key``.
+        """
+        text = self.t.get(f"{key}_{i18n.plural(n, self.code)}", self.t[key])
         return text.format(n=self.number(n), **more)
 
     def money(self, value: str | None, currency: str = "EUR") -> str:
@@ -76,6 +83,25 @@ class Reader:
 
     def when(self, value: str | None) -> str:
         return i18n.when(value, self.code) if value else ""
+
+    def period(self, start: str | int | None, end: str | int | None) -> str:
+        """A period as people write it: ``2020–2023``, ``2023`` (not 2023–2023), ``sinds 2020``, or nothing."""
+        first, last = self.when(str(start)) if start else "", self.when(str(end)) if end else ""
+        if first and last:
+            if first == last:
+                return first
+            return f"{first}–{last}" if len(str(start)) <= 4 and len(str(end)) <= 4 else f"{first} – {last}"
+        if first:
+            return str(self.t["since"]).format(date=first)
+        if last:
+            return str(self.t["until"]).format(date=last)
+        return ""
+
+    def moment(self, value: str | None) -> str:
+        return i18n.moment(value, self.code) if value else ""
+
+    def size(self, value: int | str | None) -> str:
+        return i18n.size(int(value), self.code) if value not in (None, "") else ""
 
 
 def reader_language(request: Request) -> tuple[str, bool]:

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 _UTF8_TYPES = frozenset({
     "application/ld+json", "application/n-triples", "application/n-quads", "application/rdf+xml",
     "application/trig", "application/sparql-results+json", "application/sparql-results+xml", "application/json",
-    "application/xhtml+xml", "application/xml", "application/problem+json",
+    "application/xhtml+xml", "application/xml", "application/problem+json", "application/geo+json",
 })
 
 
@@ -77,9 +77,12 @@ SPARQL_XML = Format(
 )
 SPARQL_CSV = Format("text/csv", "csv", "CSV", results=ox.QueryResultsFormat.CSV, w3c="SPARQL_Results_CSV")
 SPARQL_TSV = Format("text/tab-separated-values", "tsv", "TSV", results=ox.QueryResultsFormat.TSV, w3c="SPARQL_Results_TSV")
+#: GeoJSON (RFC 7946): a document about a place as a Feature, a list as a FeatureCollection.
+#: Not an RDF format, so not among DOCUMENT_FORMATS: only things with a geometry offer it.
+GEOJSON = Format("application/geo+json", "geojson", "GeoJSON")
 
 ALL_FORMATS: tuple[Format, ...] = (
-    HTML, TURTLE, JSONLD, NTRIPLES, RDFXML, NQUADS, TRIG, SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV,
+    HTML, TURTLE, JSONLD, NTRIPLES, RDFXML, NQUADS, TRIG, SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV, GEOJSON,
 )
 #: Representations of a linked-data document, in the server's order of preference for ties.
 DOCUMENT_FORMATS: tuple[Format, ...] = (TURTLE, JSONLD, NTRIPLES, RDFXML, HTML)

@@ -29,6 +29,9 @@ __all__ = [
     "FOAF",
     "FRAPO",
     "GENERIEK",
+    "GEO",
+    "GEOF",
+    "CRS84",
     "LDES",
     "ORG",
     "OSLO_GEMEENTE",
@@ -94,6 +97,8 @@ DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCT = Namespace("http://purl.org/dc/terms/")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 FRAPO = Namespace("http://purl.org/cerif/frapo/")
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")  # GeoSPARQL 1.1
+GEOF = Namespace("http://www.opengis.net/def/function/geosparql/")
 GENERIEK = Namespace("https://data.vlaanderen.be/ns/generiek#")
 LDES = Namespace("https://w3id.org/ldes#")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -118,6 +123,9 @@ XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
 #: The Flemish (OSLO) municipality IRIs, by NIS code.
 OSLO_GEMEENTE = Namespace("https://data.vlaanderen.be/id/gemeente/")
+#: The coordinate reference system of every geometry: OGC CRS84 (longitude, latitude in WGS84),
+#: written in front of each ``geo:wktLiteral`` so that no reader has to assume it.
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
 #: Prefix table for readable serialisations (Turtle, TriG, HTML pages).
 PREFIXES: dict[str, str] = {
@@ -129,6 +137,8 @@ PREFIXES: dict[str, str] = {
     "foaf": FOAF.prefix,
     "frapo": FRAPO.prefix,
     "generiek": GENERIEK.prefix,
+    "geo": GEO.prefix,
+    "geof": GEOF.prefix,
     "ldes": LDES.prefix,
     "org": ORG.prefix,
     "owl": OWL.prefix,

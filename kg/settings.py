@@ -89,6 +89,29 @@ class Settings(BaseSettings):
         ),
     )
     ldes_page_size: int = Field(100, ge=1, description="Members per LDES page (KG_LDES_PAGE_SIZE).")
+    # Who publishes this deployment: a fact of the deployment, not of the sources (docs/harvesting.md).
+    publisher_iri: str = Field(
+        "https://data.lokaalcirculair.be/ns/circulair#projectteam",
+        description="IRI of the publisher of the catalogue, dataset and services (KG_PUBLISHER_IRI); default the project team.",
+    )
+    publisher_name: str = Field(
+        "Projectteam Lokaal Circulair-kennisgraaf", min_length=1,
+        description="Dutch name of the publisher (KG_PUBLISHER_NAME).",
+    )
+    publisher_name_en: str = Field(
+        "Lokaal Circulair knowledge graph project team", min_length=1,
+        description="English name of the publisher (KG_PUBLISHER_NAME_EN).",
+    )
+    publisher_url: str | None = Field(
+        None, description="Home page of the publisher (KG_PUBLISHER_URL); when unset, the service's public URL.",
+    )
+    publisher_type: str = Field(
+        "http://purl.org/adms/publishertype/NonProfitOrganisation",
+        description="Kind of publisher, an IRI of the ADMS publisher-type list (KG_PUBLISHER_TYPE).",
+    )
+    contact_email: str | None = Field(
+        None, description="Organisational mailbox of the catalogue's contact point (KG_CONTACT_EMAIL); when unset, its URL.",
+    )
     reload_interval: float = Field(1.0, gt=0, description="Seconds between checks for a new build (KG_RELOAD_INTERVAL).")
 
     @field_validator("base_iri")
@@ -97,6 +120,20 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("KG_BASE_IRI must be an http(s) IRI, e.g. https://data.lokaalcirculair.be")
         return value.rstrip("/")
+
+    @field_validator("publisher_iri", "publisher_url", "publisher_type")
+    @classmethod
+    def _an_http_iri(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) IRI, e.g. https://www.example.be/")
+        return value
+
+    @field_validator("contact_email")
+    @classmethod
+    def _a_mailbox(cls, value: str | None) -> str | None:
+        if value is not None and (value.count("@") != 1 or " " in value or value.startswith("mailto:")):
+            raise ValueError("must be an e-mail address such as info@example.be (without mailto:)")
+        return value
 
     @classmethod
     def from_env(cls, **overrides: Any) -> "Settings":

@@ -20,6 +20,8 @@ import rdflib.compare
 from conftest import live_build
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
+from kg.artefacts.catalog import load_metadata, publisher_triples
+from kg.artefacts.layout import Names
 from kg.settings import PROJECT_ROOT, Settings
 from kg.store.graph_store import GraphStore
 
@@ -129,15 +131,32 @@ def test_services_conform_to_their_specifications(served: rdflib.Graph) -> None:
         assert served.value(service, DCAT.endpointDescription) is not None
 
 
-def test_publisher_and_contact_point_come_from_the_data(served: rdflib.Graph) -> None:
+def test_publisher_and_contact_point_are_settings_with_the_project_team_by_default(served: rdflib.Graph) -> None:
+    # Who publishes a deployment is not a fact of the sources (issue 17): no organisation of the
+    # data is named as publisher; by default the project team, with the service as contact point.
     catalog = rdflib.URIRef(f"{BASE}/id/catalogus/lokaalcirculair")
     publisher = served.value(catalog, DCTERMS.publisher)
-    assert publisher == rdflib.URIRef(f"{BASE}/id/organisatie/vlaanderen-circulair")
-    assert rdflib.Literal("Vlaanderen Circulair", lang="nl") in set(served.objects(publisher, FOAF.name))
-    assert served.value(publisher, DCTERMS.type) == rdflib.URIRef("http://purl.org/adms/publishertype/RegionalAuthority")
+    assert publisher == rdflib.URIRef("https://data.lokaalcirculair.be/ns/circulair#projectteam")
+    assert set(served.objects(None, DCTERMS.publisher)) == {publisher}
+    assert rdflib.Literal("Projectteam Lokaal Circulair-kennisgraaf", lang="nl") in set(served.objects(publisher, FOAF.name))
+    assert served.value(publisher, DCTERMS.type) == rdflib.URIRef("http://purl.org/adms/publishertype/NonProfitOrganisation")
     contact = served.value(catalog, DCAT.contactPoint)
-    # The organisational mailbox the organisation record gives, never a person's.
-    assert served.value(contact, VCARD.hasEmail) == rdflib.URIRef("mailto:lokaalcirculair@vlaanderen-circulair.be")
+    assert served.value(contact, VCARD.hasEmail) is None
+    assert served.value(contact, VCARD.hasURL) is not None
+
+
+def test_the_publisher_settings_are_honoured() -> None:
+    settings = Settings(publisher_iri="https://www.vvsg.be/", publisher_name="VVSG", publisher_name_en="Association of Flemish Cities and Municipalities",
+                        publisher_url="https://www.vvsg.be/", publisher_type="http://purl.org/adms/publishertype/NonGovernmentalOrganisation",
+                        contact_email="info@example.be")
+    names = Names.of(settings)
+    graph = {(str(t.subject), str(t.predicate), str(t.object)) for t in publisher_triples(settings, names, load_metadata(names))}
+    vvsg, dct, foaf = "<https://www.vvsg.be/>", "<http://purl.org/dc/terms/", "<http://xmlns.com/foaf/0.1/"
+    assert (f"<{names.catalog.value}>", dct + "publisher>", vvsg) in graph
+    assert (f"<{names.dataset.value}>", dct + "publisher>", vvsg) in graph
+    assert (vvsg, foaf + "name>", '"VVSG"@nl') in graph
+    assert (vvsg, dct + "type>", "<http://purl.org/adms/publishertype/NonGovernmentalOrganisation>") in graph
+    assert (f"<{names.catalog.value}#contactpunt>", "<http://www.w3.org/2006/vcard/ns#hasEmail>", "<mailto:info@example.be>") in graph
 
 
 def test_dates_and_temporal_coverage_come_from_the_data(

@@ -299,8 +299,9 @@ def test_the_fast_path_answers_exactly_like_the_application(fx: httpx.Client) ->
             assert fast304.headers["last-modified"] == fast.headers["last-modified"]
 
 
-def test_the_published_redirect_table_is_valid_and_empty() -> None:
-    """data/reference/redirects.csv parses; no real record has been merged or withdrawn yet."""
+def test_the_published_redirect_table_is_valid() -> None:
+    """data/reference/redirects.csv parses; the one withdrawn record is the programme a curator had
+    inferred for #AAL Circulair (issue 17), answered 410 with its reason."""
     from conftest import REPO
 
     from endpoint.pages.redirects import TABLE, _read_table
@@ -308,7 +309,10 @@ def test_the_published_redirect_table_is_valid_and_empty() -> None:
 
     path = REPO / "data" / TABLE
     assert path.is_file()
-    assert _read_table(path, Uris(BASE)) == {}
+    table = _read_table(path, Uris(BASE))
+    assert set(table) == {"programma/vlaanderen-circulair-projectoproep"}
+    withdrawn = table["programma/vlaanderen-circulair-projectoproep"]
+    assert withdrawn.status == 410 and withdrawn.target is None and "noemt geen oproep" in withdrawn.reason
 
 
 def test_a_thing_the_data_only_point_at_still_has_a_document(fx: httpx.Client) -> None:

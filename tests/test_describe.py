@@ -29,7 +29,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 ENTITIES = [
     "praktijk/leuven-strategie-circulaire-stad", "praktijk/aal-circulair", "organisatie/stad-leuven", "organisatie/vvsg",
     "persoon/jessie-van-couwenberghe", "gemeente/24062", "gemeente/46013", "concept/thema/materialen",
-    "concept/actiedomein/bebouwde-omgeving", "conceptscheme/thema", "programma/vlaanderen-circulair-projectoproep",
+    "concept/actiedomein/bebouwde-omgeving", "conceptscheme/thema", "programma/pop-machina",
     "financiering/aal-circulair-subsidie", "bron/leuven-praktijkfiche-strategie-circulaire-stad", "provincie/20001",
 ]
 FORMATS = {"ttl": "turtle", "nt": "nt", "rdf": "xml", "jsonld": "json-ld"}

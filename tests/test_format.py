@@ -23,7 +23,7 @@ import pytest
 from sample_data import BASE, sample_corpus
 
 from kg.errors import Problem
-from kg.namespaces import CIRC, DCT, FOAF, RDF, RDFS, SH, SKOS
+from kg.namespaces import CIRC, DCT, FOAF, GEO, PROV, RDF, RDFS, SH, SKOS
 from kg.rdf.iris import DEFAULT_BASE_IRI
 from kg.rdf.key_paths import key_path
 from kg.rdf.keys import ACTOR_KEYS, FIGURE_KEYS, SIMPLE_KEYS, TEXT_LISTS
@@ -38,6 +38,7 @@ from kg.records.format import (
     MUNICIPALITY_COLUMNS,
     PATTERNS,
     RECORD_KINDS,
+    TRANSLATION,
     Field,
     RecordKind,
 )
@@ -59,7 +60,12 @@ NOT_RECORDS = {
     SKOS.ConceptScheme: "the concept schemes of ontology/vocabularies/",
     CIRC.Arrondissement: "a place derived from the municipality rows (kg.rdf.mapping _places)",
     CIRC.Provincie: "a place derived from the municipality rows (kg.rdf.mapping _places)",
+    GEO.Geometry: "an outline or point of data/reference/geometrieen.csv (kg.rdf.geometry), a hash node of a place",
+    CIRC.Vertaling: "a text's 'vertaald' mark, on any text of any key (kg.rdf.annotations); tested below",
 }
+
+#: What the outline and point nodes of a municipality say (kg.rdf.geometry), beside the keys.
+GEOMETRY_NODE_PREDICATES = {RDF.type, GEO.asWKT, PROV.wasDerivedFrom, DCT.license}
 
 #: Keys whose value is published only on a condition of the record.
 PUBLISHED_IF: dict[tuple[str, str], Callable[[Mapping[str, Any]], bool]] = {
@@ -216,14 +222,22 @@ def test_every_triple_is_declared_and_leads_back_to_a_key_that_writes_it(graphs:
                     path = key_path(record, s, p.value, value)
                     assert path, (graph.kind, graph.id, p)
                     assert p in subject_predicates(kind.fields[str(path[0])]), (graph.kind, graph.id, p, path)
+            elif s in (subject + "#geometrie", subject + "#punt"):  # from the geometry CSV, not a key (kg.rdf.geometry)
+                assert graph.kind == "gemeente" and p in GEOMETRY_NODE_PREDICATES, (graph.id, s, p)
+            elif s.startswith(subject + "#" + TRANSLATION.stem + "-"):  # a text's 'vertaald' mark
+                assert p in {RDF.type, *TRANSLATION.predicates} and (p != RDF.type or o == TRANSLATION.cls), (graph.kind, s, p)
             elif s.startswith(subject + "#"):
                 path = key_path(record, s, p.value, value)
                 assert path and str(path[0]) in record.data, (graph.kind, s, p, path)
                 spec = kind.fields[str(path[0])]
+                item = record.data[str(path[0])][int(path[1])] if len(path) > 2 else {}
+                if len(path) >= 4 and spec.fields is not None:  # an item of an item: an enumeration's items
+                    spec, item = spec.fields[str(path[2])], item[str(path[2])][int(path[3])]
+                    path = (path[0], path[1], *path[4:])
                 assert spec.node is not None and p in node_predicates(spec), (graph.kind, s, p, path)
                 assert p != RDF.type or o == spec.node.cls
                 if len(path) == 3:  # a key of a struct item: the item has it
-                    assert path[2] in record.data[str(path[0])][int(path[1])], (graph.kind, s, p, path)
+                    assert path[2] in item, (graph.kind, s, p, path)
             else:  # a link's title is said of the page itself
                 assert quad.subject in pages and p == DCT.title, (graph.kind, graph.id, quad)
 

@@ -265,5 +265,6 @@ def test_harvesting_pages_share_the_site_layout_and_its_language_switch(http: ht
     assert f'href="{path}?lang=en" hreflang="en"' in nl.text
     en = http.get(path, params={"lang": "en"}, headers={"Accept": "text/html"})
     assert '<html lang="en">' in en.text and 'href="/praktijken?lang=en">Practices</a>' in en.text
-    assert '<div lang="nl">' in en.text  # the page's own bilingual text stays tagged as Dutch
+    # One language per page (issue #12): no bilingual block any more, the page's own text is the reader's.
+    assert '<div lang="nl">' not in en.text and '<div lang="nl">' not in nl.text
     assert nl.headers["etag"] != en.headers["etag"]

@@ -9,7 +9,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 from sample_data import BASE, sample_corpus, write_data
 
 from kg.errors import ConfigError, SourceError
-from kg.namespaces import ADMS, BESLUIT, DCT, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from kg.namespaces import ADMS, BESLUIT, DCT, FOAF, GEO, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from kg.rdf.iris import CIRC, Iris
 from kg.rdf.key_paths import key_for_path, key_path
 from kg.rdf.mapping import RecordGraph, map_corpus, map_vocabulary
@@ -285,7 +285,7 @@ def test_merged_municipalities_link_both_ways_each_in_its_own_graph(graphs: list
 def test_municipality_names_codes_and_places(graphs: list[RecordGraph]) -> None:
     leuven = graph_of(graphs, "gemeente", "24062")
     s = leuven.subject
-    assert objects(leuven, s, RDF.type) == [CIRC.Gemeente]
+    assert objects(leuven, s, RDF.type) == [CIRC.Gemeente, GEO.Feature]  # a GeoSPARQL feature since #13
     assert objects(leuven, s, SKOS.prefLabel) == [Literal("Leuven", language="nl"), Literal("Louvain", language="fr")]
     assert objects(leuven, s, SKOS.notation) == [Literal("24062")]
     assert objects(leuven, s, OWL.sameAs) == [NamedNode("https://data.vlaanderen.be/id/gemeente/24062")]

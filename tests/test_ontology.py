@@ -148,6 +148,8 @@ EXPECTED_CODES: dict[str, dict[str, str | None]] = {
             "samenwerkend-bestuur",
             "begeleider",
             "klankbord",
+            "contact",
+            "coordinerende-draaischijf",
         ]
     ),
     "praktijktype": dict.fromkeys(
@@ -179,6 +181,13 @@ EXPECTED_CODES: dict[str, dict[str, str | None]] = {
             "job",
             "inwoner",
             "lokaal-bestuur",
+            "maand",
+        ]
+    ),
+    "opsommingsoort": dict.fromkeys(
+        [
+            "motief", "drempel", "voorkeur-actiedomein", "voorkeur-beleidsinstrument", "verwachting", "antwoordoptie",
+            "lokale-uitdaging", "beleidskader", "analyse", "oproep", "vraag", "selectiecriterium", "menukaart", "argument",
         ]
     ),
     "publicatietype": dict.fromkeys(["inspiratiegids", "databank", "presentatie", "website"]),
@@ -190,16 +199,18 @@ EXPECTED_CODES: dict[str, dict[str, str | None]] = {
 CONTRACT_CLASSES = {
     "Praktijk", "Doelstelling", "Resultaat", "Les", "Succesfactor", "Valkuil", "Uitdaging",
     "GeleerdeLes", "Kerncijfer", "Indicator", "Gemeente", "Arrondissement", "Provincie",
+    "Lezing", "Vertaling", "Labelbron", "WerkingsgebiedPeriode", "Opsomming", "OpsommingItem",
 }  # fmt: skip
 CONTRACT_PROPERTIES = {
     "praktijktype", "reden", "toekomst", "doelgroep", "thema", "actiedomein",
     "beleidsinstrument", "waardeketen", "toelichting", "financieringskanaal", "programma",
     "doelstelling", "resultaat", "succesfactor", "valkuil", "uitdaging", "les", "kerncijfer",
     "eenheid", "investeringsbedrag", "ontvanger", "publicatietype", "observatie",
-    "tekstbestand", "vertalingVan", "arrondissement", "provincie",
+    "tekstbestand", "vertalingVan", "arrondissement", "provincie", "representatiefPunt",
+    "lezing", "vertaling", "ookInTaal", "websitenaam", "werkingsgebiedPeriode", "opsomming", "opsommingsoort", "onvolledig", "afgebroken",
 }  # fmt: skip
 #: Own terms with no standard super-term, each for a reason given in its rdfs:comment.
-UNANCHORED = {CIRC.tekstbestand}
+UNANCHORED = {CIRC.tekstbestand, CIRC.websitenaam, CIRC.onvolledig, CIRC.afgebroken}
 
 
 # --------------------------------------------------------------------------- loading

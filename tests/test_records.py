@@ -160,3 +160,32 @@ def test_municipality_csv_rows_are_checked(tmp_path: Path) -> None:
     [problem] = problems_of(data, vocab)
     assert problem.startswith(f"{csv_path}:3:")
     assert "replaced by 46031" in problem
+
+
+def test_a_translation_mark_names_languages_of_the_text(tmp_path: Path) -> None:
+    data, vocab = make_data(tmp_path)
+    path = data / "praktijken" / "strategie.yaml"
+    marked = 'titel: {nl: "Strategie circulaire stad", en: "Circular city strategy", vertaald: [en]}'
+    path.write_text(path.read_text().replace('titel: {nl: "Strategie circulaire stad", en: "Circular city strategy"}', marked))
+    practice = load_corpus(data, vocab).get("praktijk", "strategie")
+    assert practice is not None
+    assert dict(practice.data["titel"]) == {"nl": "Strategie circulaire stad", "en": "Circular city strategy"}
+    assert practice.data["titel"].translated == ("en",)
+    path.write_text(path.read_text().replace("vertaald: [en]", "vertaald: [fr]"))
+    [problem] = problems_of(data, vocab)
+    assert problem.endswith(":4: 'titel.vertaald' names fr, which the text does not have.")
+
+
+def test_a_reading_is_about_a_key_and_a_part_of_its_record(tmp_path: Path) -> None:
+    data, vocab = make_data(tmp_path)
+    path = data / "praktijken" / "strategie.yaml"
+    reading = ("lezingen:\n  - over: themas\n    waarde: energie\n    toelichting: {nl: \"Niet vermeld.\"}\n"
+               "  - over: financier\n    toelichting: {nl: \"x\"}\n"
+               "  - over: waarde\n    deel: cijfer-x\n    toelichting: {nl: \"x\"}\n"
+               "  - over: gemeenten\n    waarde: \"99999\"\n    toelichting: {nl: \"x\"}\n")
+    path.write_text(path.read_text().replace("bronnen: [fiche]", reading + "bronnen: [fiche]"))
+    problems = problems_of(data, vocab)
+    assert any("'lezingen.1.over' names 'financier', which is no key of a praktijk record." in p for p in problems)
+    assert any("'lezingen.2.deel' names 'cijfer-x', which is no part of this record. Parts: " in p and "rol-1" in p for p in problems)
+    assert any("'lezingen.3.waarde' names NIS code 99999, which is not a municipality" in p for p in problems)
+    assert not any("lezingen.0" in p for p in problems)

@@ -15,7 +15,6 @@ HTML view, another RDF format). What they share lives here once:
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -29,7 +28,7 @@ from endpoint.conneg import by_name, negotiate
 from endpoint.errors import HTTPProblem
 from endpoint.layout import reader_of, render
 from endpoint.state import state_of
-from kg.artefacts.layout import DUMPS
+from kg.artefacts.layout import DUMPS, sha256_of
 from kg.artefacts.reader import ArtefactReader
 from kg.media import Format, with_charset
 from kg.settings import Settings
@@ -50,14 +49,6 @@ def artefacts_of(request: Request) -> ArtefactReader:
     return ArtefactReader(state_of(request.app).store.artefacts_dir)
 
 
-def _digest(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def file_etag(path: Path, stat: os.stat_result, variant: str = "") -> str:
     """The ETag of a file: its published SHA-256 (a dump's ``.sha256``), else its digest, kept."""
     sha_file = path.with_name(path.name + ".sha256")
@@ -65,7 +56,7 @@ def file_etag(path: Path, stat: os.stat_result, variant: str = "") -> str:
         text = sha_file.read_text(encoding="ascii").split()
         if text:
             return digest_etag(text[0], variant)
-    digest = _DIGESTS.get_or_make((str(path), stat.st_mtime_ns, stat.st_size), lambda: _digest(str(path)))
+    digest = _DIGESTS.get_or_make((str(path), stat.st_mtime_ns, stat.st_size), lambda: sha256_of(path))
     return digest_etag(digest, variant)
 
 
@@ -79,7 +70,8 @@ def serve_file(request: Request, path: Path, media_type: str, cache_control: str
     try:
         stat = path.stat()
     except OSError:
-        raise HTTPProblem(404, f"There is nothing at {request.url.path} in the current build.") from None
+        raise HTTPProblem(404, f"There is nothing at {request.url.path} in the current build.",
+                          key="error_nothing_at", params={"path": request.url.path}) from None
     etag, modified = file_etag(path, stat), file_date(stat.st_mtime)
     common = {"ETag": etag, "Last-Modified": modified, "Cache-Control": cache_control, **(headers or {})}
     if is_current(request, etag, modified):

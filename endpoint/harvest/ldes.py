@@ -8,6 +8,10 @@ is looked up in the page the history says holds it, and is immutable too.
 
 The LDES files carry relative IRIs: they resolve against the public URL when one is
 configured, else against this request's own origin, so a local copy stays navigable.
+
+The HTML views are for people: each member with the title of its record (in the reader's
+language, another language marked), its time and kind; the stream with its member count and
+the list of its pages; a member (``/ldes/versie/…``) as a page of its own rather than a file.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import pyoxigraph as ox
 from fastapi import Request
 from fastapi.responses import Response
 
+from endpoint import i18n
 from endpoint.answer_headers import etag_of, file_date
 from endpoint.errors import HTTPProblem
 from endpoint.harvest.answers import (
@@ -41,11 +46,13 @@ from kg.artefacts.layout import serialize
 from kg.artefacts.reader import LDES_PAGES as PAGES
 from kg.artefacts.reader import parse_ldes_document
 from kg.media import HTML, JSONLD, NQUADS, TRIG, Format
-from kg.namespaces import DCT, PROV, RDF, TREE
+from kg.namespaces import DCT, FOAF, PROV, RDF, RDFS, SCHEMA, SKOS, TREE
 from kg.terms import term_value
 
 #: Representations of LDES documents: quad formats only (members are named graphs).
 LDES_OFFERS: tuple[Format, ...] = (TRIG, NQUADS, JSONLD, HTML)
+#: Properties that name a member's record, best first (as the pages' labels).
+_TITLES = (SKOS.prefLabel, DCT.title, RDFS.label, FOAF.name, SCHEMA.name)
 
 _MEMBER_PATH = re.compile(r"^[A-Za-z0-9_-]{1,100}(/[A-Za-z0-9_-]{1,200}){1,3}/[0-9]{8}T[0-9]{12}Z$")
 
@@ -58,13 +65,15 @@ def _request_url(request: Request, path: str) -> str:
     return origin + path
 
 
-def _ldes_document(request: Request, path: Path, url_path: str, cache_control: str) -> Response:
+def _ldes_document(request: Request, path: Path, url_path: str, cache_control: str,
+                   summary: dict[str, Any] | None = None) -> Response:
     chosen = choose(request, LDES_OFFERS)
     headers = {"Vary": "Accept", "Link": format_alternates(url_path, LDES_OFFERS)}
     if chosen is TRIG:
         return serve_file(request, path, TRIG.media_type, cache_control, headers)
     if not path.is_file():
-        raise HTTPProblem(404, f"There is nothing at {url_path} in the current build.")
+        raise HTTPProblem(404, f"There is nothing at {url_path} in the current build.", key="error_nothing_at",
+                          params={"path": url_path})
     stat = path.stat()
     variant = chosen.suffix
     if chosen is HTML:  # the page's layout follows the reader's language
@@ -75,7 +84,8 @@ def _ldes_document(request: Request, path: Path, url_path: str, cache_control: s
         return Response(status_code=304, headers={"ETag": etag, "Cache-Control": cache_control, **headers})
     quads = parse_ldes_document(path, _request_url(request, url_path))
     if chosen is HTML:
-        body = render_view(request, "ldes.html", url_path, **ldes_view(quads, url_path, settings_of(request).base_iri))
+        view = ldes_view(quads, url_path, settings_of(request).base_iri, reader_language(request)[0])
+        body = render_view(request, "ldes.html", url_path, **view, summary=summary)
         return bytes_response(request, body, "text/html", etag, cache_control, headers)
     assert chosen.rdf is not None
     body = serialize(quads, chosen.rdf)
@@ -85,7 +95,19 @@ def _ldes_document(request: Request, path: Path, url_path: str, cache_control: s
 @router.api_route("/ldes", methods=["GET", "HEAD"], summary="Linked Data Event Stream")
 def ldes_stream(request: Request) -> Response:
     """The ``ldes:EventStream`` and the root of its time-based view."""
-    return _ldes_document(request, artefacts_of(request).ldes_stream(), "/ldes", SHORT)
+    artefacts = artefacts_of(request)
+    return _ldes_document(request, artefacts.ldes_stream(), "/ldes", SHORT, _summary(request))
+
+
+def _summary(request: Request) -> dict[str, Any] | None:
+    """What the stream's HTML view tells a person: how many members, over which time, on which pages."""
+    if "html" not in request.headers.get("accept", "") and request.query_params.get("format") != "html":
+        return None
+    history = artefacts_of(request).ldes_history()
+    if history is None:
+        return None
+    pages = [{"number": n, "href": f"/ldes/{PAGES}/{n}"} for n in range(1, history.pages + 1)]
+    return {"members": history.members, "first": history.first_time, "last": history.last_time, "pages": pages}
 
 
 @router.api_route("/ldes/shape", methods=["GET", "HEAD"], summary="SHACL shape of the LDES members")
@@ -120,13 +142,20 @@ def ldes_member(request: Request, path: str) -> Response:
     found = artefacts.ldes_member(history, iri, lambda number: _request_url(request, f"/ldes/{PAGES}/{number}"))
     if not found:
         raise HTTPProblem(404, f"There is no LDES member {iri}.")
-    chosen = choose(request, (TRIG, NQUADS, JSONLD))
+    chosen = choose(request, LDES_OFFERS)
+    url_path = f"/ldes/versie/{path}"
+    if chosen is HTML:
+        view = ldes_view(found, url_path, settings_of(request).base_iri, reader_language(request)[0])
+        body = render_view(request, "ldes.html", url_path, **view, summary=None, member_page=True)
+        return bytes_response(request, body, "text/html", etag_of(body, "html"), IMMUTABLE,
+                              {"Vary": "Accept, Accept-Language", "Link": format_alternates(url_path, LDES_OFFERS)})
     assert chosen.rdf is not None
     body = serialize(found, chosen.rdf)
-    return bytes_response(request, body, chosen.media_type, etag_of(body), IMMUTABLE, {"Vary": "Accept"})
+    return bytes_response(request, body, chosen.media_type, etag_of(body), IMMUTABLE,
+                          {"Vary": "Accept", "Link": format_alternates(url_path, LDES_OFFERS)})
 
 
-def ldes_view(quads: list[ox.Quad], url_path: str, base: str) -> dict[str, Any]:
+def ldes_view(quads: list[ox.Quad], url_path: str, base: str, lang: str = i18n.DEFAULT) -> dict[str, Any]:
     """What the HTML view of a stream page shows: its members, the relations to the next pages, the view."""
     members: dict[str, dict[str, Any]] = {}
     relation_nodes: dict[str, dict[str, str]] = {}
@@ -139,8 +168,16 @@ def ldes_view(quads: list[ox.Quad], url_path: str, base: str) -> dict[str, Any]:
             view = term_value(q.object)
         elif p in (TREE.node, TREE.value) and isinstance(q.subject, ox.BlankNode | ox.NamedNode):
             relation_nodes.setdefault(str(q.subject), {})[p.value.rsplit("#", 1)[-1]] = term_value(q.object)
+    titles: dict[str, dict[str, tuple[int, str]]] = {}
     for q in quads:
         _count_member_quad(members, q)
+        if q.predicate in _TITLES and isinstance(q.object, ox.Literal) and not isinstance(q.graph_name, ox.DefaultGraph):
+            langs = titles.setdefault(f"{term_value(q.graph_name)} {term_value(q.subject)}", {})
+            code, candidate = q.object.language or "", (_TITLES.index(q.predicate), q.object.value)
+            if code not in langs or candidate < langs[code]:
+                langs[code] = candidate
+    for m in members.values():
+        m["title"] = _title(titles.get(f"{m['iri']} {m.get('entity', '')}", {}), lang)
     relations = [{"href": _path_of(rel["node"]), "value": rel.get("value", "")} for rel in relation_nodes.values() if "node" in rel]
     rows = []
     for m in members.values():
@@ -148,6 +185,14 @@ def ldes_view(quads: list[ox.Quad], url_path: str, base: str) -> dict[str, Any]:
         rows.append({**m, "entity_href": entity.replace(base + "/id/", "/doc/", 1) if entity.startswith(base + "/id/") else entity,
                      "member_href": m["iri"].replace(base, "", 1) if m["iri"].startswith(base + "/") else m["iri"]})
     return {"path": url_path, "members": rows, "relations": relations, "view": _path_of(view) if view else ""}
+
+
+def _title(by_lang: dict[str, tuple[int, str]], lang: str) -> str:
+    """The record's name in the reader's language, else Dutch, else any (marked when not the reader's)."""
+    for code in (lang, "nl", "", *sorted(by_lang)):
+        if code in by_lang:
+            return i18n.shown(by_lang[code][1], code, lang)
+    return ""
 
 
 def _count_member_quad(members: dict[str, dict[str, Any]], q: ox.Quad) -> None:

@@ -28,6 +28,7 @@ from endpoint.caching import LRU
 from endpoint.pages.documents import Description, describe, document_prefixes
 from endpoint.pages.facets import PracticeIndex
 from endpoint.pages.labels import LabelIndex
+from endpoint.pages.places import PlaceIndex
 from endpoint.pages.redirects import Redirects
 from endpoint.pages.search import SearchIndex
 from endpoint.state import state_of
@@ -61,9 +62,14 @@ class Cached:
 
 
 class Site:
-    """Everything the pages need about one build."""
+    """Everything the pages need about one build.
 
-    def __init__(self, store: GraphStore, settings: Settings) -> None:
+    When the build was made incrementally on the build of ``previous`` and says which IRIs it
+    touched (``BUILD.json``: :data:`kg.store.graph_store.CHANGE_KEY`), the labels, practice
+    facets and search index are ``previous``'s, with the touched IRIs read again: a changed
+    record is served in a fraction of the time a full remake takes at 100 000 practices."""
+
+    def __init__(self, store: GraphStore, settings: Settings, previous: "Site | None" = None) -> None:
         started = time.perf_counter()
         self.store = store
         self.settings = settings
@@ -71,9 +77,22 @@ class Site:
         self.uris = Iris(settings.base_iri)
         self.prefixes = document_prefixes(self.uris.base)
         self.build_date = _build_date(store)
-        self.labels = LabelIndex.load(store)
-        self.practices = PracticeIndex.load(store, self.uris.base)
-        self.search = SearchIndex.load(store, self.uris.base)
+        info = store.build_info()
+        touched = info.touched_since(previous.build_id) if info is not None and previous is not None else None
+        self.labels: LabelIndex
+        self.practices: PracticeIndex
+        self.search: SearchIndex
+        if previous is not None and touched is not None:
+            self.labels = previous.labels.patched(store, touched)
+            self.practices = previous.practices.patched(store, touched)
+            self.search = previous.search.patched(store, self.uris.base, touched)
+        else:
+            self.labels = LabelIndex.load(store)
+            self.practices = PracticeIndex.load(store, self.uris.base)
+            self.search = SearchIndex.load(store, self.uris.base)
+        self.places = PlaceIndex.load(store, self.uris.base)
+        #: How the indexes were made ("patched" from the previous build's, or "loaded").
+        self.made = "patched" if touched is not None else "loaded"
         self.redirects = Redirects.load(store, self.uris, settings.data_dir)
         self.counts = _counts(store, self.uris.base)
         self.descriptions: LRU[tuple[str, int], Description | None] = LRU(4096)
@@ -180,7 +199,7 @@ def current_site(app: Any) -> Site:
     with _site_lock:
         site = state.peek(Site)
         if site is None or site.build_id != store.build_id or site.store is not store:
-            site = Site(store, state.settings)
+            site = Site(store, state.settings, previous=site)
             state.replace(Site, site)
             warm_on_refresh(app)
             # The indexes are a few million long-lived objects: a full garbage collection that

@@ -57,12 +57,24 @@ def doc_request(site: Site, target: Target, params: Mapping[str, str], headers: 
     return DocRequest(target, fmt, negotiated, number, code, explicit, public_root.rstrip("/"))
 
 
+def without_trailing_slash(path: str, query: str) -> Response | None:
+    """``/doc/gemeente/24062/`` → ``301`` to ``/doc/gemeente/24062`` (the query kept); None otherwise.
+
+    A copied link often gains a slash; the thing is the same, so it is a permanent redirect, not a 404.
+    """
+    if not path.endswith("/") or path.rstrip("/").count("/") < 3:
+        return None
+    location = path.rstrip("/") + (f"?{query}" if query else "")
+    return Response(status_code=301, headers={"Location": location, "Cache-Control": CACHE_CONTROL})
+
+
 def target_of(site: Site, concept: str, ref: str, allow_suffix: bool) -> Target:
     """The validated thing a path names, or 404."""
     target = site.uris.parse(concept, ref, allow_suffix=allow_suffix)
     if target is None:
         raise HTTPProblem(404, f"There is no /{'doc' if allow_suffix else 'id'}/{concept}/{ref} here: "
-                               "not a kind of thing this graph publishes, or not a valid reference.")
+                               "not a kind of thing this graph publishes, or not a valid reference.",
+                           key="error_no_such_path", params={"path": f"/{'doc' if allow_suffix else 'id'}/{concept}/{ref}"})
     return target
 
 

@@ -85,7 +85,8 @@ class PracticeIndex:
 
     def __init__(self, base: str, practices: Iterable[Practice], broader: Mapping[str, set[str]] | None = None) -> None:
         self.base = base
-        self.practices = {p.iri: p for p in practices}
+        # In IRI order: the lists per value are then the same however the index was made.
+        self.practices = {p.iri: p for p in sorted(practices, key=lambda p: p.iri)}
         self.broader = broader or {}
         self.by_value: dict[str, list[str]] = defaultdict(list)
         for p in self.practices.values():
@@ -95,11 +96,22 @@ class PracticeIndex:
     def __len__(self) -> int:
         return len(self.practices)
 
+    def patched(self, store: GraphStore, touched: Sequence[str]) -> "PracticeIndex":
+        """A copy with the practices among the ``touched`` IRIs read again (after an incremental
+        build: a practice's facets come from its own graph and from the grants that name it,
+        and a changed grant touches the practice it points at)."""
+        fresh = PracticeIndex.load(store, self.base, touched) if touched else self
+        gone = set(touched)
+        kept = [p for iri, p in self.practices.items() if iri not in gone]
+        return PracticeIndex(self.base, kept + list(fresh.practices.values()), fresh.broader)
+
     @classmethod
-    def load(cls, store: GraphStore, base: str) -> "PracticeIndex":
+    def load(cls, store: GraphStore, base: str, only: Sequence[str] | None = None) -> "PracticeIndex":
+        """Every practice, or those of ``only`` that are practices."""
         practices: dict[str, Practice] = {}
+        v = "" if only is None else "VALUES ?p { " + " ".join(f"<{iri}>" for iri in only) + " } "
         for row in store.select(
-            f"SELECT ?p ?start ?end WHERE {{ ?p a <{CIRC.Praktijk.value}> "
+            f"SELECT ?p ?start ?end WHERE {{ {v}?p a <{CIRC.Praktijk.value}> "
             f"OPTIONAL {{ ?p <{SCHEMA.startDate.value}> ?start }} OPTIONAL {{ ?p <{SCHEMA.endDate.value}> ?end }} }}"
         ):
             p = practices.setdefault(row["p"].value, Practice(row["p"].value))
@@ -111,7 +123,7 @@ class PracticeIndex:
             broader[row["c"].value].add(row["b"].value)
         concept_predicates = " ".join(f"<{p.value}>" for p in (DCT.subject, CIRC.financieringskanaal, CIRC.praktijktype))
         for row in store.select(
-            f"SELECT ?p ?c WHERE {{ ?p a <{CIRC.Praktijk.value}> . VALUES ?pred {{ {concept_predicates} }} ?p ?pred ?c FILTER(isIRI(?c)) }}"
+            f"SELECT ?p ?c WHERE {{ {v}?p a <{CIRC.Praktijk.value}> . VALUES ?pred {{ {concept_predicates} }} ?p ?pred ?c FILTER(isIRI(?c)) }}"
         ):
             p = practices[row["p"].value]
             p.direct_concepts.add(row["c"].value)
@@ -123,7 +135,7 @@ class PracticeIndex:
         province: dict[str, set[str]] = defaultdict(set)
         for row in store.select(f"SELECT ?g ?prov WHERE {{ ?g <{CIRC.provincie.value}> ?prov }}"):
             province[row["g"].value].add(row["prov"].value)
-        for row in store.select(f"SELECT ?p ?g WHERE {{ ?p a <{CIRC.Praktijk.value}> ; <{DCT.spatial.value}> ?g FILTER(isIRI(?g)) }}"):
+        for row in store.select(f"SELECT ?p ?g WHERE {{ {v}?p a <{CIRC.Praktijk.value}> ; <{DCT.spatial.value}> ?g FILTER(isIRI(?g)) }}"):
             p = practices[row["p"].value]
             p.direct_municipalities.add(row["g"].value)
             for g in _closure(row["g"].value, successors):
@@ -131,7 +143,7 @@ class PracticeIndex:
                 p.provinces |= province.get(g, set())
 
         for row in store.select(
-            f"SELECT ?p ?agent ?role WHERE {{ ?p a <{CIRC.Praktijk.value}> . "
+            f"SELECT ?p ?agent ?role WHERE {{ {v}?p a <{CIRC.Praktijk.value}> . "
             f"{{ ?p <{PROV.qualifiedAssociation.value}> ?a . ?a <{PROV.agent.value}> ?agent OPTIONAL {{ ?a <{PROV.hadRole.value}> ?role }} }} "
             f"UNION {{ ?p <{PROV.wasAssociatedWith.value}> ?agent }} }}"
         ):
@@ -142,7 +154,7 @@ class PracticeIndex:
                 p.agent_roles.add((row["agent"].value, row["role"].value))
         funder_role = f"{base}/id/concept/rol/financier"
         for row in store.select(
-            f"SELECT ?p ?f ?prog WHERE {{ ?grant <{SCHEMA.fundedItem.value}> ?p . ?p a <{CIRC.Praktijk.value}> "
+            f"SELECT ?p ?f ?prog WHERE {{ {v}?grant <{SCHEMA.fundedItem.value}> ?p . ?p a <{CIRC.Praktijk.value}> "
             f"OPTIONAL {{ ?grant <{SCHEMA.funder.value}> ?f }} OPTIONAL {{ ?grant <{DCT.isPartOf.value}> ?prog }} }}"
         ):
             p = practices[row["p"].value]
@@ -152,7 +164,7 @@ class PracticeIndex:
                 p.agent_roles.add((row["f"].value, funder_role))
             if "prog" in row:
                 p.programmes.add(row["prog"].value)
-        for row in store.select(f"SELECT ?p ?prog WHERE {{ ?p a <{CIRC.Praktijk.value}> ; <{CIRC.programma.value}> ?prog }}"):
+        for row in store.select(f"SELECT ?p ?prog WHERE {{ {v}?p a <{CIRC.Praktijk.value}> ; <{CIRC.programma.value}> ?prog }}"):
             practices[row["p"].value].programmes.add(row["prog"].value)
         return cls(base, practices.values(), broader)
 

@@ -13,7 +13,20 @@ is written under the compact IRI (``dct:title``) in expanded form instead. So th
 document always expands to exactly the triples it was made from; the tests parse it
 with rdflib and compare.
 
-Shape: ``{"@context": URL, "@graph": [thing, …incoming links…, document]}``. The thing's
+Shapes that do not change with the data, so a ``jq`` script written against one record works on
+the next: a key whose term is a set in the context (``"@container": "@set"``: themes, places,
+roles, sources…) is always an array, even of one; ``type`` is always an array; a single-valued
+key (``agent``, ``rol``, ``bedrag``…) is a scalar; a language map has one string per language,
+except ``andereNaam`` (alternative names), whose languages always hold arrays. The JSON Schema of
+each kind of document is in ``docs/schemas/``.
+
+Framed per thing: what points at the thing is listed on the thing itself, under ``@reverse`` and
+the key of the link (a municipality's ``"@reverse": {"gebied": [practice, …]}``, each with its
+title and type), so a developer reads a municipality's practices from its own node; a practice
+lists its actors by role under ``actoren`` (``agent``, ``rol``). Links from hash sub-resources
+of other things (another practice's ``#rol-1``) stay as nodes of their own in ``@graph``.
+
+Shape: ``{"@context": URL, "@graph": [thing, …what did not fit on it…, document]}``. The thing's
 hash sub-resources (roles, lessons, figures, amounts) and the labels of what it links
 to are embedded where they are referenced, so ``doc["@graph"][0]["thema"][0]["naam"]["nl"]``
 is the Dutch name of its first theme.
@@ -35,6 +48,8 @@ from kg.namespaces import RDF, XSD
 from kg.terms import term_value
 
 CONTEXT_FILE = Path(__file__).parent.parent / "static" / "context.jsonld"
+#: Language maps whose values are lists in every language (a thing has several other names).
+_LISTS_PER_LANGUAGE = frozenset({"andereNaam"})
 _LABEL_OR_TYPE = {p.value for p in LABEL_PROPERTIES} | {RDF.type.value}
 
 
@@ -44,6 +59,7 @@ class _Term:
     iri: str
     coerce: str | None  # "@id", a datatype IRI, or None
     language_map: bool
+    many: bool = False  # "@container": "@set": always an array
 
 
 class Context:
@@ -67,8 +83,10 @@ class Context:
             else:
                 iri = self.expand(value["@id"])
                 coerce = value.get("@type")
+                container = value.get("@container")
                 self.properties.setdefault(
-                    iri, _Term(name, iri, self.expand(coerce) if coerce and coerce != "@id" else coerce, value.get("@container") == "@language")
+                    iri, _Term(name, iri, self.expand(coerce) if coerce and coerce != "@id" else coerce,
+                               container == "@language", container == "@set" or name in _LISTS_PER_LANGUAGE)
                 )
 
     def expand(self, value: str) -> str:
@@ -126,19 +144,38 @@ class _Builder:
             return True
         return all(t.predicate.value in _LABEL_OR_TYPE for t in self.by_subject[iri])
 
-    def node(self, iri: str, path: tuple[str, ...] = ()) -> dict[str, Any]:
+    def node(self, iri: str, path: tuple[str, ...] = (), skip: frozenset[ox.Triple] = frozenset()) -> dict[str, Any]:
         out: dict[str, Any] = {"id": iri}
         grouped: dict[str, list[ox.Triple]] = defaultdict(list)
         for t in self.by_subject.get(iri, ()):
-            grouped[t.predicate.value].append(t)
+            if t not in skip:
+                grouped[t.predicate.value].append(t)
         for predicate, triples in grouped.items():
             self.emitted.update(triples)
             if predicate == RDF.type.value and all(isinstance(t.object, ox.NamedNode) for t in triples):
-                names = [self.ctx.class_name(term_value(t.object)) for t in triples]
-                out["type"] = names[0] if len(names) == 1 else names
+                out["type"] = sorted(self.ctx.class_name(term_value(t.object)) for t in triples)
                 continue
             self._values(out, predicate, [t.object for t in triples], path + (iri,))
         return out
+
+    def reverse(self) -> dict[str, list[dict[str, Any]]]:
+        """What points at the thing, by the key of the link: ``{"gebied": [{"id": practice, "titel": …}]}``.
+
+        Only links from other documents' own subjects (no hash sub-resources) under a term that
+        links to IRIs; each pointing thing is shown with its labels and types, without the link itself.
+        """
+        found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        entity = ox.NamedNode(self.entity)
+        for subject, triples in self.by_subject.items():
+            if subject == self.entity or "#" in subject:
+                continue
+            for t in triples:
+                term = self.ctx.properties.get(t.predicate.value)
+                if t.object != entity or term is None or term.coerce != "@id":
+                    continue
+                self.emitted.add(t)
+                found[term.name].append(self.node(subject, (self.entity,), frozenset({t})))
+        return {name: sorted(nodes, key=lambda n: n["id"]) for name, nodes in sorted(found.items())}
 
     def _values(self, out: dict[str, Any], predicate: str, objects: list[Any], path: tuple[str, ...]) -> None:
         term = self.ctx.properties.get(predicate)
@@ -161,11 +198,14 @@ class _Builder:
                 langmap: dict[str, Any] = {}
                 for lit in sorted(fitting, key=lambda x: (x.language, x.value)):
                     prev = langmap.get(lit.language)
-                    langmap[lit.language] = lit.value if prev is None else (prev if isinstance(prev, list) else [prev]) + [lit.value]
+                    if term.many:
+                        langmap.setdefault(lit.language, []).append(lit.value)
+                    else:
+                        langmap[lit.language] = lit.value if prev is None else (prev if isinstance(prev, list) else [prev]) + [lit.value]
                 out[term.name] = langmap
             else:
                 values = [self._value(o, term.coerce, path) for o in fitting]
-                out[term.name] = values[0] if len(values) == 1 else values
+                out[term.name] = values if term.many or len(values) > 1 else values[0]
         if rest:
             values = [self._value(o, None, path) for o in rest]
             out[fallback] = values[0] if len(values) == 1 else values
@@ -185,11 +225,18 @@ class _Builder:
         graph: list[dict[str, Any]] = []
         # First the thing and every subject that is not embedded elsewhere (incoming
         # links, the document), then whatever embedding did not reach.
+        thing = self.node(self.entity)
+        reverse = self.reverse()
+        if reverse:
+            thing["@reverse"] = reverse
+        graph.append(thing)
         for subject in order:
-            if subject == self.entity or not self.embeddable(subject):
+            if subject == self.entity:
+                continue
+            if any(t not in self.emitted for t in self.by_subject[subject]) and not self.embeddable(subject):
                 graph.append(self.node(subject))
         for subject in order:
-            if any(t not in self.emitted for t in self.by_subject[subject]):
+            if subject != self.entity and any(t not in self.emitted for t in self.by_subject[subject]):
                 graph.append(self.node(subject))
         return {"@context": context_url, "@graph": graph}
 

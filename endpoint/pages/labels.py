@@ -11,6 +11,8 @@ Which property names a thing, best first: ``skos:prefLabel``, ``rdfs:label``,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pyoxigraph as ox
 
 from kg.namespaces import DCT, FOAF, RDFS, SCHEMA, SKOS
@@ -31,14 +33,29 @@ class LabelIndex:
     @classmethod
     def load(cls, store: GraphStore) -> "LabelIndex":
         index = cls()
+        index._read(store, "")
+        return index
+
+    def patched(self, store: GraphStore, touched: Sequence[str]) -> "LabelIndex":
+        """A copy with the labels and types of the ``touched`` IRIs read again (after an
+        incremental build: the label of an IRI depends only on triples about it)."""
+        index = LabelIndex()
+        index._labels, index.types = dict(self._labels), dict(self.types)
+        for iri in touched:
+            index._labels.pop(iri, None)
+            index.types.pop(iri, None)
+        if touched:
+            index._read(store, "VALUES ?s { " + " ".join(f"<{iri}>" for iri in touched) + " } ")
+        return index
+
+    def _read(self, store: GraphStore, restriction: str) -> None:
         values = " ".join(f"<{p.value}>" for p in LABEL_PROPERTIES)
-        for row in store.select(f"SELECT ?s ?p ?l WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?l FILTER(isIRI(?s) && isLiteral(?l)) }}"):
+        for row in store.select(f"SELECT ?s ?p ?l WHERE {{ {restriction}VALUES ?p {{ {values} }} ?s ?p ?l FILTER(isIRI(?s) && isLiteral(?l)) }}"):
             label = row["l"]
             assert isinstance(label, ox.Literal)
-            index.add(row["s"].value, row["p"].value, label.value, label.language or "")
-        for row in store.select("SELECT ?s ?t WHERE { ?s a ?t FILTER(isIRI(?s) && isIRI(?t)) }"):
-            index.types.setdefault(row["s"].value, set()).add(row["t"].value)
-        return index
+            self.add(row["s"].value, row["p"].value, label.value, label.language or "")
+        for row in store.select(f"SELECT ?s ?t WHERE {{ {restriction}?s a ?t FILTER(isIRI(?s) && isIRI(?t)) }}"):
+            self.types.setdefault(row["s"].value, set()).add(row["t"].value)
 
     def add(self, iri: str, predicate: str, text: str, language: str) -> None:
         rank = _RANK.get(predicate, len(_RANK))
@@ -52,13 +69,19 @@ class LabelIndex:
 
     def get(self, iri: str, lang: str = "nl") -> str | None:
         """The label in ``lang``, else Dutch, else untagged, else English, else any; None if none."""
+        found = self.get_tagged(iri, lang)
+        return found[0] if found else None
+
+    def get_tagged(self, iri: str, lang: str = "nl") -> tuple[str, str] | None:
+        """(label, its language tag) as :meth:`get` chooses it; None if the thing has no label."""
         langs = self._labels.get(iri)
         if not langs:
             return None
         for code in (lang, "nl", "", "en"):
             if code in langs:
-                return langs[code][1]
-        return min(langs.values())[1]
+                return langs[code][1], code
+        rank_text, code = min((value, code) for code, value in langs.items())
+        return rank_text[1], code
 
     def label(self, iri: str, lang: str = "nl") -> str:
         """A label to show: the best one, or a readable tail of the IRI."""

@@ -14,6 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from endpoint import i18n
 from endpoint.pages.build_indexes import Site
 from endpoint.pages.view_models import Lang, Link, compact
 from kg.namespaces import DCT, OWL, RDF, RDFS, SKOS
@@ -101,7 +102,7 @@ def document(site: Site, graph: list[ox.Triple], lang: Lang) -> dict[str, Any]:
         "title": text(head, DCT.title.value, RDFS.label.value) or "Lokaal Circulair",
         "description": text(head, DCT.description.value, RDFS.comment.value),
         "version": text(head, OWL.versionInfo.value),
-        "classes": sorted(classes, key=lambda t: t.label.casefold()),
-        "properties": sorted(properties, key=lambda t: t.label.casefold()),
-        "schemes": sorted((lang.link(r["s"].value) for r in schemes), key=lambda link: link.label.casefold()),
+        "classes": sorted(classes, key=lambda t: i18n.sort_key(t.label)),
+        "properties": sorted(properties, key=lambda t: i18n.sort_key(t.label)),
+        "schemes": sorted((lang.link(r["s"].value) for r in schemes), key=lambda link: i18n.sort_key(link.label)),
     }

@@ -25,14 +25,16 @@ from endpoint.layout import reader_language
 from endpoint.layout import render as render_layout
 from endpoint.pages.build_indexes import Cached, Site, current_site, ready_site
 from endpoint.pages.view_models import Lang
-from kg.media import DOCUMENT_FORMATS, JSONLD, Format
+from kg.media import DOCUMENT_FORMATS, GEOJSON, JSONLD, Format
 
 #: ``application/json`` gets the JSON-LD (it is plain JSON with a context), labelled as asked.
 JSON_AS_JSONLD = Format("application/json", "jsonld", "JSON", rdf=ox.RdfFormat.JSON_LD)
 #: What a document offers, RDF first: a client that rates everything alike (``*/*``) gets Turtle;
 #: browsers ask for text/html by name.
-OFFERS: tuple[Format, ...] = (*DOCUMENT_FORMATS, JSON_AS_JSONLD)
-BY_SUFFIX: dict[str, Format] = {f.suffix: f for f in DOCUMENT_FORMATS}
+#: GeoJSON last: offered to a client that names it, never chosen for ``*/*``; a document
+#: without a geometry refuses it (406) when it is asked for.
+OFFERS: tuple[Format, ...] = (*DOCUMENT_FORMATS, JSON_AS_JSONLD, GEOJSON)
+BY_SUFFIX: dict[str, Format] = {f.suffix: f for f in (*DOCUMENT_FORMATS, GEOJSON)} | {"json": JSONLD}
 MAX_PAGE = 100_000
 CACHE_CONTROL = "public, max-age=300"
 
@@ -54,7 +56,8 @@ def language(request: Request, site: Site) -> Lang:
 def number_from(raw: str) -> int:
     """The ``pagina`` parameter as a page number (400 unless 1 … MAX_PAGE)."""
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        raise HTTPProblem(400, f"'pagina' must be a whole number from 1 to {MAX_PAGE}, not {raw[:20]!r}.")
+        raise HTTPProblem(400, f"'pagina' must be a whole number from 1 to {MAX_PAGE}, not {raw[:20]!r}.",
+                          key="error_page_number", params={"max": MAX_PAGE, "value": raw[:20]})
     return int(raw)
 
 
@@ -67,9 +70,10 @@ def format_from(suffix: str | None, name: str | None, accept: str | None) -> tup
     if suffix:
         return BY_SUFFIX[suffix], False
     if name:
-        fmt = JSONLD if name.strip().lower() == "json" else conneg.by_name(name, DOCUMENT_FORMATS)
+        fmt = JSONLD if name.strip().lower() == "json" else conneg.by_name(name, (*DOCUMENT_FORMATS, GEOJSON))
         if fmt is None:
-            raise HTTPProblem(400, f"Unknown format {name[:40]!r}: use one of ttl, jsonld, nt, rdf, html.")
+            raise HTTPProblem(400, f"Unknown format {name[:40]!r}: use one of ttl, jsonld, nt, rdf, html (geojson for a place).",
+                              key="error_format", params={"value": name[:40], "formats": "ttl, jsonld, json, nt, rdf, html, geojson"})
         return fmt, False
     fmt = conneg.negotiate(accept, OFFERS)
     if fmt is None:

@@ -16,11 +16,22 @@ from typing import Callable
 
 import pyoxigraph as ox
 
+from endpoint import i18n
 from endpoint.pages.build_indexes import Site
 from endpoint.pages.documents import Description
-from endpoint.pages.page_model import PREFIXES, Page, base_schema, incoming_groups, incoming_links, schema_json
+from endpoint.pages.page_model import (
+    PREFIXES,
+    Page,
+    base_schema,
+    best_label,
+    incoming_groups,
+    incoming_links,
+    query_comment,
+    schema_json,
+)
+from endpoint.pages.place_maps import area_map, locator_map, municipality_map
 from endpoint.pages.related_lists import SCHEME_FILTERS, grants_of, ordered_roles, practice_links, roles_of, scheme_tree, total_of
-from endpoint.pages.view_models import Lang, Link, View, compact, figure
+from endpoint.pages.view_models import Lang, Link, View, compact, figure, readings, translations
 from kg.namespaces import DCT, PROV, SCHEMA, SKOS
 from kg.terms import term_value
 
@@ -73,6 +84,7 @@ def praktijk(site: Site, page: Page, lang: Lang, number: int) -> None:
         "publications": incoming_links(page.description, lang, "prov:wasGeneratedBy"),
         "period": _period(main, lang),
         "incoming": incoming_groups(page.description, lang, ("schema:fundedItem", "dct:isPartOf", "prov:wasGeneratedBy")),
+        "map": locator_map(site.places, [link.iri for link in main.links("dct:spatial")], lang),
     })
     schema = base_schema(main, "Project", page.title, page.description)
     if main.literal("schema:startDate"):
@@ -89,21 +101,16 @@ def praktijk(site: Site, page: Page, lang: Lang, number: int) -> None:
     if funders:
         schema["funder"] = [{"@type": "Organization", "@id": f.iri, "name": f.label} for f in funders.values()]
     page.schema = schema
-    page.sparql = (f"{PREFIXES}# Who took part in this practice, in which role\n"
-                   f"SELECT ?actor ?name ?role WHERE {{\n  <{e}> prov:qualifiedAssociation ?a .\n"
-                   f"  ?a prov:agent ?actor ; prov:hadRole ?r .\n  ?actor rdfs:label ?name .\n"
-                   f"  ?r skos:prefLabel ?role FILTER(lang(?role) = \"{lang.code}\")\n}}")
+    page.sparql = (PREFIXES + query_comment(lang, "q_practice")
+                   + "SELECT ?actor (MIN(?actorName) AS ?name) (MIN(?roleName) AS ?role) WHERE {\n"
+                   f"  <{e}> prov:qualifiedAssociation ?a .\n  ?a prov:agent ?actor ; prov:hadRole ?r .\n"
+                   + best_label("actorName", "?actor", "rdfs:label", lang.code)
+                   + best_label("roleName", "?r", "skos:prefLabel", lang.code)
+                   + "} GROUP BY ?actor ?r ORDER BY ?role ?name ?actor")
 
 
 def _period(main: View, lang: Lang) -> str:
-    start, end = main.literal("schema:startDate"), main.literal("schema:endDate")
-    if start and end:
-        return f"{lang.when(start)} – {lang.when(end)}"
-    if start:
-        return lang.t["since"].format(date=lang.when(start))
-    if end:
-        return lang.t["until"].format(date=lang.when(end))
-    return ""
+    return lang.period(main.literal("schema:startDate"), main.literal("schema:endDate"))
 
 
 
@@ -137,10 +144,12 @@ def organisatie(site: Site, page: Page, lang: Lang, number: int) -> None:
     if area:
         schema["areaServed"] = {"@type": "AdministrativeArea", "@id": area.iri, "name": area.label}
     page.schema = schema
-    page.sparql = (f"{PREFIXES}# The practices of this organisation and its role in each\n"
-                   f"SELECT ?practice ?title ?role WHERE {{\n  ?practice prov:qualifiedAssociation ?a ; dct:title ?title .\n"
-                   f"  ?a prov:agent <{e}> ; prov:hadRole ?r .\n  ?r skos:prefLabel ?role\n"
-                   f"  FILTER(lang(?title) = \"nl\" && lang(?role) = \"{lang.code}\")\n}} ORDER BY ?title")
+    page.sparql = (PREFIXES + query_comment(lang, "q_organisation")
+                   + "SELECT ?practice (MIN(?practiceTitle) AS ?title) (MIN(?roleName) AS ?role) WHERE {\n"
+                   f"  ?practice prov:qualifiedAssociation ?a .\n  ?a prov:agent <{e}> ; prov:hadRole ?r .\n"
+                   + best_label("practiceTitle", "?practice", "dct:title", lang.code)
+                   + best_label("roleName", "?r", "skos:prefLabel", lang.code)
+                   + "} GROUP BY ?practice ?r ORDER BY ?title ?role ?practice")
 
 
 def persoon(site: Site, page: Page, lang: Lang, number: int) -> None:
@@ -177,6 +186,8 @@ def gemeente(site: Site, page: Page, lang: Lang, number: int) -> None:
         "incoming": incoming_groups(page.description, lang, (
             "dct:spatial", "besluit:werkingsgebied", "dct:replaces", "dct:isReplacedBy")),
     })
+    page.data["map"] = municipality_map(site.places, e, lang, page.data["predecessors"], page.data["successors"])
+    page.data["neighbours"] = [lang.link(n) for n in site.places.neighbours(e)]
     schema = base_schema(main, "AdministrativeArea", page.title, page.description)
     schema["identifier"] = page.data["nis"]
     if page.data["same_as"]:
@@ -185,9 +196,11 @@ def gemeente(site: Site, page: Page, lang: Lang, number: int) -> None:
     if province:
         schema["containedInPlace"] = {"@type": "AdministrativeArea", "@id": province.iri, "name": province.label}
     page.schema = schema
-    page.sparql = (f"{PREFIXES}# Practices in this municipality (and in the ones it replaced)\n"
-                   f"SELECT ?practice ?title WHERE {{\n  ?practice a circ:Praktijk ; dct:spatial ?place ; dct:title ?title .\n"
-                   f"  VALUES ?place {{ <{e}> }}\n  FILTER(lang(?title) = \"nl\")\n}} ORDER BY ?title")
+    page.sparql = (PREFIXES + query_comment(lang, "q_municipality")
+                   + "SELECT ?practice (MIN(?practiceTitle) AS ?title) WHERE {\n"
+                   f"  ?practice a circ:Praktijk ; dct:spatial ?place .\n  VALUES ?place {{ <{e}> }}\n"
+                   + best_label("practiceTitle", "?practice", "dct:title", lang.code)
+                   + "} GROUP BY ?practice ORDER BY ?title ?practice")
     if page.data["predecessors"]:
         places = " ".join(f"<{p.iri}>" for p in page.data["predecessors"])
         page.sparql = page.sparql.replace(f"VALUES ?place {{ <{e}> }}", f"VALUES ?place {{ <{e}> {places} }}")
@@ -220,11 +233,16 @@ def concept(site: Site, page: Page, lang: Lang, number: int) -> None:
     scheme = main.link("skos:inScheme")
     scheme_code = scheme.iri.rsplit("/", 1)[-1] if scheme else ""
     param = SCHEME_FILTERS.get(scheme_code)
-    skip = ("skos:broader", "skos:inScheme", "skos:topConceptOf", "dct:subject", "circ:thema", "circ:actiedomein",
-            "circ:beleidsinstrument", "circ:waardeketen", "circ:financieringskanaal", "circ:praktijktype", "prov:hadRole")
+    # The hierarchy is shown once, in its direction (broader above, narrower below): the inverse links
+    # pointing here (a broader concept's skos:narrower, a scheme's skos:hasTopConcept) are not "also used by".
+    skip = ("skos:broader", "skos:narrower", "skos:hasTopConcept", "skos:inScheme", "skos:topConceptOf", "dct:subject",
+            "circ:thema", "circ:actiedomein", "circ:beleidsinstrument", "circ:waardeketen", "circ:financieringskanaal",
+            "circ:praktijktype", "prov:hadRole")
+    counted = {iri: len(site.practices.under(iri)) for iri in {*narrower, *(link.iri for link in chain)}}
     page.data.update({
         "chain": chain,
-        "narrower": sorted((lang.link(n) for n in narrower), key=lambda link: link.label.casefold()),
+        "counts": counted,
+        "narrower": sorted((lang.link(n) for n in narrower), key=lambda link: i18n.sort_key(link.label)),
         "scheme": scheme,
         "practices": practice_links(site, site.practices.under(e), lang, number),
         "filter": (param, e.rsplit("/", 1)[-1]) if param else None,
@@ -237,9 +255,12 @@ def concept(site: Site, page: Page, lang: Lang, number: int) -> None:
     if scheme:
         schema["inDefinedTermSet"] = {"@type": "DefinedTermSet", "@id": scheme.iri, "name": scheme.label}
     page.schema = schema
-    page.sparql = (f"{PREFIXES}# Practices filed under this concept or a narrower one\n"
-                   f"SELECT DISTINCT ?practice ?title WHERE {{\n  ?practice dct:subject|circ:financieringskanaal|circ:praktijktype ?c ; dct:title ?title .\n"
-                   f"  ?c skos:broader* <{e}> .\n  FILTER(lang(?title) = \"nl\")\n}} ORDER BY ?title")
+    page.sparql = (PREFIXES + query_comment(lang, "q_concept")
+                   + "SELECT ?practice (MIN(?practiceTitle) AS ?title) WHERE {\n"
+                   "  ?practice dct:subject|circ:financieringskanaal|circ:praktijktype ?c .\n"
+                   f"  ?c skos:broader* <{e}> .\n"
+                   + best_label("practiceTitle", "?practice", "dct:title", lang.code)
+                   + "} GROUP BY ?practice ORDER BY ?title ?practice")
 
 
 def conceptscheme(site: Site, page: Page, lang: Lang, number: int) -> None:
@@ -248,9 +269,11 @@ def conceptscheme(site: Site, page: Page, lang: Lang, number: int) -> None:
     page.data["hide_incoming"] = True
     page.data["filter"] = SCHEME_FILTERS.get(e.rsplit("/", 1)[-1])
     page.schema = base_schema(page.main, "DefinedTermSet", page.title, page.description)
-    page.sparql = (f"{PREFIXES}# The concepts of this scheme with their broader concept\n"
-                   f"SELECT ?concept ?label ?broader WHERE {{\n  ?concept skos:inScheme <{e}> ; skos:prefLabel ?label .\n"
-                   f"  OPTIONAL {{ ?concept skos:broader ?broader }}\n  FILTER(lang(?label) = \"{lang.code}\")\n}}")
+    page.sparql = (PREFIXES + query_comment(lang, "q_scheme")
+                   + "SELECT ?concept (MIN(?conceptLabel) AS ?label) ?broader WHERE {\n"
+                   f"  ?concept skos:inScheme <{e}> .\n  OPTIONAL {{ ?concept skos:broader ?broader }}\n"
+                   + best_label("conceptLabel", "?concept", "skos:prefLabel", lang.code)
+                   + "} GROUP BY ?concept ?broader ORDER BY ?label ?concept")
 
 
 
@@ -269,9 +292,10 @@ def programma(site: Site, page: Page, lang: Lang, number: int) -> None:
     if funder:
         schema["funder"] = {"@type": "Organization", "@id": funder.iri, "name": funder.label}
     page.schema = schema
-    page.sparql = (f"{PREFIXES}# Awards of this programme with their amount and the practice funded\n"
-                   f"SELECT ?grant ?amount ?practice WHERE {{\n  ?grant dct:isPartOf <{e}> .\n"
-                   f"  OPTIONAL {{ ?grant schema:amount/schema:value ?amount }}\n  OPTIONAL {{ ?grant schema:fundedItem ?practice }}\n}}")
+    page.sparql = (PREFIXES + query_comment(lang, "q_programme")
+                   + f"SELECT ?grant ?amount ?practice WHERE {{\n  ?grant dct:isPartOf <{e}> .\n"
+                   "  OPTIONAL { ?grant schema:amount/schema:value ?amount }\n  OPTIONAL { ?grant schema:fundedItem ?practice }\n"
+                   "} ORDER BY ?grant ?practice")
 
 
 def financiering(site: Site, page: Page, lang: Lang, number: int) -> None:
@@ -313,7 +337,7 @@ def bron(site: Site, page: Page, lang: Lang, number: int) -> None:
         if t.predicate == PROV.wasDerivedFrom and t.object == e:
             target = site.uris.target(term_value(t.subject))
             kinds[target.concept if target else "other"][term_value(t.subject)] = lang.link(term_value(t.subject))
-    page.data["derived"] = [(lang.t.get(f"kinds:{k}", k), sorted(v.values(), key=lambda link: link.label.casefold()))
+    page.data["derived"] = [(lang.t.get(f"kinds:{k}", k), sorted(v.values(), key=lambda link: i18n.sort_key(link.label)))
                             for k, v in sorted(kinds.items())]
     page.data["translations"] = incoming_links(page.description, lang, "circ:vertalingVan")
     page.data["hide_incoming"] = True
@@ -327,6 +351,8 @@ def bron(site: Site, page: Page, lang: Lang, number: int) -> None:
 
 def generic(site: Site, page: Page, lang: Lang, number: int) -> None:
     page.data["practices"] = practice_links(site, site.practices.under(page.main.iri), lang, number)
+    counts = {p.iri: len(site.practices.under(p.iri)) for p in site.places.inside(page.main.iri)}
+    page.data["map"] = area_map(site.places, page.main.iri, lang, counts)
     page.schema = base_schema(page.main, "AdministrativeArea" if page.kind in ("provincie", "arrondissement", "gewest") else "Thing",
                                page.title, page.description)
 
@@ -340,7 +366,7 @@ BUILDERS: dict[str, Callable[[Site, Page, Lang, int], None]] = {
 
 def build_page(site: Site, desc: Description, kind: str, lang: Lang, number: int) -> Page:
     """The page of a document: the thing's view, its kind's extras, schema.org and SPARQL."""
-    main = View(desc.entity.value, desc.own, lang, _subs(desc))
+    main = View(desc.entity.value, desc.own, lang, _subs(desc), translations(desc.own))
     title = (main.text("dct:title") or main.text("skos:prefLabel") or main.text("rdfs:label")
              or main.literal("foaf:name") or lang.label(desc.entity.value))
     builder = BUILDERS.get(kind, generic)
@@ -348,8 +374,11 @@ def build_page(site: Site, desc: Description, kind: str, lang: Lang, number: int
     builder(site, page, lang, number)
     page.data.setdefault("incoming", incoming_groups(desc, lang))
     if not page.sparql:
-        page.sparql = f"# Everything the graph says about this {kind}\nSELECT ?property ?value WHERE {{\n  <{desc.entity.value}> ?property ?value\n}}"
+        what = lang.t.get(f"kind:{kind}", kind)
+        page.sparql = (query_comment(lang, "q_generic", kind=what)
+                       + f"SELECT ?property ?value WHERE {{\n  <{desc.entity.value}> ?property ?value\n}} ORDER BY ?property ?value")
     page.data["sources"] = main.links("prov:wasDerivedFrom")
+    page.data["readings"] = readings(main)
     page.data["types"] = [lang.link(v.value) for v in main.values("rdf:type") if isinstance(v, ox.NamedNode)]
     page.data["compact"] = compact
     return page

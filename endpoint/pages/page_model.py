@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from endpoint import i18n
 from endpoint.pages.documents import Description
 from endpoint.pages.view_models import Lang, Link, View, expand
 from kg.namespaces import PREFIXES as NAMESPACES
@@ -33,6 +34,32 @@ def sparql_prefixes(*names: str) -> str:
 
 #: The prefixes of every ready-made page query (and of the page lists' SELECTs).
 PREFIXES = sparql_prefixes("circ", "dct", "prov", "rdfs", "schema", "skos")
+
+
+def best_label(var: str, subject: str, prop: str, lang: str) -> str:
+    """SPARQL lines binding ``?var`` to ``subject``'s ``prop`` in ``lang``, else Dutch, else any.
+
+    Ready-made queries group by the thing and take ``MIN(?var)``, so each thing is one row
+    whatever labels it has, in the page's language where there is one:
+
+    >>> print(best_label("name", "?actor", "rdfs:label", "en"), end="")
+      OPTIONAL { ?actor rdfs:label ?name_1 FILTER(lang(?name_1) = "en") }
+      OPTIONAL { ?actor rdfs:label ?name_2 FILTER(lang(?name_2) = "nl") }
+      OPTIONAL { ?actor rdfs:label ?name_3 }
+      BIND(COALESCE(?name_1, ?name_2, ?name_3) AS ?name)
+    """
+    codes = [lang] if lang == "nl" else [lang, "nl"]
+    lines = [f'  OPTIONAL {{ {subject} {prop} ?{var}_{i} FILTER(lang(?{var}_{i}) = "{code}") }}\n'
+             for i, code in enumerate(codes, 1)]
+    last = len(codes) + 1
+    lines.append(f"  OPTIONAL {{ {subject} {prop} ?{var}_{last} }}\n")
+    chosen = ", ".join(f"?{var}_{i}" for i in range(1, last + 1))
+    return "".join(lines) + f"  BIND(COALESCE({chosen}) AS ?{var})\n"
+
+
+def query_comment(lang: Lang, key: str, **params: str) -> str:
+    """The first line of a ready-made query: what it asks, in the page's language."""
+    return "# " + lang.t[key].format(**params) + "\n"
 
 
 @dataclass
@@ -69,7 +96,7 @@ def incoming_groups(desc: Description, lang: Lang, skip: tuple[str, ...] = ()) -
         subject = term_value(t.subject)
         parent = subject.split("#", 1)[0]
         groups[t.predicate.value].setdefault(parent, lang.link(parent))
-    out = [(lang.predicate(p), sorted(links.values(), key=lambda link: link.label.casefold())) for p, links in groups.items()]
+    out = [(lang.predicate(p), sorted(links.values(), key=lambda link: i18n.sort_key(link.label))) for p, links in groups.items()]
     return sorted(out, key=lambda g: g[0].casefold())
 
 
@@ -77,7 +104,7 @@ def incoming_links(desc: Description, lang: Lang, curie: str) -> list[Link]:
     """The things that point here with one property (hash subjects as their parent), by label."""
     pred = expand(curie)
     iris = {term_value(t.subject).split("#", 1)[0] for t in desc.incoming if t.predicate.value == pred and t.object == desc.entity}
-    return sorted((lang.link(i) for i in iris), key=lambda link: link.label.casefold())
+    return sorted((lang.link(i) for i in iris), key=lambda link: i18n.sort_key(link.label))
 
 
 def base_schema(main: View, kind: str, title: str, desc: Description) -> dict[str, Any]:

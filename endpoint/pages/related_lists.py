@@ -15,6 +15,7 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
+from endpoint import i18n
 from endpoint.pages.build_indexes import Site
 from endpoint.pages.page_model import PREFIXES, sparql_prefixes
 from endpoint.pages.view_models import Lang, Link
@@ -36,7 +37,8 @@ __all__ = [
 LIST_SIZE = 50
 
 #: The order in which actor roles are shown on a practice page (others follow alphabetically).
-ROLE_ORDER = ("trekker", "partner", "coach", "begeleider", "financier", "deelnemer", "samenwerkend-bestuur",
+ROLE_ORDER = ("trekker", "coordinerende-draaischijf", "partner", "coach", "begeleider", "financier", "deelnemer",
+              "samenwerkend-bestuur", "contact",
               "betrokken-dienst", "klankbord", "contactpersoon")
 
 #: Concept scheme → the /praktijken filter that selects its concepts.
@@ -46,7 +48,7 @@ SCHEME_FILTERS = {"thema": "thema", "actiedomein": "actiedomein", "beleidsinstru
 
 def practice_links(site: Site, iris: list[str], lang: Lang, page: int, note: Callable[[str], str] | None = None) -> dict[str, Any]:
     """A page of practice links, sorted by title, with the numbers for the pager."""
-    ordered = sorted(iris, key=lambda i: lang.label(i).casefold())
+    ordered = sorted(iris, key=lambda i: i18n.sort_key(lang.label(i)))
     start = (page - 1) * LIST_SIZE
     chunk = ordered[start:start + LIST_SIZE]
     return {
@@ -92,9 +94,9 @@ def grants_of(site: Site, where: str, lang: Lang) -> list[dict[str, Any]]:
     out = []
     for g in grants.values():
         for key in ("funders", "recipients", "programmes", "practices"):
-            g[key] = sorted(g[key].values(), key=lambda link: link.label.casefold())
+            g[key] = sorted(g[key].values(), key=lambda link: i18n.sort_key(link.label))
         out.append(g)
-    return sorted(out, key=lambda g: g["link"].label.casefold())
+    return sorted(out, key=lambda g: i18n.sort_key(g["link"].label))
 
 
 def total_of(grants: list[dict[str, Any]], lang: Lang) -> str:
@@ -117,11 +119,11 @@ def roles_of(site: Site, agent: str, lang: Lang) -> list[tuple[Link | None, list
 
 def ordered_roles(by_role: dict[str, dict[str, Link]], lang: Lang) -> list[tuple[Link | None, list[Link]]]:
     """Role groups in ``ROLE_ORDER`` (leaders first), then alphabetically; links by label."""
-    def rank(role: str) -> tuple[int, str]:
+    def rank(role: str) -> tuple[int, tuple[bool, str]]:
         code = role.rsplit("/", 1)[-1]
-        return (ROLE_ORDER.index(code) if code in ROLE_ORDER else len(ROLE_ORDER), lang.label(role).casefold() if role else "")
+        return (ROLE_ORDER.index(code) if code in ROLE_ORDER else len(ROLE_ORDER), i18n.sort_key(lang.label(role)) if role else (False, ""))
 
-    return [(lang.link(role) if role else None, sorted(links.values(), key=lambda link: link.label.casefold()))
+    return [(lang.link(role) if role else None, sorted(links.values(), key=lambda link: i18n.sort_key(link.label)))
             for role, links in sorted(by_role.items(), key=lambda item: rank(item[0]))]
 
 
@@ -143,8 +145,8 @@ def scheme_tree(site: Site, scheme: str, lang: Lang) -> list[dict[str, Any]]:
             roots.append(c)
 
     def node(c: str, depth: int) -> dict[str, Any]:
-        kids = sorted(children.get(c, []), key=lambda k: lang.label(k).casefold()) if depth < 6 else []
+        kids = sorted(children.get(c, []), key=lambda k: i18n.sort_key(lang.label(k))) if depth < 6 else []
         return {"link": lang.link(c), "code": c.rsplit("/", 1)[-1], "count": len(site.practices.under(c)),
                 "children": [node(k, depth + 1) for k in kids]}
 
-    return [node(c, 0) for c in sorted(roots, key=lambda k: lang.label(k).casefold())]
+    return [node(c, 0) for c in sorted(roots, key=lambda k: i18n.sort_key(lang.label(k)))]

@@ -3,8 +3,8 @@
 Routes (all answer GET and HEAD)::
 
     /id/{concept}/{ref}        303 → /doc/…; 301 for a merged duplicate; 410 for a withdrawn IRI; 404
-    /doc/{concept}/{ref}[.ext] the document: HTML, Turtle, JSON-LD, N-Triples, RDF/XML
-                               by Accept (q-values), by suffix or by ?format=; ?pagina=N for incoming links
+    /doc/{concept}/{ref}[.ext] the document: HTML, Turtle, JSON-LD, N-Triples, RDF/XML (and GeoJSON
+                               for a place) by Accept (q-values), by suffix or by ?format=; ?pagina=N for incoming links
     /ns/circulair[.ext]        the ontology: documentation page or RDF
     /ns/context.jsonld         the published JSON-LD context
     (the home page, browse lists and search are :mod:`endpoint.pages.browse`;
@@ -35,9 +35,17 @@ from endpoint.answer_headers import etag_matches, etag_of, http_date
 from endpoint.caching import LRU
 from endpoint.errors import HTTPProblem
 from endpoint.pages import ontology as onto
-from endpoint.pages.document_requests import doc_request, document_headers, format_links, gone_or_moved, target_of
+from endpoint.pages.document_requests import (
+    doc_request,
+    document_headers,
+    format_links,
+    gone_or_moved,
+    target_of,
+    without_trailing_slash,
+)
 from endpoint.pages.documents import rdf_bytes
 from endpoint.pages.fast_path import PagesFastPath
+from endpoint.pages.geojson_answers import document_feature
 from endpoint.pages.page_answers import (
     BY_SUFFIX,
     CACHE_CONTROL,
@@ -49,8 +57,9 @@ from endpoint.pages.page_answers import (
     sparql_url,
 )
 from endpoint.pages.page_kinds import build_page, schema_json
+from endpoint.pages.page_model import best_label, query_comment
 from endpoint.pages.view_models import Lang
-from kg.media import DOCUMENT_FORMATS, HTML
+from kg.media import DOCUMENT_FORMATS, GEOJSON, HTML
 from kg.namespaces import RDFS
 
 router = APIRouter()
@@ -94,7 +103,9 @@ async def ontology(request: Request, suffix: str = "") -> Response:
 
     def produce() -> tuple[bytes, str | None, dict[str, str]]:
         if fmt is HTML:
-            query = f"SELECT ?term ?label WHERE {{ GRAPH <{site.uris.ontology_graph().value}> {{ ?term <{RDFS.label.value}> ?label }} }}"
+            query = (query_comment(lang, "q_ontology") + "SELECT ?term (MIN(?termLabel) AS ?label) WHERE {\n"
+                     f"  GRAPH <{site.uris.ontology_graph().value}> {{ ?term a ?kind .\n"
+                     + best_label("termLabel", "?term", f"<{RDFS.label.value}>", lang.code) + "  }\n} GROUP BY ?term ORDER BY ?label")
             return render("ontology.html", lang, site, "/ns/circulair", doc=onto.document(site, triples, lang),
                           formats=format_links("/ns/circulair"), sparql=sparql_url(query)), None, {}
         assert fmt.rdf is not None
@@ -106,6 +117,9 @@ async def ontology(request: Request, suffix: str = "") -> Response:
 @router.api_route("/id/{concept}/{ref:path}", methods=["GET", "HEAD"], tags=["linked data"], status_code=303)
 async def thing(request: Request, concept: str, ref: str) -> Response:
     """A thing's IRI: 303 See Other to the document about it (or 301/410/404)."""
+    slash = without_trailing_slash(request.url.path, request.url.query)
+    if slash is not None:
+        return slash
     site = await site_of(request)
     target = target_of(site, concept, ref, allow_suffix=False)
     moved = gone_or_moved(site, target, "id")
@@ -115,13 +129,14 @@ async def thing(request: Request, concept: str, ref: str) -> Response:
     if known is None:
         known = await run_in_threadpool(site.exists, target)
     if not known:
-        raise HTTPProblem(404, f"The graph knows nothing about {target.iri}.")
+        raise HTTPProblem(404, f"The graph knows nothing about {target.iri}.", key="error_unknown_thing",
+                          params={"iri": target.iri})
     params = []
     lang_param = request.query_params.get("lang")
     if lang_param in i18n.LANGUAGES:
         params.append(("lang", lang_param))
     fmt_param = request.query_params.get("format")
-    if fmt_param and (fmt_param == "json" or conneg.by_name(fmt_param, DOCUMENT_FORMATS)):
+    if fmt_param and (fmt_param == "json" or conneg.by_name(fmt_param, (*DOCUMENT_FORMATS, GEOJSON))):
         params.append(("format", fmt_param))
     location = target.doc_path + ("?" + urlencode(params) if params else "")
     return Response(status_code=303, headers={"Location": location, "Vary": "Accept", "Cache-Control": CACHE_CONTROL})
@@ -130,6 +145,9 @@ async def thing(request: Request, concept: str, ref: str) -> Response:
 @router.api_route("/doc/{concept}/{ref:path}", methods=["GET", "HEAD"], tags=["linked data"])
 async def document(request: Request, concept: str, ref: str) -> Response:
     """The document about a thing, in the format asked for."""
+    slash = without_trailing_slash(request.url.path, request.url.query)
+    if slash is not None:
+        return slash
     site = await site_of(request)
     target = target_of(site, concept, ref, allow_suffix=True)
     moved = gone_or_moved(site, target, "doc")
@@ -144,7 +162,9 @@ async def document(request: Request, concept: str, ref: str) -> Response:
     def produce() -> tuple[bytes, str | None, dict[str, str]]:
         desc = site.description(target, number)
         if desc is None or (number > 1 and not desc.incoming):
-            raise HTTPProblem(404, f"The graph knows nothing about {target.iri}" + (f" on page {number}." if number > 1 else "."))
+            raise HTTPProblem(404, f"The graph knows nothing about {target.iri}" + (f" on page {number}." if number > 1 else "."),
+                              key="error_unknown_thing" if number == 1 else "error_unknown_page",
+                              params={"iri": target.iri, "page": number})
         modified = http_date(desc.modified)
         extra = {}
         if desc.has_next:
@@ -156,6 +176,8 @@ async def document(request: Request, concept: str, ref: str) -> Response:
                 formats=format_links(target.doc_path), schema=schema_json(page.schema), sparql=sparql_url(page.sparql),
                 iri=target.iri, doc_path=target.doc_path, number=number, query={"pagina": number if number > 1 else None},
             ), modified, extra
+        if fmt is GEOJSON:
+            return document_feature(desc, target.concept, target.doc_path), modified, extra
         return desc.serialize(fmt, site.prefixes, f"{ask.public_root}/ns/context.jsonld"), modified, extra
 
     return await respond(request, site, ask.key, fmt.content_type, produce, headers)

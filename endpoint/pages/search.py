@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -58,6 +59,42 @@ class _Entry:
     folded_texts: str = ""
 
 
+def _fold_entry(entry: _Entry) -> None:
+    entry.folded_names = " | ".join(fold(n) for n in entry.names)
+    entry.folded_texts = " | ".join(fold(t) for _, t in entry.texts)
+
+
+def _read(store: GraphStore, base: str, restriction: str) -> dict[str, _Entry]:
+    """The entries of every published thing (or of those ``restriction`` binds to ``?s``)."""
+    prefix = f"{base}/id/"
+    entries: dict[str, _Entry] = {}
+    names = {p.value for p in NAME_PROPERTIES}
+    values = " ".join(f"<{p.value}>" for p in NAME_PROPERTIES + TEXT_PROPERTIES)
+    rows = store.select(
+        f"SELECT ?s ?p ?o WHERE {{ {restriction}VALUES ?p {{ {values} }} ?s ?p ?o "
+        f"FILTER(isLiteral(?o) && STRSTARTS(STR(?s), \"{prefix}\") && !CONTAINS(STR(?s), \"#\")) }}"
+    )
+    for row in rows:
+        iri = row["s"].value
+        entry = entries.get(iri)
+        if entry is None:
+            kind = iri[len(prefix):].split("/", 1)[0]
+            entry = entries[iri] = _Entry(iri, kind)
+        term = row["o"]
+        text = term.value
+        if row["p"].value in names:
+            if text not in entry.names:
+                entry.names.append(text)
+        else:
+            item = ((term.language if isinstance(term, ox.Literal) else None) or "", text)
+            if item not in entry.texts:
+                entry.texts.append(item)
+    for entry in entries.values():  # in a stable order, whatever order the store answered in
+        entry.names.sort()
+        entry.texts.sort()
+    return entries
+
+
 @dataclass(frozen=True)
 class Hit:
     iri: str
@@ -68,11 +105,11 @@ class Hit:
 class SearchIndex:
     """Names and texts of every published thing, folded for matching."""
 
-    def __init__(self, entries: list[_Entry]) -> None:
+    def __init__(self, entries: list[_Entry], folded: bool = False) -> None:
         self.entries = entries
-        for e in entries:
-            e.folded_names = " | ".join(fold(n) for n in e.names)
-            e.folded_texts = " | ".join(fold(t) for _, t in e.texts)
+        if not folded:
+            for e in entries:
+                _fold_entry(e)
         self._kind_rank = {k: i for i, k in enumerate(KIND_ORDER)}
 
     def __len__(self) -> int:
@@ -80,30 +117,17 @@ class SearchIndex:
 
     @classmethod
     def load(cls, store: GraphStore, base: str) -> "SearchIndex":
-        prefix = f"{base}/id/"
-        entries: dict[str, _Entry] = {}
-        names = {p.value for p in NAME_PROPERTIES}
-        values = " ".join(f"<{p.value}>" for p in NAME_PROPERTIES + TEXT_PROPERTIES)
-        rows = store.select(
-            f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o "
-            f"FILTER(isLiteral(?o) && STRSTARTS(STR(?s), \"{prefix}\") && !CONTAINS(STR(?s), \"#\")) }}"
-        )
-        for row in rows:
-            iri = row["s"].value
-            entry = entries.get(iri)
-            if entry is None:
-                kind = iri[len(prefix):].split("/", 1)[0]
-                entry = entries[iri] = _Entry(iri, kind)
-            term = row["o"]
-            text = term.value
-            if row["p"].value in names:
-                if text not in entry.names:
-                    entry.names.append(text)
-            else:
-                item = ((term.language if isinstance(term, ox.Literal) else None) or "", text)
-                if item not in entry.texts:
-                    entry.texts.append(item)
-        return cls(sorted(entries.values(), key=lambda e: e.iri))
+        return cls(sorted(_read(store, base, "").values(), key=lambda e: e.iri))
+
+    def patched(self, store: GraphStore, base: str, touched: Sequence[str]) -> "SearchIndex":
+        """A copy with the entries of the ``touched`` IRIs read again (after an incremental
+        build); only those are folded, the others are shared with this index (never changed)."""
+        gone = set(touched)
+        fresh = _read(store, base, "VALUES ?s { " + " ".join(f"<{iri}>" for iri in touched) + " } ") if touched else {}
+        for e in fresh.values():
+            _fold_entry(e)
+        kept = [e for e in self.entries if e.iri not in gone]
+        return SearchIndex(sorted(kept + list(fresh.values()), key=lambda e: e.iri), folded=True)
 
     def search(self, query: str, kinds: set[str] | None = None) -> list[Hit]:
         """Every match, best first (see the module docstring for the order)."""

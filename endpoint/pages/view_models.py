@@ -16,11 +16,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Sequence
 
 import pyoxigraph as ox
+from markupsafe import escape
 
 from endpoint import i18n
 from endpoint.layout import Reader
 from endpoint.pages.labels import LabelIndex
-from kg.namespaces import PREFIXES, SCHEMA, XSD
+from kg.namespaces import CIRC, PREFIXES, RDF, SCHEMA, XSD
 from kg.rdf.iris import Iris
 from kg.terms import term_value
 
@@ -71,7 +72,11 @@ class Lang(Reader):
         return self.url(local) if local.startswith("/") else local
 
     def label(self, iri: str) -> str:
-        return self.labels.label(iri, self.code)
+        """The thing's label in the reader's language; a fallback in another language is marked as such."""
+        found = self.labels.get_tagged(iri, self.code)
+        if found is None:
+            return self.labels.label(iri, self.code)
+        return i18n.shown(found[0], found[1], self.code)
 
     def link(self, iri: str, note: str = "") -> Link:
         local = self.uris.href(iri)
@@ -79,13 +84,18 @@ class Lang(Reader):
 
     def text(self, literals: Iterable[ox.Literal]) -> str:
         """The literal in the reader's language, else Dutch, else untagged, else any."""
-        by_lang: dict[str, str] = {}
+        chosen = self.choose(literals)
+        return i18n.shown(chosen.value, chosen.language or "", self.code) if chosen is not None else ""
+
+    def choose(self, literals: Iterable[ox.Literal]) -> ox.Literal | None:
+        """Which literal :meth:`text` shows: the reader's language, else Dutch, else untagged, else any."""
+        by_lang: dict[str, ox.Literal] = {}
         for lit in literals:
-            by_lang.setdefault(lit.language or "", lit.value)
+            by_lang.setdefault(lit.language or "", lit)
         for code in (self.code, "nl", "", "en"):
             if code in by_lang:
                 return by_lang[code]
-        return next(iter(by_lang.values()), "")
+        return next(iter(by_lang.values()), None)
 
     def value(self, term: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
         """A literal as a person reads it: dates in words, numbers with separators."""
@@ -107,10 +117,55 @@ class Lang(Reader):
         return found or compact(iri)
 
 
+class Shown(str):
+    """A text as a page shows it, and whether it is a curators' translation (``circ:Vertaling``)
+    rather than the words of a source: templates add a discreet mark after it.
+
+    >>> Shown("City of Ostend", translated=True).translated, Shown("Stad Oostende").translated
+    (True, False)
+    """
+
+    translated: bool
+    #: The text's language when it differs from the page's (then it prints inside ``<span lang>``,
+    #: as an :class:`endpoint.i18n.Foreign` does); empty when it is in the page's language.
+    lang: str
+
+    def __new__(cls, value: str, translated: bool = False, lang: str = "") -> "Shown":
+        shown = super().__new__(cls, value)
+        shown.translated = translated
+        shown.lang = lang
+        return shown
+
+    def __html__(self) -> str:
+        """How Jinja's autoescape prints it: inside ``<span lang>`` when in another language."""
+        if self.lang:
+            return f'<span lang="{escape(self.lang)}">{escape(str(self))}</span>'
+        return str(escape(str(self)))
+
+
+#: (subject, predicate, text, language) of every literal a page's translation nodes describe.
+Translations = frozenset[tuple[str, str, str, str]]
+
+
+def translations(triples: Iterable[ox.Triple]) -> Translations:
+    """The literals that the ``circ:Vertaling`` nodes among ``triples`` mark as translations."""
+    parts: dict[str, dict[str, Any]] = defaultdict(dict)
+    for t in triples:
+        parts[term_value(t.subject)][t.predicate.value] = t.object
+    found = set()
+    for node in parts.values():
+        kind, subject, predicate, obj = (node.get(RDF.type.value), node.get(RDF.subject.value),
+                                         node.get(RDF.predicate.value), node.get(RDF.object.value))
+        if kind == CIRC.Vertaling and subject is not None and predicate is not None and isinstance(obj, ox.Literal):
+            found.add((term_value(subject), predicate.value, obj.value, obj.language or ""))
+    return frozenset(found)
+
+
 class View:
     """The triples of one subject, with language-aware accessors."""
 
-    def __init__(self, iri: str, triples: Sequence[ox.Triple], lang: Lang, subs: dict[str, list[ox.Triple]] | None = None) -> None:
+    def __init__(self, iri: str, triples: Sequence[ox.Triple], lang: Lang, subs: dict[str, list[ox.Triple]] | None = None,
+                 translated: Translations = frozenset()) -> None:
         self.iri = iri
         self.lang = lang
         self._by_pred: dict[str, list[Any]] = defaultdict(list)
@@ -118,6 +173,7 @@ class View:
             if term_value(t.subject) == iri:
                 self._by_pred[t.predicate.value].append(t.object)
         self._subs = subs or {}
+        self._translated = translated
 
     @property
     def fragment(self) -> str:
@@ -129,17 +185,24 @@ class View:
     def has(self, curie: str) -> bool:
         return bool(self.values(curie))
 
-    def text(self, curie: str) -> str:
-        return self.lang.text(v for v in self.values(curie) if isinstance(v, ox.Literal))
+    def text(self, curie: str) -> Shown:
+        """The property's text in the reader's language, marked when it is a curators' translation."""
+        chosen = self.lang.choose(v for v in self.values(curie) if isinstance(v, ox.Literal))
+        if chosen is None:
+            return Shown("")
+        key = (self.iri, expand(curie), chosen.value, chosen.language or "")
+        language = chosen.language or ""
+        foreign = language if language and language.lower()[:2] != self.lang.code else ""
+        return Shown(chosen.value, key in self._translated, foreign)
 
     def texts(self, curie: str) -> list[str]:
         """Every text of a property in the reader's language (else Dutch…), e.g. alternative names."""
         lits = [v for v in self.values(curie) if isinstance(v, ox.Literal)]
         for code in (self.lang.code, "nl", "", "en"):
-            chosen = [lit.value for lit in lits if (lit.language or "") == code]
+            chosen = [i18n.shown(lit.value, code, self.lang.code) for lit in lits if (lit.language or "") == code]
             if chosen:
                 return chosen
-        return [lit.value for lit in lits]
+        return [i18n.shown(lit.value, lit.language or "", self.lang.code) for lit in lits]
 
     def literal(self, curie: str) -> str | None:
         for v in self.values(curie):
@@ -154,7 +217,7 @@ class View:
 
     def links(self, curie: str) -> list[Link]:
         links = [self.lang.link(v.value) for v in self.values(curie) if isinstance(v, ox.NamedNode)]
-        return sorted(links, key=lambda link: link.label.casefold())
+        return sorted(links, key=lambda link: i18n.sort_key(link.label))
 
     def link(self, curie: str) -> Link | None:
         links = self.links(curie)
@@ -162,7 +225,7 @@ class View:
 
     def subs(self, curie: str) -> list["View"]:
         """Hash sub-resources reached by a property, in ``schema:position`` order."""
-        views = [View(v.value, self._subs.get(v.value, []), self.lang, self._subs)
+        views = [View(v.value, self._subs.get(v.value, []), self.lang, self._subs, self._translated)
                  for v in self.values(curie) if isinstance(v, ox.NamedNode)]
         return sorted(views, key=lambda v: (_position(v), v.iri))
 
@@ -183,8 +246,7 @@ class View:
                 if isinstance(obj, ox.NamedNode):
                     shown.append(self.lang.link(obj.value))
                 elif isinstance(obj, ox.Literal):
-                    text = self.lang.value(obj)
-                    shown.append(f"{text} ({obj.language})" if obj.language and obj.language != self.lang.code else text)
+                    shown.append(i18n.shown(self.lang.value(obj), obj.language or "", self.lang.code))
             rows.append((compact(pred), self.lang.predicate(pred), sorted(shown, key=lambda x: x.label if isinstance(x, Link) else x)))
         rows.sort(key=lambda r: (r[0] != "rdf:type", r[1].casefold()))
         return rows
@@ -223,3 +285,19 @@ def figure(view: View) -> dict[str, str | Link | None]:
 def money_of(amount: View) -> str:
     value = amount.literal(SCHEMA.value.value)
     return amount.lang.money(value, amount.literal(SCHEMA.currency.value) or "EUR") if value else ""
+
+
+def readings(view: View) -> list[tuple[str, Link | str, str]]:
+    """The curators' readings about a thing (its ``circ:Lezing`` sub-resources), shown apart from
+    its facts: (the property read, the value read, why), in the reader's language."""
+    shown: list[tuple[str, Link | str, str]] = []
+    for sub in view.subs("circ:lezing"):
+        predicate = next((v.value for v in sub.values("rdf:predicate") if isinstance(v, ox.NamedNode)), "")
+        obj = next(iter(sub.values("rdf:object")), None)
+        value: Link | str = ""
+        if isinstance(obj, ox.NamedNode):
+            value = view.lang.link(obj.value)
+        elif isinstance(obj, ox.Literal):
+            value = view.lang.value(obj)
+        shown.append((view.lang.predicate(predicate) if predicate else "", value, sub.text("skos:editorialNote")))
+    return shown

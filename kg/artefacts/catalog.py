@@ -10,12 +10,12 @@ Portals (Metadata Vlaanderen / Datavindplaats, data.gov.be, data.europa.eu) harv
   compression, ``dcat:byteSize`` and ``spdx:checksum`` (SHA-256), download URL; the dates
   (``dct:issued``: the first version in the LDES history, i.e. the graph's first publication;
   ``dct:modified``: its latest change); the temporal coverage (the earliest and latest date
-  in the data); and the publisher's name and contact mailbox, read from the publisher's
-  organisation record so they are never typed twice.
+  in the data); and the publisher and its contact point, from the settings.
 
-The contact point is the publisher's organisational mailbox when its record has one (for
-Vlaanderen Circulair the data records ``lokaalcirculair@vlaanderen-circulair.be`` as the
-do-network's mailbox), otherwise the project's home page. A person's address is never used.
+Who publishes a deployment is not a fact of the sources, so it is a setting: ``KG_PUBLISHER_IRI``,
+``KG_PUBLISHER_NAME`` (``_EN``), ``KG_PUBLISHER_URL``, ``KG_PUBLISHER_TYPE`` (ADMS publisher
+type) and ``KG_CONTACT_EMAIL``, by default the project team (``circ:projectteam``) with the
+service's home page as contact point. A person's address should never be configured.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from kg.media import DUMP_FORMATS, Dump
 from kg.namespaces import DCAT, DCT, FOAF, PREFIXES, RDF, SCHEMA, SKOS, SPDX, XSD, Namespace
 from kg.settings import PROJECT_ROOT, Settings
 
-__all__ = ["CATALOG_STEP", "METADATA", "PREFIXES_CATALOG", "catalog_triples", "load_metadata", "write_catalog"]
+__all__ = ["CATALOG_STEP", "METADATA", "PREFIXES_CATALOG", "catalog_triples", "load_metadata", "publisher_triples", "write_catalog"]
 
 METADATA = PROJECT_ROOT / "metadata" / "catalog.ttl"
 
@@ -45,7 +45,6 @@ IANA = "http://www.iana.org/assignments/media-types/"
 FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 LICENCE = ox.NamedNode("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")
 STABLE = ox.NamedNode("http://publications.europa.eu/resource/authority/planned-availability/STABLE")
-PUBLISHER_TYPE = ox.NamedNode("http://purl.org/adms/publishertype/RegionalAuthority")
 
 PREFIXES_CATALOG: dict[str, str] = {
     **{k: PREFIXES[k] for k in ("dcat", "dct", "foaf", "rdf", "rdfs", "skos", "spdx", "xsd", "adms", "prov")},
@@ -105,7 +104,7 @@ def write_catalog(inputs: ArtefactInputs) -> None:
     write_rdf(folder, CATALOG, triples, PREFIXES_CATALOG, first=names.base + "/id/")
 
 
-#: Reads the store (the publisher, the temporal coverage), the dumps (sizes, checksums) and
+#: Reads the store (the temporal coverage), the dumps (sizes, checksums) and
 #: the LDES history (the dates).
 CATALOG_STEP = ArtefactStep(
     "catalog", "DCAT-AP catalogue (Turtle, JSON-LD, RDF/XML, N-Triples)", write_catalog,
@@ -116,7 +115,7 @@ CATALOG_STEP = ArtefactStep(
 def catalog_triples(settings: Settings, names: Names, store: Queryable, dumps: Path, history: History | None) -> list[ox.Triple]:
     """Every triple of the catalogue document. ``store`` answers SPARQL (a ``BuildSlot``)."""
     out = load_metadata(names)
-    out.extend(list(_publisher(names, out, store)))
+    out.extend(list(publisher_triples(settings, names, out)))
     out.extend(_dumps(names, dumps))
     out.extend(_temporal(names, store))
     issued, modified = _dates(history)
@@ -190,49 +189,38 @@ def _read_sha256(dumps: Path, name: str) -> str:
     return text[0]
 
 
-def _publisher(names: Names, triples: list[ox.Triple], store: Queryable) -> Iterator[ox.Triple]:
-    """Name, type and contact point of the publisher, from its organisation record."""
-    publishers = {t.object for t in triples if t.predicate == DCT.publisher}
-    if len(publishers) != 1:
-        raise SourceError([Problem(METADATA, _line_of("dct:publisher"), "The catalogue must name exactly one publisher (dct:publisher).")])
-    publisher = publishers.pop()
-    assert isinstance(publisher, ox.NamedNode)
-    rows = select(
-        store,
-        f"""PREFIX skos: <{SKOS.prefix}> PREFIX schema: <{SCHEMA.prefix}> PREFIX foaf: <{FOAF.prefix}>
-        SELECT ?name ?email ?homepage WHERE {{
-          {{ <{publisher.value}> skos:prefLabel ?name }}
-          UNION {{ <{publisher.value}> schema:email ?email }}
-          UNION {{ <{publisher.value}> foaf:homepage ?homepage }} }}"""
-    )
-    labels = [r["name"] for r in rows if "name" in r]
-    if not labels:
-        raise SourceError([Problem(
-            METADATA, _line_of("dct:publisher"),
-            f"The catalogue names <{publisher.value}> as publisher, but no record in data/ gives it a name "
-            "(skos:prefLabel). Add its organisation record, or name another publisher here.",
-        )])
-    emails = sorted(r["email"].value for r in rows if "email" in r)
-    homepages = sorted(r["homepage"].value for r in rows if "homepage" in r)
+def publisher_triples(settings: Settings, names: Names, triples: list[ox.Triple]) -> Iterator[ox.Triple]:
+    """The publisher and contact point of the catalogue, the dataset and the services.
+
+    Who publishes a deployment is a setting of that deployment (``KG_PUBLISHER_*``,
+    ``KG_CONTACT_EMAIL``), not a fact of the sources: by default the project team.
+    """
+    if any(t.predicate == DCT.publisher for t in triples):
+        raise SourceError([Problem(METADATA, _line_of("dct:publisher"),
+                                   "The publisher is a setting (KG_PUBLISHER_IRI …), not part of metadata/catalog.ttl: remove dct:publisher.")])
+    publisher = names.publisher
+    homepage = ox.NamedNode(settings.publisher_url or names.url())
+    name_nl = ox.Literal(settings.publisher_name, language="nl")
     yield ox.Triple(publisher, RDF.type, FOAF.Agent)
     yield ox.Triple(publisher, RDF.type, FOAF.Organization)
-    for label in labels:
-        yield ox.Triple(publisher, FOAF.name, label)
-    yield ox.Triple(publisher, DCT.type, PUBLISHER_TYPE)
-    for page in homepages:
-        yield ox.Triple(publisher, FOAF.homepage, ox.NamedNode(page))
-        yield ox.Triple(ox.NamedNode(page), RDF.type, FOAF.Document)
+    yield ox.Triple(publisher, FOAF.name, name_nl)
+    yield ox.Triple(publisher, FOAF.name, ox.Literal(settings.publisher_name_en, language="en"))
+    yield ox.Triple(publisher, DCT.type, ox.NamedNode(settings.publisher_type))
+    yield ox.Triple(ox.NamedNode(settings.publisher_type), RDF.type, SKOS.Concept)
+    yield ox.Triple(publisher, FOAF.homepage, homepage)
+    yield ox.Triple(homepage, RDF.type, FOAF.Document)
 
     contact = ox.NamedNode(names.catalog.value + "#contactpunt")
     yield ox.Triple(contact, RDF.type, VCARD.Kind)
     yield ox.Triple(contact, RDF.type, VCARD.Organization)
-    name_nl = next((lbl.value for lbl in labels if isinstance(lbl, ox.Literal) and lbl.language == "nl"), labels[0].value)
-    yield ox.Triple(contact, VCARD.fn, ox.Literal(f"Lokaal Circulair ({name_nl})"))
-    if emails:
-        yield ox.Triple(contact, VCARD.hasEmail, ox.NamedNode("mailto:" + emails[0]))
+    yield ox.Triple(contact, VCARD.fn, ox.Literal(f"Lokaal Circulair ({settings.publisher_name})"))
+    if settings.contact_email:
+        yield ox.Triple(contact, VCARD.hasEmail, ox.NamedNode("mailto:" + settings.contact_email))
     else:
         yield ox.Triple(contact, VCARD.hasURL, ox.NamedNode(names.url()))
-    for subject in {t.subject for t in triples if t.predicate == RDF.type and t.object in (DCAT.Catalog, DCAT.Dataset, DCAT.DataService)}:
+    published = {t.subject for t in triples if t.predicate == RDF.type and t.object in (DCAT.Catalog, DCAT.Dataset, DCAT.DataService)}
+    for subject in sorted(published, key=str):
+        yield ox.Triple(subject, DCT.publisher, publisher)
         yield ox.Triple(subject, DCAT.contactPoint, contact)
 
 

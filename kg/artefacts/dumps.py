@@ -10,17 +10,16 @@ the catalogue and the web tier's ETags read.
 from __future__ import annotations
 
 import gzip
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, cast
 
-from kg.artefacts.layout import DUMPS
+from kg.artefacts.layout import DUMPS, sha256_of
 from kg.artefacts.step import ArtefactInputs, ArtefactStep, Need
 from kg.media import DUMP_FORMATS, GRAPH_DUMPS, NQUADS, Dump
 
-__all__ = ["DUMPS_STEP", "GZIP_LEVEL", "NQUADS_DUMP", "TRIPLE_DUMPS", "dump_writer", "sha256_of", "write_dumps"]
+__all__ = ["DUMPS_STEP", "GZIP_LEVEL", "NQUADS_DUMP", "TRIPLE_DUMPS", "dump_writer", "write_dumps"]
 
 #: gzip level of the dumps: level 1 is ~4x faster than 6 for ~25 % more bytes.
 GZIP_LEVEL = 1
@@ -56,15 +55,6 @@ def dump_writer(target: Path) -> Iterator[IO[bytes]]:
         with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL) as packed:
             # cast: a GzipFile is a binary file object, but typeshed does not declare it an IO[bytes].
             yield cast(IO[bytes], packed)
-
-
-def sha256_of(path: Path) -> str:
-    """SHA-256 of a file, read in 1 MB blocks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 DUMPS_STEP = ArtefactStep(

@@ -26,6 +26,7 @@ same files and maps its own paths onto them.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Iterable, Protocol
 
@@ -49,6 +50,7 @@ __all__ = [
     "public_base",
     "select",
     "serialize",
+    "sha256_of",
     "write_rdf",
 ]
 
@@ -92,16 +94,18 @@ class Names:
     'https://data.lokaalcirculair.be/dumps/lokaalcirculair.ttl'
     """
 
-    def __init__(self, base_iri: str, public: str) -> None:
+    def __init__(self, base_iri: str, public: str, publisher: str = "https://data.lokaalcirculair.be/ns/circulair#projectteam") -> None:
         self.base = base_iri.rstrip("/")
         self.public = public.rstrip("/")
+        #: Who publishes the catalogue, the dataset and the services (``KG_PUBLISHER_IRI``).
+        self.publisher = ox.NamedNode(publisher)
         self.catalog = ox.NamedNode(f"{self.base}/id/catalogus/{DATASET_NAME}")
         self.dataset = ox.NamedNode(f"{self.base}/id/dataset/{DATASET_NAME}")
         self.uri_space = f"{self.base}/id/"
 
     @classmethod
     def of(cls, settings: Settings) -> "Names":
-        return cls(settings.base_iri, public_base(settings))
+        return cls(settings.base_iri, public_base(settings), settings.publisher_iri)
 
     def url(self, *segments: str) -> str:
         """A public URL: ``{public}/{segment}/{segment}…`` (no segment: the home page ``{public}/``)."""
@@ -165,3 +169,12 @@ def serialize(quads: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: ox.RdfFormat,
     out = ox.serialize(quads, format=fmt, prefixes=prefixes)
     assert out is not None
     return out
+
+
+def sha256_of(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MB blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

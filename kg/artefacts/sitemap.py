@@ -2,23 +2,26 @@
 
 Search engines and archives find the pages through it (``/robots.txt`` points here). A page
 exists for every subject under ``{base}/id/`` (sub-resources ``…#rol-1`` are part of their
-parent's page); its ``lastmod`` is the time of the latest LDES version of the named graph(s)
-describing it, so an unchanged rebuild leaves every ``lastmod`` as it was. Beyond 50 000
+parent's page); its ``lastmod`` is the date the page itself gives as ``Last-Modified``: the
+thing's latest ``dct:modified`` (the record's ``gewijzigd``), so an unchanged rebuild leaves it
+as it was, and a crawler refetches only what changed. A thing without one (reference data)
+has the build's date, as its page says. Beyond 50 000
 pages (the sitemap protocol's limit per file) ``sitemap.xml`` becomes a sitemap index of
 ``sitemap-{n}.xml`` files.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 
-from kg.artefacts.layout import LDES, SITEMAP, Names
-from kg.artefacts.ldes_history import read_history
-from kg.artefacts.step import ArtefactInputs, ArtefactStep, Need
+from kg.artefacts.layout import SITEMAP, Names
+from kg.artefacts.step import ArtefactInputs, ArtefactStep
+from kg.namespaces import DCT
 
 __all__ = ["MAX_URLS", "SITEMAP_STEP", "doc_subjects", "write_sitemap"]
 
@@ -29,8 +32,6 @@ _NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 def write_sitemap(inputs: ArtefactInputs) -> int:
     """Sitemap of the /doc/ pages."""
     names = Names.of(inputs.settings)
-    history = read_history(inputs.slot.artefacts_dir / LDES)
-    times = {g: e.time for g, e in history.graphs.items()} if history else {}
     space = names.uri_space
     # The subjects of every named graph, from the graph list (the store holds exactly these
     # graphs): the mapping workers computed them for the records, so no query over every quad.
@@ -39,25 +40,34 @@ def write_sitemap(inputs: ArtefactInputs) -> int:
         subjects = getattr(graph, "doc_subjects", None)
         if subjects is None:
             subjects = doc_subjects(graph.quads, space)
-        when = times.get(graph.graph.value, "")
-        for subject in subjects:
-            if when > lastmod.get(subject, ""):
-                lastmod[subject] = when
+        for subject, modified in subjects:
+            if modified > lastmod.get(subject, ""):
+                lastmod[subject] = modified
             else:
-                lastmod.setdefault(subject, when)
-    pages = sorted((names.url("doc", s[len(space):]), _day(t)) for s, t in lastmod.items())
+                lastmod.setdefault(subject, modified)
+    build_day = time.strftime("%Y-%m-%d", time.gmtime())  # what a page without dct:modified says
+    pages = sorted((names.url("doc", s[len(space):]), _day(t) or build_day) for s, t in lastmod.items())
     write_sitemaps(inputs.slot.artefacts_dir, names, pages)
     return len(pages)
 
 
-#: Needs only the graph list and this build's LDES history: runs beside the SHACL gate.
-SITEMAP_STEP = ArtefactStep("sitemap", "Sitemap of the /doc/ pages", write_sitemap, needs=frozenset({Need.LDES}))
+#: Needs only the graph list: runs beside the SHACL gate.
+SITEMAP_STEP = ArtefactStep("sitemap", "Sitemap of the /doc/ pages", write_sitemap, needs=frozenset())
 
 
-def doc_subjects(quads: Iterable[ox.Quad], space: str) -> tuple[str, ...]:
-    """The subjects of a graph that have a /doc/ page: IRIs in ``space`` without a fragment."""
-    found = {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)}
-    return tuple(sorted(s for s in found if s.startswith(space) and "#" not in s))
+def doc_subjects(quads: Iterable[ox.Quad], space: str) -> tuple[tuple[str, str], ...]:
+    """The subjects of a graph that have a /doc/ page (IRIs in ``space`` without a fragment),
+    each with its latest ``dct:modified`` in the graph ("" when it has none)."""
+    found: dict[str, str] = {}
+    for q in quads:
+        if isinstance(q.subject, ox.NamedNode):
+            subject = q.subject.value
+            modified = q.object.value if q.predicate == DCT.modified and isinstance(q.object, ox.Literal) else ""
+            if modified > found.get(subject, ""):
+                found[subject] = modified
+            else:
+                found.setdefault(subject, "")
+    return tuple(sorted((s, m) for s, m in found.items() if s.startswith(space) and "#" not in s))
 
 
 def _day(time_text: str) -> str:

@@ -76,8 +76,9 @@ def void_triples(names: Names, measured: VoidStatistics, examples: Sequence[ox.N
     ds = names.dataset
     yield ox.Triple(ds, RDF.type, V.Dataset)
     for t in load_metadata(names):
-        if t.subject == ds and t.predicate in (DCT.title, DCT.description, DCT.publisher):
+        if t.subject == ds and t.predicate in (DCT.title, DCT.description):
             yield t
+    yield ox.Triple(ds, DCT.publisher, names.publisher)
     yield ox.Triple(ds, DCT.license, ox.NamedNode("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"))
     yield ox.Triple(ds, FOAF.homepage, ox.NamedNode(names.url()))
     yield ox.Triple(ds, V.sparqlEndpoint, ox.NamedNode(names.url("sparql")))

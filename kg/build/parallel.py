@@ -15,6 +15,7 @@ The thresholds are read when a build starts, so a test can lower them.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -25,11 +26,11 @@ from kg.build.record_chunks import Batch, ChunkResult, map_chunk, record_files, 
 from kg.build.shacl_child import ChildAnswer, check_and_dump
 from kg.errors import SourceError
 from kg.rdf.iris import Iris
-from kg.rdf.mapping import map_corpus
+from kg.rdf.mapping import RecordGraph, map_corpus
 from kg.records.corpus import read_reference
 from kg.shacl.gate import validation_quads
 
-__all__ = ["CHILD_FROM", "CHUNK_FILES", "PARALLEL_FROM", "read_and_map", "start_check_and_dump"]
+__all__ = ["CHILD_FROM", "CHUNK_FILES", "PARALLEL_FROM", "read_and_map", "reference_ntriples", "start_check_and_dump"]
 
 #: Record files per task: large enough to amortise the task, small enough to balance.
 CHUNK_FILES = 4000
@@ -69,11 +70,19 @@ def read_and_map(data_dir: Path, vocab_dir: Path, base: str, ontology: Path | No
     return Batch(graphs + extra, reference, nquads, ntriples, extra, total, {"read and map": time.perf_counter() - started})
 
 
+def reference_ntriples(extra: Sequence[RecordGraph]) -> tuple[bytes, bytes]:
+    """The reference graphs as the SHACL gate sees them, and the rest of the ontology, as
+    N-Triples (what the merged graph holds besides the records, in its load order)."""
+    return (
+        ox.serialize((q.triple for q in validation_quads(extra)), format=ox.RdfFormat.N_TRIPLES) or b"",
+        ox.serialize((q.triple for q in validation_quads(extra, ontology=True)), format=ox.RdfFormat.N_TRIPLES) or b"",
+    )
+
+
 def start_check_and_dump(batch: Batch, shapes_dir: Path, base: str, dumps_dir: Path) -> tuple[ProcessPoolExecutor | None, Future[ChildAnswer]]:
     """Start :func:`~kg.build.shacl_child.check_and_dump` in a child process (or run it here
     for small data); the caller gets its future, and the pool to shut down when there is one."""
-    extra_nt = ox.serialize((q.triple for q in validation_quads(batch.extra)), format=ox.RdfFormat.N_TRIPLES) or b""
-    ontology_nt = ox.serialize((q.triple for q in validation_quads(batch.extra, ontology=True)), format=ox.RdfFormat.N_TRIPLES) or b""
+    extra_nt, ontology_nt = reference_ntriples(batch.extra)
     args = ([str(p) for p in batch.ntriples], extra_nt, ontology_nt, str(shapes_dir), base, str(dumps_dir))
     if batch.quads < CHILD_FROM:
         done: Future[ChildAnswer] = Future()

@@ -13,10 +13,15 @@ the SHACL gate starts (:mod:`kg.build.shacl_gate`), in a child process at scale,
 process loads the new store from the chunk files; the artefact steps
 (:mod:`kg.build.artefact_steps`) run as soon as what they need is there, some of them
 beside the gate.
+
+When a previous build exists and only record files changed, the build is incremental
+(:mod:`kg.build.incremental`): the previous store plus the change, the gate on what the
+change can affect, then the same artefact steps and the same switch (:func:`_finish`).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from dataclasses import dataclass
@@ -25,25 +30,38 @@ from typing import Any, Sequence
 
 import pyoxigraph as ox
 
-from kg.artefacts.dumps import NQUADS_DUMP
+from kg.artefacts.catalog import CATALOG_STEP
+from kg.artefacts.dumps import DUMPS_STEP, NQUADS_DUMP
 from kg.artefacts.examples_graph import examples_graph
-from kg.artefacts.layout import DUMPS
+from kg.artefacts.layout import CATALOG, DUMPS, VOID
 from kg.artefacts.step import EVERYTHING, ArtefactInputs
+from kg.artefacts.void import VOID_STEP
 from kg.build.artefact_steps import ARTEFACT_STEPS, run_ready_steps
-from kg.build.parallel import read_and_map
-from kg.build.record_chunks import Batch, clear_chunk_cache, write_nquads_dump
-from kg.build.shacl_gate import start_gate, stop_on_violation
+from kg.build.build_state import save_state
+from kg.build.incremental import Plan, Prepared, plan_build, prepare_incremental
+from kg.build.parallel import read_and_map, reference_ntriples
+from kg.build.record_chunks import Batch, clear_chunk_cache, graph_runs, write_nquads_dump, write_nquads_of
+from kg.build.shacl_child import dumps_from_nquads
+from kg.build.shacl_gate import GateOutcome, start_gate, stop_on_violation
 from kg.build.stopwatch import Progress, Stopwatch, quiet
+from kg.errors import StoreError
 from kg.rdf.mapping import map_corpus
 from kg.records.corpus import load_corpus
 from kg.settings import Settings
+from kg.shacl.compiled import RawResult
 from kg.shacl.gate import ValidationReport, validate, validation_quads
 from kg.store.build_slot import BuildSlot, build_lock, new_build_id
-from kg.store.folders import TEMPORARY, build_root
+from kg.store.folders import ARTEFACTS, BUILD_INFO, INCREMENTAL, TEMPORARY, build_root
+from kg.store.graph_store import CHANGE_KEY, MAX_TOUCHED, BuildInfo
 from kg.store.remote_publish import publish
 from kg.store.synthetic_marker import guard_build
 
 __all__ = ["ARTEFACT_STEPS", "VALIDATION_REPORT", "BuildResult", "build", "check", "paths"]
+
+#: From this many quads in the previous build an incremental build defers the whole-graph
+#: dumps to a second build (see :func:`_build_incrementally`): at 10 000 practices (290 000
+#: quads) the triple dumps alone take longer than the rest of the change; a test may set it.
+DEFER_DUMPS_FROM = 100_000
 
 #: The SHACL report of a build that went live, among its artefacts.
 VALIDATION_REPORT = "validation-report.ttl"
@@ -59,6 +77,9 @@ class BuildResult:
     report: ValidationReport
     timings: dict[str, float]
     folder: Path
+    #: "full" or "incremental", and why (what the CLI prints).
+    mode: str = "full"
+    why: str = ""
 
 
 def paths(settings: Settings) -> tuple[Path, Path, Path, Path]:
@@ -87,17 +108,27 @@ def check(settings: Settings, only: Sequence[Path] | None = None, progress: Prog
     return report
 
 
-def build(settings: Settings, progress: Progress = quiet) -> BuildResult:
-    """Build a new store from the records and make it live, or change nothing."""
+def build(settings: Settings, progress: Progress = quiet, full: bool = False) -> BuildResult:
+    """Build a new store and make it live, or change nothing: incremental on the live build
+    when nothing but record files changed (:mod:`kg.build.incremental`), else, or with
+    ``full``, from all records. ``progress`` is told which, and why."""
     root = build_root(settings)
     guard_build(settings.data_dir, settings.base_iri, None if settings.is_remote else root)
     watch = Stopwatch(progress)
     with build_lock(root):
-        slot = BuildSlot(root, new_build_id(), keep=settings.keep_builds)
+        plan = plan_build(settings, root, full)
+        slot = _open_slot(root, settings, plan)
+        if slot is None:
+            plan = plan.fall_back(f"the store of the previous build {plan.previous} cannot be copied")
+            slot = _open_slot(root, settings, plan)
+            assert slot is not None
+        progress(plan.message)
         # The chunk files; named .tmp-* so that a build lock clears them after a crash.
         work = slot.builds / f"{TEMPORARY}{slot.build_id}-chunks"
         try:
-            return _build_into(slot, settings, watch, work)
+            if plan.full:
+                return _build_into(slot, settings, watch, work, plan)
+            return _build_incrementally(slot, settings, watch, work, plan)
         except BaseException:
             slot.abort()
             raise
@@ -106,8 +137,19 @@ def build(settings: Settings, progress: Progress = quiet) -> BuildResult:
             clear_chunk_cache()
 
 
-def _build_into(slot: BuildSlot, settings: Settings, watch: Stopwatch, work: Path) -> BuildResult:
-    """The build itself, into a slot that the caller aborts on any error."""
+def _open_slot(root: Path, settings: Settings, plan: Plan) -> BuildSlot | None:
+    """The new build's slot; for an incremental build its store is a checkpoint of the
+    previous one (None when that store cannot be copied: the caller builds in full)."""
+    try:
+        return BuildSlot(root, new_build_id(), keep=settings.keep_builds, start_from=None if plan.full else plan.previous)
+    except StoreError:
+        if plan.full:
+            raise
+        return None
+
+
+def _build_into(slot: BuildSlot, settings: Settings, watch: Stopwatch, work: Path, plan: Plan) -> BuildResult:
+    """The full build, into a slot that the caller aborts on any error."""
     data_dir, vocab_dir, ontology, _ = paths(settings)
     with watch.stage("read and map records"):
         batch = read_and_map(data_dir, vocab_dir, settings.base_iri, ontology, work)
@@ -119,9 +161,98 @@ def _build_into(slot: BuildSlot, settings: Settings, watch: Stopwatch, work: Pat
     inputs = ArtefactInputs(settings, slot.build_id, batch.graphs, slot)
     manifest: dict[str, Any] = {}
     done: set[str] = set()
-    report = _load_beside_the_gate(slot, settings, batch, watch, inputs, manifest, done)
+    outcome = _load_beside_the_gate(slot, settings, batch, watch, inputs, manifest, done)
+    return _finish(slot, settings, watch, inputs, outcome.report, outcome.raw, manifest, done, plan)
+
+
+def _build_incrementally(slot: BuildSlot, settings: Settings, watch: Stopwatch, work: Path, plan: Plan) -> BuildResult:
+    """The incremental build (:mod:`kg.build.incremental`), into a slot the caller aborts on any error.
+
+    From :data:`DEFER_DUMPS_FROM` quads on, the whole-graph dumps follow the change instead of
+    holding it back: the change goes live with the previous build's dumps and VoID (hard
+    links: their checksums match their files, and the catalogue lists those), and a second
+    build, made at once from the first, brings the dumps, VoID and catalogue up to date
+    (:func:`_dumps_after`)."""
+    _, vocab_dir, ontology, _ = paths(settings)
+    prepared = prepare_incremental(slot, settings, watch, work, plan, vocab_dir, ontology)
+    inputs = ArtefactInputs(settings, slot.build_id, prepared.graphs, slot)
+    assert plan.previous is not None
+    # What changed, for the web tier's per-build indexes (kg.store.graph_store.CHANGE_KEY).
+    manifest: dict[str, Any] = {CHANGE_KEY: {
+        "summary": prepared.summary, "based_on": plan.previous.name,
+        "touched": prepared.touched if len(prepared.touched) <= MAX_TOUCHED else None,
+    }}
+    previous_info = BuildInfo.read(plan.previous)
+    if previous_info.triples < DEFER_DUMPS_FROM:
+        _write_dumps(slot, settings, watch, inputs, prepared)
+        return _finish(slot, settings, watch, inputs, prepared.report, prepared.raw, manifest, set(), plan)
+    with watch.stage("previous dumps and VoID kept until the new ones are written"):
+        _link_tree(plan.previous / ARTEFACTS / DUMPS, slot.artefacts_dir / DUMPS)
+        for path in (plan.previous / ARTEFACTS).glob(f"{VOID}.*"):
+            _link_tree(path, slot.artefacts_dir / path.name)
+    live = _finish(slot, settings, watch, inputs, prepared.report, prepared.raw, manifest, {DUMPS_STEP.key, VOID_STEP.key}, plan)
+    return _dumps_after(live, settings, watch, prepared, plan)
+
+
+def _dumps_after(live: BuildResult, settings: Settings, watch: Stopwatch, prepared: Prepared, plan: Plan) -> BuildResult:
+    """The second build of a deferred incremental build: the first one's store and artefacts
+    (hard links), with new dumps, VoID and catalogue."""
+    slot = BuildSlot(live.folder.parent.parent, new_build_id(), keep=settings.keep_builds, start_from=live.folder)
+    try:
+        for path in (live.folder / ARTEFACTS).iterdir():
+            # Never a link to a file this build writes again: writing would change the live build's.
+            if path.name not in (DUMPS, VALIDATION_REPORT) and not path.name.startswith((f"{VOID}.", f"{CATALOG}.")):
+                _link_tree(path, slot.artefacts_dir / path.name)
+        _link_tree(live.folder / INCREMENTAL, slot.folder / INCREMENTAL)
+        inputs = ArtefactInputs(settings, slot.build_id, prepared.graphs, slot)
+        _write_dumps(slot, settings, watch, inputs, prepared)
+        first = live.folder / BUILD_INFO
+        earlier = {plan.previous.name: BuildInfo.read(live.folder).extra[CHANGE_KEY]["touched"]} if plan.previous else {}
+        manifest: dict[str, Any] = {CHANGE_KEY: {"summary": f"dumps, VoID and catalogue of {first.parent.name}",
+                                                 "based_on": live.build_id, "touched": [], "earlier": earlier}}
+        done = {step.key for step in ARTEFACT_STEPS if step not in (DUMPS_STEP, VOID_STEP, CATALOG_STEP)}
+        after = Plan(False, f"{plan.why}; the dumps followed in a second build", plan.fingerprint, live.folder)
+        return _finish(slot, settings, watch, inputs, prepared.report, None, manifest, done, after, save=False)
+    except BaseException:
+        slot.abort()
+        raise
+
+
+def _write_dumps(slot: BuildSlot, settings: Settings, watch: Stopwatch, inputs: ArtefactInputs, prepared: Prepared) -> None:
+    """The dumps of an incremental build, the same bytes as a full build's, and the VoID statistics."""
+    dumps = slot.artefacts_dir / DUMPS
+    records = prepared.graphs[:len(prepared.graphs) - len(prepared.extra)]
+    with watch.stage("N-Quads dump"):
+        write_nquads_of(records, prepared.extra, dumps / NQUADS_DUMP.file)
+    with watch.stage("triple dumps and VoID statistics (the merged graph in a full build's order)"):
+        extra_nt, ontology_nt = reference_ntriples(prepared.extra)
+        inputs.void_statistics = dumps_from_nquads(graph_runs(records), extra_nt, ontology_nt, settings.base_iri, str(dumps))
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Hard links of a file, or of every file under a folder (copies across file systems)."""
+    if source.is_dir():
+        shutil.copytree(source, target, copy_function=_link)
+    else:
+        _link(source, target)
+
+
+def _link(source: Path | str, target: Path | str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _finish(slot: BuildSlot, settings: Settings, watch: Stopwatch, inputs: ArtefactInputs, report: ValidationReport,
+            raw: list[RawResult] | None, manifest: dict[str, Any], done: set[str], plan: Plan, save: bool = True) -> BuildResult:
+    """What every build does once the gate has passed: the artefacts, the state for the next
+    build (unless ``save`` is false: it is there already), the upload to a remote store, the switch."""
     (slot.artefacts_dir / VALIDATION_REPORT).write_text(report.to_turtle(), encoding="utf-8")
     run_ready_steps(ARTEFACT_STEPS, inputs, EVERYTHING, done, watch, manifest)
+    if save and raw is not None and not settings.is_remote:  # else no incremental build could use it
+        with watch.stage("state for the next build"):
+            save_state(slot.folder, slot.build_id, settings.data_dir, plan.fingerprint, inputs.graphs, raw)
     triples = len(slot)
     if settings.is_remote:
         with watch.stage("load remote store"):
@@ -130,15 +261,18 @@ def _build_into(slot: BuildSlot, settings: Settings, watch: Stopwatch, work: Pat
         slot.commit({
             "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "triples": triples,
-            "graphs": len(batch.graphs),
+            "graphs": len(inputs.graphs),
+            "mode": "full" if plan.full else "incremental",
+            "why": plan.why,
             "timings": {k: round(v, 3) for k, v in watch.timings.items()},
             "extra": manifest,
         })
-    return BuildResult(slot.build_id, triples, len(batch.graphs), report, watch.timings, slot.final)
+    return BuildResult(slot.build_id, triples, len(inputs.graphs), report, watch.timings, slot.final,
+                       "full" if plan.full else "incremental", plan.why)
 
 
 def _load_beside_the_gate(slot: BuildSlot, settings: Settings, batch: Batch, watch: Stopwatch,
-                          inputs: ArtefactInputs, manifest: dict[str, Any], done: set[str]) -> ValidationReport:
+                          inputs: ArtefactInputs, manifest: dict[str, Any], done: set[str]) -> GateOutcome:
     """The SHACL gate (and the triple dumps, with the compiled engine) while this process
     loads the new store and writes the N-Quads dump; a Violation stops the build here,
     before anything goes live."""
@@ -163,4 +297,4 @@ def _load_beside_the_gate(slot: BuildSlot, settings: Settings, batch: Batch, wat
         watch.record(f"child: {name}", seconds)
     inputs.void_statistics = outcome.void_statistics
     stop_on_violation(outcome.report, slot.root)
-    return outcome.report
+    return outcome

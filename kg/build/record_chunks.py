@@ -17,8 +17,9 @@ so the result is the same graph list, the same store and the same dumps.
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,8 +36,9 @@ from kg.records.record import Corpus, Record
 from kg.records.record_file import read_checked
 
 __all__ = [
-    "Batch", "ChunkResult", "RecordFile", "StoredGraph", "Task", "clear_chunk_cache",
-    "map_chunk", "record_files", "start_worker", "stored_graphs", "write_nquads_dump",
+    "Batch", "ChunkResult", "RecordFile", "StoredGraph", "Task", "clear_chunk_cache", "content_hash",
+    "Run", "graph_runs", "map_chunk", "read_runs", "record_files", "start_worker", "stored_graphs",
+    "write_nquads_dump", "write_nquads_of",
 ]
 
 _FOLDER_OF_KIND = {kind: folder for folder, kind in FOLDERS.items()}
@@ -46,8 +48,8 @@ RecordFile = tuple[str, str, str]
 #: (chunk number, [(kind, path)], work folder): one task.
 Task = tuple[int, list[tuple[str, str]], str]
 #: What a task found per record: kind, id, path, offset and length in the chunk, graph IRI,
-#: LDES digest, /doc/ subjects.
-Piece = tuple[str, str, str, int, int, str, str, tuple[str, ...]]
+#: LDES digest, /doc/ subjects, the file's content hash.
+Piece = tuple[str, str, str, int, int, str, str, tuple[tuple[str, str], ...], str]
 #: (chunk number, pieces, problems, quads) of one task.
 ChunkResult = tuple[int, list[Piece], list[Problem], int]
 
@@ -57,7 +59,7 @@ class StoredGraph(RecordGraph):
 
     def __init__(self, kind: str, id: str, graph: ox.NamedNode, subject: ox.NamedNode,
                  chunk: Path, offset: int, length: int, path: str,
-                 digest: str | None = None, doc_subjects: tuple[str, ...] = ()) -> None:
+                 digest: str | None = None, doc_subjects: tuple[tuple[str, str], ...] = (), content_hash: str = "") -> None:
         for name, value in (("kind", kind), ("id", id), ("graph", graph), ("subject", subject)):
             object.__setattr__(self, name, value)
         self._chunk: Path
@@ -67,12 +69,25 @@ class StoredGraph(RecordGraph):
         #: (kg.artefacts.sitemap), computed by the worker that mapped the record: the artefact
         #: steps then need not read 100 000 graphs back from disk.
         self.digest: str | None
-        self.doc_subjects: tuple[str, ...]
+        self.doc_subjects: tuple[tuple[str, str], ...]
+        #: SHA-256 of the record file as it was read (what the next build compares).
+        self.content_hash: str
+        object.__setattr__(self, "content_hash", content_hash)
         object.__setattr__(self, "_chunk", chunk)
         object.__setattr__(self, "_span", (offset, length))
         object.__setattr__(self, "_path", path)
         object.__setattr__(self, "digest", digest)
         object.__setattr__(self, "doc_subjects", doc_subjects)
+
+    @property
+    def path(self) -> str:
+        """The record file."""
+        return self._path
+
+    @property
+    def span(self) -> tuple[Path, int, int]:
+        """(chunk file, offset, length) of the graph's N-Quads bytes."""
+        return self._chunk, *self._span
 
     @property
     def quads(self) -> tuple[ox.Quad, ...]:
@@ -182,6 +197,7 @@ def map_chunk(task: Task) -> ChunkResult:
     with open(_chunk(workdir, number, "nq"), "wb") as nq, open(_chunk(workdir, number, "nt"), "wb") as nt:
         for kind, path_text in files:
             record, found = read_checked(Path(path_text), kind, state.known, state.concepts)
+            sha = content_hash(path_text)
             problems += found
             if record is None or found:
                 continue
@@ -191,7 +207,7 @@ def map_chunk(task: Task) -> ChunkResult:
             triples = ox.serialize((q.triple for q in graph.quads), format=ox.RdfFormat.N_TRIPLES) or b""
             nt.write(triples)
             pieces.append((kind, record.id, path_text, offset, len(payload), graph.graph.value,
-                           digest_ntriples(triples, graph.quads), doc_subjects(graph.quads, state.uri_space)))
+                           digest_ntriples(triples, graph.quads), doc_subjects(graph.quads, state.uri_space), sha))
             offset += len(payload)
             quads += len(graph.quads)
     return number, pieces, problems, quads
@@ -214,9 +230,9 @@ def stored_graphs(results: list[ChunkResult], base: str, workdir: Path) -> tuple
         nq = _chunk(workdir, number, "nq")
         nquads.append(nq)
         ntriples.append(_chunk(workdir, number, "nt"))
-        for kind, rid, path_text, offset, length, _graph, digest, subjects in pieces:
+        for kind, rid, path_text, offset, length, _graph, digest, subjects, sha in pieces:
             graphs.append(StoredGraph(kind, rid, iris.graph(kind, rid), iris.entity(kind, rid), nq, offset, length, path_text,
-                                      digest, subjects))
+                                      digest, subjects, sha))
     return graphs, nquads, ntriples, problems, total
 
 
@@ -229,6 +245,58 @@ def write_nquads_dump(batch: Batch, target: Path) -> None:
                 while block := handle.read(1 << 22):
                     out.write(block)
         out.write(ox.serialize(_extra_quads(batch), format=ox.RdfFormat.N_QUADS) or b"")
+
+
+def write_nquads_of(graphs: Sequence[RecordGraph], extra: Sequence[RecordGraph], target: Path) -> None:
+    """The N-Quads dump of an incremental build: the same bytes as :func:`write_nquads_dump`
+    of a full build of the same records, read from the chunk files that hold them (runs of
+    neighbouring graphs of one chunk at once: :func:`graph_runs`), then ``extra``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with dump_writer(target) as out:
+        for block in read_runs(graph_runs(graphs)):
+            out.write(block)
+        out.write(ox.serialize((q for g in extra for q in g.quads), format=ox.RdfFormat.N_QUADS) or b"")
+
+
+#: (chunk file, start, end) of a run of neighbouring graphs' N-Quads.
+Run = tuple[str, int, int]
+
+
+def graph_runs(graphs: Sequence[RecordGraph]) -> list[Run]:
+    """Where the N-Quads of ``graphs`` are, in their order, neighbouring spans joined."""
+    runs: list[Run] = []
+    for graph in graphs:
+        assert isinstance(graph, StoredGraph), "an incremental build keeps every record graph in a chunk"
+        chunk, offset, length = graph.span
+        if runs and runs[-1][0] == str(chunk) and runs[-1][2] == offset:
+            runs[-1] = (str(chunk), runs[-1][1], offset + length)
+        else:
+            runs.append((str(chunk), offset, offset + length))
+    return runs
+
+
+def read_runs(runs: Sequence[Run]) -> Iterator[bytes]:
+    """The bytes of ``runs``, in blocks of at most 4 MB."""
+    handles: dict[str, int] = {}
+    try:
+        for chunk, start, end in runs:
+            if chunk not in handles:
+                handles[chunk] = os.open(chunk, os.O_RDONLY)
+            while start < end:
+                block = os.pread(handles[chunk], min(end - start, 1 << 22), start)
+                if not block:
+                    raise OSError(f"{chunk} is shorter than the build state says")
+                yield block
+                start += len(block)
+    finally:
+        for fd in handles.values():
+            os.close(fd)
+
+
+def content_hash(path: str) -> str:
+    """SHA-256 of a file's bytes: what decides whether a record changed (never its time)."""
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
 
 
 def _extra_quads(batch: Batch) -> Iterator[ox.Quad]:

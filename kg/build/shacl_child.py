@@ -11,6 +11,7 @@ writes the N-Quads dump: two cores, two jobs, and the parent never holds the dat
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -24,7 +25,11 @@ from kg.artefacts.void_statistics import VoidStatistics, measure
 from kg.errors import Problem, SourceError
 from kg.shacl.compiled import RawResult, Shapes, compile_shapes, run_checks
 
-__all__ = ["ChildAnswer", "check_and_dump", "result_of"]
+__all__ = ["ChildAnswer", "check_and_dump", "dumps_from_nquads", "result_of"]
+
+#: The graph name at the end of an N-Quads line (a literal cannot hold a raw newline, and an
+#: object IRI is followed by the graph name, not by " .").
+_GRAPH_NAME = re.compile(rb" <[^<>\s]*> \.\n")
 
 
 
@@ -112,3 +117,22 @@ def _dumps_and_statistics(store: ox.Store, folder: Path, base: str) -> VoidStati
         for done in dumps:
             done.result()
         return void.result()
+
+
+def dumps_from_nquads(runs: Sequence[tuple[str, int, int]], extra_nt: bytes, ontology_nt: bytes, base: str,
+                      dumps_dir: str) -> VoidStatistics:
+    """The triple dumps and the VoID statistics of an incremental build, byte-identical to a
+    full build's: the merged graph is loaded in the order :func:`check_and_dump` loads it
+    (the records in build order, then the reference graphs, then the rest of the ontology),
+    from the records' N-Quads in the chunk files (``runs``: file, start, end) without their
+    graph names. An in-memory store writes its triples in the order they came in."""
+    store = ox.Store()
+    for chunk, start, end in runs:
+        with open(chunk, "rb") as handle:
+            handle.seek(start)
+            data = handle.read(end - start)
+        store.load(_GRAPH_NAME.sub(b" .\n", data), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph(), lenient=True)
+    for extra in (extra_nt, ontology_nt):
+        if extra:
+            store.load(extra, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph(), lenient=True)
+    return _dumps_and_statistics(store, Path(dumps_dir), base)

@@ -22,7 +22,7 @@ from kg.build.parallel import start_check_and_dump
 from kg.build.record_chunks import Batch
 from kg.build.shacl_child import ChildAnswer, result_of
 from kg.errors import ValidationFailed
-from kg.shacl.compiled import Shapes
+from kg.shacl.compiled import RawResult, Shapes
 from kg.shacl.gate import ValidationReport, report_from_raw, validate
 
 __all__ = ["FAILED_REPORT", "GateOutcome", "RunningGate", "start_gate", "stop_on_violation"]
@@ -39,6 +39,8 @@ class GateOutcome:
     void_statistics: VoidStatistics | None = None
     #: The child process's own stage times (reported as ``child: …``).
     child_timings: dict[str, float] = field(default_factory=dict)
+    #: The compiled engine's raw results, kept for the next (incremental) build.
+    raw: list[RawResult] | None = None
 
 
 class RunningGate(ABC):
@@ -74,7 +76,7 @@ class _CompiledGate(RunningGate):
     def outcome(self) -> GateOutcome:
         answer = result_of(self.future)
         report = report_from_raw(answer.raw, Shapes.load(self.shapes_dir, self.base), self.batch.graphs)
-        return GateOutcome(report, answer.statistics, answer.times)
+        return GateOutcome(report, answer.statistics, answer.times, answer.raw)
 
     def close(self) -> None:
         if self.pool is not None:

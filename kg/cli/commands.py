@@ -22,9 +22,10 @@ from typing import Callable, ParamSpec, TypeVar
 
 import click
 
+from kg.cli.import_report import render_results
 from kg.cli.result_table import render
 from kg.cli.startup import check_remote, check_sources, check_store, load_settings
-from kg.errors import KGError, ValidationFailed
+from kg.errors import ConfigError, KGError, ValidationFailed
 from kg.settings import Settings
 from kg.store.folders import CURRENT
 from kg.store.open_store import open_store
@@ -89,13 +90,16 @@ def main(ctx: click.Context, store: str | None, data_dir: Path | None, base_iri:
 
 @main.command()
 @click.option("--quiet", "-q", is_flag=True, help="Print only the result.")
+@click.option("--full", is_flag=True, help="Read, map and validate every record, even if an incremental build is possible.")
 @click.pass_context
 @_reports_errors
-def build(ctx: click.Context, quiet: bool) -> None:
+def build(ctx: click.Context, quiet: bool, full: bool) -> None:
     """Build the graph from data/ into a new store and switch to it.
 
-    A Violation in the SHACL report stops the build; the store being served
-    is left untouched. Warnings are printed and do not stop it.
+    Incremental when a previous build exists and only record files changed
+    (only those are read again); a full build otherwise, or with --full, and
+    it says why. A Violation in the SHACL report stops the build; the store
+    being served is left untouched. Warnings are printed and do not stop it.
     """
     from kg.build.pipeline import build as run_build
 
@@ -103,13 +107,13 @@ def build(ctx: click.Context, quiet: bool) -> None:
     check_sources(settings)
     check_remote(settings)  # before minutes of work, not at the upload
     started = time.perf_counter()
-    result = run_build(settings, progress=_Progress(quiet))
+    result = run_build(settings, progress=_Progress(quiet), full=full)
     if result.report.warnings:
         click.echo(result.report.table(), err=True)
     total = time.perf_counter() - started  # wall time: some stages overlap (the SHACL child)
     click.echo(
         f"Built {result.build_id}: {result.triples} triples in {result.graphs} graphs, "
-        f"{len(result.report.warnings)} warnings, {total:.1f} s.\n"
+        f"{len(result.report.warnings)} warnings, {total:.1f} s ({result.mode} build: {result.why}).\n"
         f"Store: {Path(settings.store) / 'current'}\nDumps: {Path(settings.store) / 'current' / 'artefacts' / 'dumps'}"
     )
 
@@ -152,7 +156,8 @@ def query(ctx: click.Context, sparql: str, fmt: str) -> None:
 
 
 @main.command()
-@click.option("--practices", type=click.IntRange(min=1), required=True, help="How many practice records to write.")
+@click.option("--practices", type=click.IntRange(min=1), help="How many practice records to write.")
+@click.option("--sheets", type=click.IntRange(min=1), help="Instead: how many practice sheets to write (for `kg import`).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="New folder for the synthetic data.")
 @click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same files.")
 @click.option("--broken-share", type=click.FloatRange(0, 1), default=0.0, show_default=True,
@@ -160,22 +165,59 @@ def query(ctx: click.Context, sparql: str, fmt: str) -> None:
 @click.option("--defect", "defects", multiple=True, help="Plant only these defects (repeatable; default: all kinds).")
 @click.pass_context
 @_reports_errors
-def synth(ctx: click.Context, practices: int, out: Path, seed: int, broken_share: float, defects: tuple[str, ...]) -> None:
-    """Write synthetic practice records for measurements (never for publication).
+def synth(ctx: click.Context, practices: int | None, sheets: int | None, out: Path, seed: int, broken_share: float,
+          defects: tuple[str, ...]) -> None:
+    """Write synthetic practice records, or sheets, for measurements (never for publication).
 
     The folder gets a SYNTHETIC marker: `kg build` builds it only under the base
-    IRI https://synth.invalid and into a store of its own.
+    IRI https://synth.invalid and into a store of its own. With --sheets, OUT/sheets/
+    holds the sheets (one in 25 with a planted defect) and OUT/data/ a data folder to
+    import them into.
     """
+    settings = _settings(ctx)
+    if (practices is None) == (sheets is None):
+        raise ConfigError("Give either --practices (records) or --sheets (practice sheets), not both or neither.")
+    if sheets is not None:
+        from kg.synth.sheets import synthesize_sheets
+
+        made = synthesize_sheets(out, sheets, source_data=settings.data_dir, seed=seed)
+        click.echo(f"Wrote {sheets} sheets to {out / 'sheets'} ({len(made.broken)} with a planted defect) and a data folder {out / 'data'}.")
+        click.echo(f"Import them with: KG_DATA_DIR={out / 'data'} kg import {out / 'sheets'}")
+        return
     from kg.synth.generator import synthesize
 
-    settings = _settings(ctx)
     summary = synthesize(
-        out, practices, source_data=settings.data_dir, vocab_dir=settings.ontology_dir / "vocabularies",
+        out, practices or 0, source_data=settings.data_dir, vocab_dir=settings.ontology_dir / "vocabularies",
         seed=seed, broken_share=broken_share, defects=list(defects) or None,
     )
     counts = ", ".join(f"{n} {folder}" for folder, n in sorted(summary.counts.items()))
     click.echo(f"Wrote {counts} to {out} ({len(summary.broken)} broken on purpose).")
     click.echo(f"Build it with: KG_BASE_IRI={SYNTHETIC_BASE_IRI} KG_DATA_DIR={out} KG_STORE={out.parent / 'store'} kg build")
+
+
+@main.command("import")
+@click.argument("sheets", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
+@click.option("--update", is_flag=True, help="Change existing records where the sheet changed (shows the differences).")
+@click.option("--verbose", "-v", is_flag=True, help="Show every sheet's review table, also in large batches.")
+@click.pass_context
+@_reports_errors
+def import_(ctx: click.Context, sheets: tuple[Path, ...], dry_run: bool, update: bool, verbose: bool) -> None:
+    """Import practice sheets (text or saved HTML; a folder means the sheets in it) as records.
+
+    Writes each practice to data/praktijken/ with its review report in
+    data/praktijken/review/, the sheet to data/sources/ with its source record, and new
+    organisation and person records. Bad input stops the batch before anything is written.
+    """
+    from kg.importer.batch import import_sheets, write_results
+
+    settings = _settings(ctx)
+    results = import_sheets(list(sheets), settings.data_dir, settings.ontology_dir / "vocabularies", dry_run=True, update=update)
+    click.echo(render_results(results, dry_run=dry_run, verbose=verbose))  # the plan and the diffs first
+    if not dry_run:
+        write_results(results)
+    if any(r.action in ("invalid", "exists") for r in results):
+        sys.exit(1)
 
 
 @main.command()

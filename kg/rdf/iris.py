@@ -81,8 +81,9 @@ CONCEPTS: Mapping[str, str] = MappingProxyType(
 #: The three IRI spaces under the base: things, documents about them, named graphs.
 SPACES = ("id", "doc", "graph")
 
-#: Suffixes of a document path that choose its representation (``/doc/praktijk/x.ttl``).
-SUFFIXES = ("ttl", "jsonld", "nt", "rdf", "html")
+#: Suffixes of a document path that choose its representation (``/doc/praktijk/x.ttl``);
+#: ``.json`` is the JSON-LD under the name a developer tries first.
+SUFFIXES = ("ttl", "jsonld", "json", "nt", "rdf", "html", "geojson")
 
 #: The ontology document (its terms are hash IRIs ``…/ns/circulair#Term``).
 ONTOLOGY_IRI = CIRC.prefix.rstrip("#")

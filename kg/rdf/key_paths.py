@@ -90,7 +90,9 @@ def _fragment_path(record: Record, fragment: str, predicate_iri: str | None) -> 
         if not spec.many and spec.node is not None and spec.node.fragment == fragment:
             return (key,)
     for key, spec in nodes:  # nodes named by the item's id alone: an indicator's observations
-        if spec.node is not None and spec.node.stem == "":
+        if spec.node is not None and spec.node.stem == "" and any(
+            isinstance(item, Mapping) and str(item.get("id")) == fragment for item in record.data.get(key) or ()
+        ):
             return _item_by_id(record.data, key, spec, fragment, predicate_iri)
     stem, _, rest = fragment.partition("-")
     found = next(((key, spec) for key, spec in nodes if spec.many and spec.node is not None and spec.node.stem == stem), None)
@@ -125,4 +127,13 @@ def _item_by_id(data: Mapping[str, Any], key: str, spec: Field, item_id: str, pr
             if sub in _VALUE_KEYS and sub not in item:
                 sub = next((k for k in _VALUE_KEYS if k in item), sub)
             return (key, index, sub) if sub else (key, index)
+    for index, item in enumerate(data.get(key) or ()):  # an item of an item: an enumeration's #opsomming-{id}-{n}
+        prefix, _, position = item_id.rpartition("-")
+        if str(item.get("id")) == prefix and position.isdigit():
+            for inner, inner_spec in (spec.fields or {}).items():
+                if inner_spec.node is not None and inner_spec.many:
+                    found = item.get(inner) or []
+                    n = int(position) - 1
+                    sub = _sub_key(inner_spec.fields or {}, found[n] if 0 <= n < len(found) else {}, predicate_iri or "")
+                    return (key, index, inner, n, sub) if sub else (key, index, inner, n)
     return (key,)

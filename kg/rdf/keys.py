@@ -21,13 +21,17 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
+from kg.namespaces import XSD
 from kg.rdf.iris import Iris
 from kg.rdf.literals import date_literal, decimal_literal
-from kg.records.format import ACTOR, FIGURE, PRAKTIJK, RECORD_KINDS, Field
+from kg.records.format import ACTOR, ENUMERATION, FIGURE, LIST_ITEM, PERIOD, PRAKTIJK, RECORD_KINDS, Field
 
 __all__ = [
     "ACTOR_KEYS",
+    "ENUMERATION_KEYS",
+    "LIST_ITEM_KEYS",
     "FIGURE_KEYS",
+    "PERIOD_KEYS",
     "SIMPLE_KEYS",
     "TEXT_LISTS",
     "Key",
@@ -43,6 +47,7 @@ Convert = Callable[[Iris, Any], Sequence[Term]]
 _TERM_OF_TYPE = {
     "text": "text",
     "string": "string",
+    "bool": "boolean",
     "email": "string",
     "date": "date",
     "day": "date",
@@ -74,6 +79,8 @@ def _converter(term: str, target: str, language: str) -> Convert:
         return lambda iris, value: (NamedNode(str(value)),)
     if term == "decimal":
         return lambda iris, value: (decimal_literal(value),)
+    if term == "boolean":
+        return lambda iris, value: (Literal("true" if value else "false", datatype=XSD.boolean),)
     if term == "area":
         return lambda iris, value: (
             iris.entity("gewest", "vlaanderen") if value == "vlaanderen" else iris.entity("gemeente", str(value)),
@@ -132,6 +139,13 @@ FIGURE_KEYS = _keys(list(FIGURE.items()))
 
 #: The keys of one actor of a practice, written on its ``prov:Association`` hash node.
 ACTOR_KEYS = _keys(list(ACTOR.items()))
+
+#: The keys of an enumeration and of one of its items, on their hash nodes.
+ENUMERATION_KEYS = _keys(list(ENUMERATION.items()))
+LIST_ITEM_KEYS = _keys(list(LIST_ITEM.items()))
+
+#: The keys of one period of an organisation's municipality, on its hash node.
+PERIOD_KEYS = _keys(list(PERIOD.items()))
 
 
 def _text_lists() -> dict[str, tuple[NamedNode, NamedNode, str]]:

@@ -1,13 +1,11 @@
 """From records to RDF: one named graph of pyoxigraph quads per source record.
 
-The mapping contract (which triples each record key becomes; shared with ``ontology/`` and
-``shapes/``) is declared with the record format in :mod:`kg.records.format`: the classes of
-each record kind, the predicates of each simple key (turned into the table of
-:mod:`kg.rdf.keys`) and the hash nodes of list items. Here is the rest, as one small
-function per record kind: the structures (actor roles, lessons, figures, amounts, links,
-municipality history) and the triples written only on a condition. The reverse question
-for the SHACL report — which record key, hence which YAML line, a result path points at —
-is answered by :mod:`kg.rdf.key_paths`.
+The mapping contract is declared with the record format in :mod:`kg.records.format`
+(classes, the predicates of each simple key as the table of :mod:`kg.rdf.keys`, the hash
+nodes of list items). Here is the rest, one small function per record kind: the structures
+(roles, lessons, figures, amounts, links, municipality history) and the conditional triples;
+readings and translations are written by :mod:`kg.rdf.annotations`. The reverse question
+(which YAML line a SHACL result points at) is answered by :mod:`kg.rdf.key_paths`.
 
 Guarantees, because the build depends on them:
 
@@ -25,19 +23,22 @@ from __future__ import annotations
 import gc
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.errors import Problem, SourceError
-from kg.namespaces import ADMS, CIRC, DCT, EU_LANGUAGE, FOAF, ORG, OSLO_GEMEENTE, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from kg.namespaces import ADMS, BESLUIT, CIRC, DCT, EU_LANGUAGE, FOAF, ORG, OSLO_GEMEENTE, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from kg.rdf.annotations import reading_quads, translation_quads
+from kg.rdf.geometry import REGION, geometry_quads, region_quads
 from kg.rdf.iris import Iris
-from kg.rdf.keys import ACTOR_KEYS, FIGURE_KEYS, SIMPLE_KEYS, TEXT_LISTS, Key, Term
+from kg.rdf.keys import ACTOR_KEYS, ENUMERATION_KEYS, FIGURE_KEYS, LIST_ITEM_KEYS, PERIOD_KEYS, SIMPLE_KEYS, TEXT_LISTS, Key, Term
 from kg.rdf.literals import date_literal, decimal_literal, text_literals
-from kg.records.format import FINANCIERING, GEMEENTE, INDICATOR, KINDS, PRAKTIJK, RECORD_KINDS, Field, ItemNode
-from kg.records.record import Corpus, Record
+from kg.rdf.record_graph import RecordGraph
+from kg.rdf.turtle_documents import map_ontology, map_vocabulary
+from kg.records.format import ENUMERATION, FINANCIERING, GEMEENTE, INDICATOR, KINDS, PRAKTIJK, RECORD_KINDS, Field, ItemNode
+from kg.records.geometries import Geometry
+from kg.records.record import Corpus, Record, Text
 
 __all__ = [
     "RecordGraph",
@@ -50,12 +51,7 @@ __all__ = [
 #: Where municipality, arrondissement and province facts come from (a ``bron`` record).
 STATBEL_SOURCE = "statbel-refnis"
 
-_LANGUAGES = {
-    "nl": "NLD",
-    "en": "ENG",
-    "fr": "FRA",
-    "de": "DEU",
-}
+_LANGUAGES = {"nl": "NLD", "en": "ENG", "fr": "FRA", "de": "DEU"}
 _EUR = Literal("EUR")
 
 
@@ -71,6 +67,9 @@ _FIGURE_NODE = _node(PRAKTIJK.fields, "kerncijfers")
 _OBSERVATION_NODE = _node(INDICATOR.fields, "observaties")
 _INVESTMENT_NODE = _node(PRAKTIJK.fields, "investeringsbedrag")
 _GRANT_NODE = _node(FINANCIERING.fields, "bedrag")
+_PERIOD_NODE = _node(RECORD_KINDS["organisatie"].fields, "werkingsgebieden")
+_LIST_NODE = _node(PRAKTIJK.fields, "opsommingen")
+_ITEM_NODE = _node(ENUMERATION, "items")
 _NIS_NODE = _node(GEMEENTE.fields, "nis")
 _TEXT_NODES = {key: _node(PRAKTIJK.fields, key) for key in TEXT_LISTS}
 #: The classes every record of a kind has.
@@ -82,34 +81,29 @@ _CLASSES_OF_CODE = {
 }
 
 
-@dataclass(frozen=True)
-class RecordGraph:
-    """The quads of one named graph: a source record, or a derived/loaded document
-    (arrondissement, province, concept scheme, ontology) with ``record`` None."""
-
-    kind: str
-    id: str
-    graph: NamedNode
-    subject: NamedNode
-    quads: tuple[Quad, ...]
-    record: Record | None
-
-
 # --------------------------------------------------------------------------- writing
 
 
 class _Graph:
     """Collects the quads of one named graph; ``add`` is the hot path of the build."""
 
-    __slots__ = ("iris", "name", "quads")
+    __slots__ = ("iris", "name", "quads", "root", "translations")
 
-    def __init__(self, iris: Iris, name: NamedNode) -> None:
+    def __init__(self, iris: Iris, name: NamedNode, root: NamedNode | None = None) -> None:
         self.iris = iris
         self.name = name
         self.quads: list[Quad] = []
+        self.root = root
+        self.translations = 0
 
     def add(self, subject: NamedNode, predicate: NamedNode, obj: Term) -> None:
         self.quads.append(Quad(subject, predicate, obj, self.name))
+
+    def translated(self, subject: NamedNode, predicate: NamedNode, value: Any, obj: Term) -> None:
+        """Mark ``obj`` a curator's translation when its text's ``vertaald`` names its language."""
+        if isinstance(value, Text) and isinstance(obj, Literal) and obj.language in value.translated and self.root is not None:
+            self.translations += 1
+            self.quads.extend(translation_quads(self.root, self.translations, subject, predicate, obj, self.name))
 
     def keys(self, subject: NamedNode, data: Mapping[str, Any], keys: Sequence[Key]) -> None:
         """Write every simple key present in ``data`` (absent or empty values write nothing)."""
@@ -126,6 +120,8 @@ class _Graph:
                 for obj in convert(iris, item):
                     for predicate in predicates:
                         append(Quad(subject, predicate, obj, name))
+                        if isinstance(item, Text) and item.translated:
+                            self.translated(subject, predicate, item, obj)
 
     def links(self, subject: NamedNode, links: Sequence[Mapping[str, Any]]) -> None:
         """``links`` → ``foaf:page <url>``; a link's title is said of the page itself."""
@@ -135,6 +131,7 @@ class _Graph:
             if link.get("titel"):
                 for title in text_literals(link["titel"]):
                     self.add(page, DCT.title, title)
+                    self.translated(page, DCT.title, link["titel"], title)
 
     def amount(self, subject: NamedNode, predicate: NamedNode, node: ItemNode, value: Any) -> None:
         """A sum of money in euro as a ``schema:MonetaryAmount`` hash node."""
@@ -143,6 +140,20 @@ class _Graph:
         self.add(iri, RDF.type, node.cls)
         self.add(iri, SCHEMA.value, decimal_literal(value))
         self.add(iri, SCHEMA.currency, _EUR)
+
+    def enumerations(self, subject: NamedNode, lists: Sequence[Mapping[str, Any]]) -> None:
+        """A source's enumerations: ``#opsomming-{id}``, its items ``#opsomming-{id}-{n}`` in order."""
+        for enumeration in lists:
+            node = _hash(subject, _LIST_NODE.local(id=str(enumeration["id"])))
+            self.add(subject, CIRC.opsomming, node)
+            self.add(node, RDF.type, _LIST_NODE.cls)
+            self.keys(node, enumeration, ENUMERATION_KEYS)
+            for index, item in enumerate(enumeration.get("items") or (), start=1):
+                item_node = _hash(subject, _ITEM_NODE.local(position=index, id=str(enumeration["id"])))
+                self.add(node, SCHEMA.itemListElement, item_node)
+                self.add(item_node, RDF.type, _ITEM_NODE.cls)
+                self.add(item_node, SCHEMA.position, _position(index))
+                self.keys(item_node, item, LIST_ITEM_KEYS)
 
     def figures(self, subject: NamedNode, predicate: NamedNode, node: ItemNode, figures: Sequence[Mapping[str, Any]]) -> None:
         """Key figures or indicator observations: value (or range), unit, date, area."""
@@ -185,8 +196,10 @@ def _praktijk(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
             g.add(node, RDF.type, cls)
             for literal in text_literals(text):
                 g.add(node, RDF.value, literal)
+                g.translated(node, RDF.value, text, literal)
             g.add(node, SCHEMA.position, _position(index))
     g.figures(s, CIRC.kerncijfer, _FIGURE_NODE, data.get("kerncijfers") or ())
+    g.enumerations(s, data.get("opsommingen") or ())
     g.links(s, data.get("links") or ())
     if data.get("investeringsbedrag") is not None:
         g.amount(s, CIRC.investeringsbedrag, _INVESTMENT_NODE, data["investeringsbedrag"])
@@ -194,6 +207,13 @@ def _praktijk(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
 
 def _organisatie(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
     g.keys(s, data, SIMPLE_KEYS["organisatie"])
+    g.links(s, data.get("links") or ())
+    for index, period in enumerate(data.get("werkingsgebieden") or (), start=1):
+        node = _hash(s, _PERIOD_NODE.local(position=index))
+        g.add(s, BESLUIT.werkingsgebied, g.iris.entity("gemeente", str(period["nis"])))
+        g.add(s, CIRC.werkingsgebiedPeriode, node)
+        g.add(node, RDF.type, _PERIOD_NODE.cls)
+        g.keys(node, period, PERIOD_KEYS)
     if data.get("type") == "stadsdienst" and data.get("onderdeel_van"):
         g.add(s, ORG.unitOf, g.iris.entity("organisatie", data["onderdeel_van"]))
 
@@ -227,9 +247,9 @@ def _indicator(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
 
 def _bron(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
     g.keys(s, data, SIMPLE_KEYS["bron"])
-    if data.get("taal"):
-        code = _LANGUAGES.get(str(data["taal"]), str(data["taal"]).upper())
-        g.add(s, DCT.language, EU_LANGUAGE[code])
+    for predicate, lang in ((DCT.language, data.get("taal")), *((CIRC.ookInTaal, other) for other in data.get("ook_in") or ())):
+        if lang:
+            g.add(s, predicate, EU_LANGUAGE[_LANGUAGES.get(str(lang), str(lang).upper())])
     g.links(s, data.get("links") or ())
 
 
@@ -259,11 +279,11 @@ _KIND_FUNCTIONS: dict[str, Callable[[_Graph, NamedNode, Mapping[str, Any]], None
 }
 
 
-def map_record(record: Record, iris: Iris, predecessors: Sequence[str] = ()) -> RecordGraph:
-    """The named graph of one record. ``predecessors`` (NIS codes) only matter for a
-    municipality: the ones it replaced, so ``dct:replaces`` sits in its own graph."""
+def map_record(record: Record, iris: Iris, predecessors: Sequence[str] = (), geometry: Geometry | None = None) -> RecordGraph:
+    """The named graph of one record. ``predecessors`` (NIS codes) and ``geometry`` only matter
+    for a municipality: the ones it replaced (``dct:replaces`` sits in its own graph), its outline."""
     subject = iris.entity(record.kind, record.id)
-    g = _Graph(iris, iris.graph(record.kind, record.id))
+    g = _Graph(iris, iris.graph(record.kind, record.id), subject)
     for cls in _CLASSES[record.kind]:
         g.add(subject, RDF.type, cls)
     for key, classes in _CLASSES_OF_CODE[record.kind]:
@@ -271,15 +291,17 @@ def map_record(record: Record, iris: Iris, predecessors: Sequence[str] = ()) -> 
             g.add(subject, RDF.type, cls)
     if record.kind == "gemeente":
         _gemeente(g, subject, record.data, predecessors)
+        g.quads += geometry_quads(subject, g.name, geometry, typed=False) if geometry else ()
     else:
         _KIND_FUNCTIONS[record.kind](g, subject, record.data)
+        g.quads.extend(reading_quads(iris, record.kind, subject, record.data.get("lezingen") or (), g.name))
     return RecordGraph(record.kind, record.id, g.name, subject, tuple(g.quads), record)
 
 
 # --------------------------------------------------------------------------- derived
 
 
-def _places(municipalities: Sequence[Record], iris: Iris) -> list[RecordGraph]:
+def _places(municipalities: Sequence[Record], iris: Iris, geometries: Mapping[tuple[str, str], Geometry]) -> list[RecordGraph]:
     """Arrondissements and provinces, from the columns of the municipality rows.
 
     A place takes its name from the first row (in NIS order) that names it and its
@@ -311,45 +333,9 @@ def _places(municipalities: Sequence[Record], iris: Iris) -> list[RecordGraph]:
             modified = max((str(row["gewijzigd"]) for row in rows[code] if row.get("gewijzigd")), default=None)
             if modified:
                 g.add(subject, DCT.modified, date_literal(modified))
+            g.quads += geometry_quads(subject, g.name, geometries[(kind, code)]) if (kind, code) in geometries else ()
             graphs.append(RecordGraph(kind, code, g.name, subject, tuple(g.quads), None))
     return graphs
-
-
-def _turtle(path: Path, kind: str, ref: str, graph: NamedNode, subject: NamedNode, iris: Iris) -> RecordGraph:
-    """A Turtle document (vocabulary, ontology) as one named graph, relative IRIs
-    resolved against ``{base}/``. Blank nodes (e.g. OWL lists) become deterministic
-    skolem IRIs under ``{base}/.well-known/genid/``, so the graph has none."""
-    skolems: dict[str, NamedNode] = {}
-
-    def named(term: Any) -> Any:
-        if isinstance(term, BlankNode):
-            node = skolems.get(term.value)
-            if node is None:
-                node = skolems[term.value] = NamedNode(
-                    f"{iris.base}/.well-known/genid/{kind}-{ref}-{len(skolems) + 1}"
-                )
-            return node
-        return term
-
-    try:
-        parsed = list(parse(path=path, format=RdfFormat.TURTLE, base_iri=iris.relative_base))
-    except SyntaxError as exc:
-        raise SourceError([Problem(path, exc.lineno or 1, f"The Turtle is not valid: {exc.msg}", exc.offset)]) from exc
-    except OSError as exc:
-        raise SourceError([Problem(path, 1, f"The file cannot be read: {exc.strerror or exc}.")]) from exc
-    quads = tuple(Quad(named(q.subject), q.predicate, named(q.object), graph) for q in parsed)
-    return RecordGraph(kind, ref, graph, subject, quads, None)
-
-
-def map_vocabulary(path: Path, iris: Iris) -> RecordGraph:
-    """One concept scheme file ``{scheme}.ttl`` → graph ``{base}/graph/conceptscheme/{scheme}``."""
-    scheme = path.stem
-    return _turtle(path, "conceptscheme", scheme, iris.graph("conceptscheme", scheme), iris.scheme(scheme), iris)
-
-
-def map_ontology(path: Path, iris: Iris) -> RecordGraph:
-    """The ontology document → graph ``{base}/graph/ontology``, subject the ontology IRI."""
-    return _turtle(path, "ontology", path.stem, iris.ontology_graph(), NamedNode(CIRC.prefix.rstrip("#/")), iris)
 
 
 def map_corpus(corpus: Corpus, base_iri: str | Iris, ontology: Path | None = None) -> list[RecordGraph]:
@@ -378,8 +364,12 @@ def _map_corpus(corpus: Corpus, iris: Iris, ontology: Path | None) -> list[Recor
     graphs: list[RecordGraph] = []
     for kind in KINDS:
         for record in corpus.of_kind(kind):
-            graphs.append(map_record(record, iris, sorted(predecessors.get(record.id, ())) if kind == "gemeente" else ()))
-    graphs.extend(_places(municipalities, iris))
+            before = sorted(predecessors.get(record.id, ())) if kind == "gemeente" else ()
+            graphs.append(map_record(record, iris, before, corpus.geometries.get((kind, record.id))))
+    graphs.extend(_places(municipalities, iris, corpus.geometries))
+    if REGION in corpus.geometries:  # the region is only a place of its own once it has an outline
+        subject, name, quads = region_quads(iris, corpus.geometries[REGION])
+        graphs.append(RecordGraph(REGION[0], REGION[1], name, subject, tuple(quads), None))
     for path in sorted(corpus.vocabulary_files, key=lambda p: p.name):
         graphs.append(map_vocabulary(path, iris))
     if ontology is not None:

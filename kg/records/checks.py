@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import Problem
-from kg.records.format import ACTOR, FIGURE, LANG_PATTERN, PATTERNS, Field
-from kg.records.record import KeyPath, Record
+from kg.records.format import ACTOR, FIGURE, LANG_PATTERN, PATTERNS, TRANSLATED, Field, reading_field
+from kg.records.record import KeyPath, Record, Text
 from kg.records.yaml_lines import LineList, LineMap
 
 __all__ = ["check_references", "convert"]
@@ -62,7 +62,7 @@ def _convert(node: LineMap, fields: Mapping[str, Field], prefix: KeyPath, file: 
             continue
         if spec.many:
             if not isinstance(value, LineList):
-                file.report(line, f"'{key}' must be a list (one '- item' per line).")
+                file.report(line, f"'{_name(prefix + (str(key),))}' must be a list (one '- item' per line).")
                 continue
             items = []
             for i, item in enumerate(value):
@@ -108,6 +108,8 @@ def _text(value: Any, spec: Field, keys: KeyPath, line: int, file: _File) -> Any
     text: dict[str, str] = {}
     for lang in value:
         lang_line = value.key_line(lang)
+        if lang == TRANSLATED:
+            continue
         if not LANG_PATTERN.match(str(lang)):
             file.report(lang_line, f"'{lang}' in '{_name(keys)}' is not a two-letter language code (nl, en, fr).")
         elif not isinstance(value[lang], str) or not value[lang].strip():
@@ -116,7 +118,22 @@ def _text(value: Any, spec: Field, keys: KeyPath, line: int, file: _File) -> Any
             text[str(lang)] = " ".join(str(value[lang]).split())
     if text and "nl" not in text:
         file.report(line, f"'{_name(keys)}' needs a Dutch text (nl); other languages are optional.")
-    return text or None
+    translated = _translated(value, text, keys, file)
+    return Text(text, translated) if text else None
+
+
+def _translated(value: LineMap, text: Mapping[str, str], keys: KeyPath, file: _File) -> tuple[str, ...]:
+    """The languages ``vertaald`` marks as curators' translations: each one of the text's own."""
+    if TRANSLATED not in value:
+        return ()
+    marked, line = value[TRANSLATED], value.key_line(TRANSLATED)
+    if not isinstance(marked, LineList) or not all(isinstance(lang, str) for lang in marked):
+        file.report(line, f"'{_name(keys)}.{TRANSLATED}' must be a list of the languages translated by a curator, e.g. [en].")
+        return ()
+    unknown = [str(lang) for lang in marked if lang not in text]
+    if unknown:
+        file.report(line, f"'{_name(keys)}.{TRANSLATED}' names {', '.join(unknown)}, which the text does not have.")
+    return tuple(str(lang) for lang in marked if lang in text)
 
 
 def _decimal(value: Any, spec: Field, keys: KeyPath, line: int, file: _File) -> Any:
@@ -187,10 +204,51 @@ def check_references(
                 rule = _struct_rule(spec.fields, value)
                 if rule is not None:
                     problems.append(Problem(record.path, record.line(*keys), rule))
+    if not prefix:
+        _check_readings(record, fields, data, records, concepts, problems)
     if not prefix and record.kind == "praktijk":
         start, end = data.get("start"), data.get("einde")
         if isinstance(start, str) and isinstance(end, str) and end[: len(start)] < start[: len(end)]:
             problems.append(Problem(record.path, record.line("einde"), f"The end '{end}' lies before the start '{start}'."))
+
+
+def _check_readings(
+    record: Record, fields: Mapping[str, Field], data: Mapping[str, Any],
+    records: Container[tuple[str, str]], concepts: Mapping[str, set[str]], problems: list[Problem],
+) -> None:
+    """A reading is about a key the record could state, and its value names something that exists."""
+    parts = _parts(fields, data)
+    for i, reading in enumerate(data.get("lezingen") or ()):
+        if "deel" in reading and reading["deel"] not in parts:
+            known = ", ".join(sorted(parts)) or "none"
+            problems.append(Problem(record.path, record.line("lezingen", i, "deel"),
+                                    f"'lezingen.{i}.deel' names '{reading['deel']}', which is no part of this record. Parts: {known}."))
+        over = str(reading.get("over", ""))
+        spec = reading_field(fields, over)
+        if spec is None:
+            problems.append(Problem(record.path, record.line("lezingen", i, "over"),
+                                    f"'lezingen.{i}.over' names '{over}', which is no key of a {record.kind} record."))
+            continue
+        if "waarde" in reading and over == "actoren" and ("organisatie", reading["waarde"]) not in records:
+            problems.append(Problem(record.path, record.line("lezingen", i, "waarde"),
+                                    f"'lezingen.{i}.waarde' refers to organisatie '{reading['waarde']}', which does not exist in data/."))
+        elif "waarde" in reading and spec.type in _REFERENCES:
+            problem = _dangling(f"lezingen.{i}.waarde", spec, reading["waarde"], records, concepts)
+            if problem is not None:
+                problems.append(Problem(record.path, record.line("lezingen", i, "waarde"), problem))
+
+
+def _parts(fields: Mapping[str, Field], data: Mapping[str, Any]) -> set[str]:
+    """The fragments of the record's hash nodes (``cijfer-x``, ``rol-2``) a reading's ``deel`` may name."""
+    parts: set[str] = set()
+    for key, spec in fields.items():
+        if spec.node is None or key == "lezingen" or key not in data:
+            continue
+        items = data[key] if spec.many else [data[key]]
+        for position, item in enumerate(items, start=1):
+            item_id = str(item.get("id", "")) if isinstance(item, Mapping) else ""
+            parts.add(spec.node.local(position=position, id=item_id))
+    return parts
 
 
 #: The value types that name something else: a record, a concept, a municipality.

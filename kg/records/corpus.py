@@ -14,7 +14,8 @@ from pathlib import Path
 
 from kg.errors import Problem, SourceError
 from kg.records.checks import check_references
-from kg.records.format import FOLDERS, GEMEENTE, MUNICIPALITY_CSV, RECORD_KINDS
+from kg.records.format import FOLDERS, GEMEENTE, GEOMETRY_CSV, MUNICIPALITY_CSV, RECORD_KINDS
+from kg.records.geometries import read_geometries
 from kg.records.record import Corpus, Record
 from kg.records.record_file import read_record
 from kg.records.reference import check_successors, read_concept_codes, read_municipalities
@@ -53,6 +54,7 @@ def load_corpus(
     for record in read_municipalities(data_dir / MUNICIPALITY_CSV, problems):
         records[(GEMEENTE.name, record.id)] = record
     check_successors(records, problems)
+    geometries = read_geometries(data_dir / GEOMETRY_CSV, problems)
     for record in list(records.values()):
         if record.kind != GEMEENTE.name:
             check_references(record, RECORD_KINDS[record.kind].fields, record.data, (), records, concepts, problems)
@@ -61,7 +63,7 @@ def load_corpus(
         problems = [p for p in problems if p.file.resolve() in wanted]
     if problems:
         raise SourceError(sorted(problems, key=lambda p: (str(p.file), p.line)))
-    return Corpus(records, vocab_files, concepts)
+    return Corpus(records, vocab_files, concepts, geometries)
 
 
 def read_reference(data_dir: Path, vocab_dir: Path) -> tuple[Corpus, list[Problem]]:
@@ -73,4 +75,5 @@ def read_reference(data_dir: Path, vocab_dir: Path) -> tuple[Corpus, list[Proble
     vocab_files = sorted(vocab_dir.glob("*.ttl")) if vocab_dir.is_dir() else []
     records = {(GEMEENTE.name, r.id): r for r in read_municipalities(data_dir / MUNICIPALITY_CSV, problems)}
     check_successors(records, problems)
-    return Corpus(dict(records), vocab_files, concepts), problems
+    geometries = read_geometries(data_dir / GEOMETRY_CSV, problems)
+    return Corpus(dict(records), vocab_files, concepts, geometries), problems

@@ -24,166 +24,51 @@ The RDF terms come from :mod:`kg.namespaces`, the one base module below the reco
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import NamedNode
-
-from kg.namespaces import ADMS, BESLUIT, CIRC, DCT, FOAF, FRAPO, ORG, OWL, PERSON, PROV, RDF, RDFS, SCHEMA, SKOS
+from kg.namespaces import ADMS, BESLUIT, CIRC, DCT, FOAF, FRAPO, GEO, ORG, OWL, PERSON, PROV, RDF, RDFS, SCHEMA, SKOS
+from kg.records.field_types import (
+    LANG_PATTERN,
+    PATTERNS,
+    PROVENANCE,
+    Field,
+    ItemNode,
+    RecordKind,
+    _amount,
+    _f,
+    _many,
+    _text_list,
+)
 
 __all__ = [
     "ACTOR",
     "COMMON",
+    "ENUMERATION",
     "FIGURE",
+    "FINANCIERING",
     "FOLDERS",
+    "GEMEENTE",
+    "INDICATOR",
     "KINDS",
+    "LANG_PATTERN",
     "LINK",
+    "LIST_ITEM",
     "MUNICIPALITY_COLUMNS",
     "MUNICIPALITY_CSV",
     "PATTERNS",
+    "PERIOD",
     "PRAKTIJK",
     "PROVENANCE",
+    "READING",
     "RECORD_KINDS",
+    "TRANSLATED",
+    "TRANSLATION",
     "Field",
     "ItemNode",
+    "reading_field",
     "RecordKind",
 ]
-
-# --------------------------------------------------------------------------- value types
-
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-DATE_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
-DAY_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
-NIS_PATTERN = re.compile(r"^[1-9]\d{4}$")
-URL_PATTERN = re.compile(r"^https?://[^\s<>\"]+$")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
-LANG_PATTERN = re.compile(r"^[a-z]{2}$")
-
-#: The value types written as a string of a fixed form: the pattern, and how a message names it.
-PATTERNS: Mapping[str, tuple[re.Pattern[str], str]] = {
-    "id": (ID_PATTERN, "an id of lower-case letters, digits and hyphens, e.g. 'stad-leuven'"),
-    "date": (DATE_PATTERN, "a date written \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\" (quoted)"),
-    "day": (DAY_PATTERN, "a day written \"YYYY-MM-DD\" (quoted)"),
-    "nis": (NIS_PATTERN, "a five-digit NIS code such as \"24062\" (quoted)"),
-    "url": (URL_PATTERN, "a web address starting with http:// or https://"),
-    "email": (EMAIL_PATTERN, "an e-mail address such as info@example.be"),
-    "lang": (LANG_PATTERN, "a two-letter language code such as nl or en"),
-    "code": (ID_PATTERN, "a concept code of lower-case letters, digits and hyphens"),
-    "ref": (ID_PATTERN, "the id of another record"),
-}
-
-
-# --------------------------------------------------------------------------- declarations
-
-
-@dataclass(frozen=True)
-class ItemNode:
-    """The hash node each value of a key becomes (``…/id/praktijk/x#rol-1``), written by
-    :mod:`kg.rdf.mapping`: its fragment, its class, and what the mapping writes on it
-    besides the fields of a struct. ``fragment`` is ``"{stem}-{position}"`` (1-based list
-    position), ``"{stem}-{id}"`` (the item's own ``id``), ``"{id}"``, or a fixed name."""
-
-    fragment: str
-    cls: NamedNode
-    predicates: tuple[NamedNode, ...] = ()
-
-    @property
-    def stem(self) -> str:
-        """``rol`` of ``rol-{position}``; the whole fragment when it is a fixed name; ``""`` for ``{id}``."""
-        return self.fragment.partition("{")[0].rstrip("-")
-
-    def local(self, position: int = 0, id: str = "") -> str:
-        """The fragment of one item's node: ``rol-2`` for position 2, ``cijfer-bereik`` for id ``bereik``."""
-        return self.fragment.format(position=position, id=id)
-
-    @property
-    def named_by_id(self) -> bool:
-        """Whether the fragment ends in the item's ``id`` (a figure) rather than a position."""
-        return self.fragment.endswith("{id}")
-
-
-@dataclass(frozen=True)
-class Field:
-    """One key of a record: what it may hold and what it becomes in RDF.
-
-    Exactly one of three says how it is mapped: ``predicates`` (the key table of
-    :mod:`kg.rdf.keys` writes each value as an object of each predicate; ``term`` and
-    ``language`` override how a value becomes an object, the value type decides
-    otherwise), ``written`` and/or ``node`` (a structure the kind functions of
-    :mod:`kg.rdf.mapping` write by code: the predicates they put on the record's subject,
-    and the hash node of each value), or ``unmapped`` (why the key writes no triple of
-    its own). ``written`` may also add to ``predicates`` what code writes beside the table.
-    """
-
-    type: str
-    required: bool = False
-    many: bool = False
-    scheme: str | None = None
-    target: str | None = None
-    fields: Mapping[str, Field] | None = None
-    predicates: tuple[NamedNode, ...] = ()
-    term: str = ""
-    language: str = "nl"
-    written: tuple[NamedNode, ...] = ()
-    node: ItemNode | None = None
-    unmapped: str = ""
-    #: Classes a record has besides those of its kind when this key holds a certain code.
-    classes_of_code: Mapping[str, tuple[NamedNode, ...]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class RecordKind:
-    """A kind of record: the URI concept ``name``, its folder in ``data/`` (None for the
-    municipalities of the reference CSV), the classes every record of it has, and its
-    keys in the order ``docs/records.md`` lists them (the order of the checks)."""
-
-    name: str
-    folder: str | None
-    classes: tuple[NamedNode, ...]
-    fields: Mapping[str, Field]
-    #: The key that names a record (its file name, or the CSV's first column).
-    id_key: str = "id"
-    #: Predicates the mapping derives from *other* records → why (no key of this record writes them).
-    derived: Mapping[NamedNode, str] = field(default_factory=dict)
-
-    def written(self) -> list[tuple[str, Field]]:
-        """The keys in the order their triples are written: the record's own keys, then
-        its provenance (:data:`PROVENANCE`), as the published graphs always had them."""
-        own = [(k, f) for k, f in self.fields.items() if k not in PROVENANCE]
-        return own + [(k, self.fields[k]) for k in PROVENANCE if k in self.fields]
-
-
-def _f(
-    type_: str, *predicates: NamedNode, required: bool = False, many: bool = False, scheme: str | None = None,
-    target: str | None = None, fields: Mapping[str, Field] | None = None, term: str = "", language: str = "nl",
-    written: tuple[NamedNode, ...] = (), node: ItemNode | None = None, unmapped: str = "",
-    classes_of_code: Mapping[str, tuple[NamedNode, ...]] | None = None,
-) -> Field:
-    """A field, with its predicates written out in a row (the tables below stay one line per key)."""
-    return Field(type_, required, many, scheme, target, fields, predicates, term, language, written, node, unmapped,
-                 classes_of_code or {})
-
-
-def _many(
-    type_: str, *predicates: NamedNode, required: bool = False, scheme: str | None = None, target: str | None = None,
-    fields: Mapping[str, Field] | None = None, written: tuple[NamedNode, ...] = (), node: ItemNode | None = None,
-) -> Field:
-    """A list field: each item is checked and mapped like a single value."""
-    return _f(type_, *predicates, required=required, many=True, scheme=scheme, target=target, fields=fields,
-              written=written, node=node)
-
-
-def _text_list(predicate: NamedNode, cls: NamedNode, stem: str) -> Field:
-    """An ordered list of texts (objectives, lessons …): one hash node per item."""
-    return Field("text", many=True, written=(predicate,), node=ItemNode(f"{stem}-{{position}}", cls, (RDF.value, SCHEMA.position)))
-
-
-def _amount(predicate: NamedNode, fragment: str) -> Field:
-    """A sum of money in euro, written as a ``schema:MonetaryAmount`` hash node."""
-    return Field("decimal", written=(predicate,), node=ItemNode(fragment, SCHEMA.MonetaryAmount, (SCHEMA.value, SCHEMA.currency)))
-
 
 _NAMES_THE_IRI = "the record's IRI ({base}/id/{kind}/{id})"
 
@@ -212,16 +97,68 @@ ACTOR: Mapping[str, Field] = {
     "toelichting": _f("text", CIRC.toelichting),
 }
 
+#: A curator's reading (``lezingen`` item): what a curator concludes from a source that the
+#: source does not state. Written as a ``circ:Lezing`` (a reified statement: RDF does not
+#: assert it), so a query for funders, types or dates never returns it; see docs/model.md.
+READING: Mapping[str, Field] = {
+    "over": _f("string", required=True, unmapped="rdf:predicate: the predicate the named key writes (kg.rdf.annotations)"),
+    "deel": _f("string", unmapped="rdf:subject: the hash node the reading is about, e.g. 'rol-3' (kg.rdf.annotations)"),
+    "waarde": _f("string", unmapped="rdf:object: the value read, as the named key would write it (kg.rdf.annotations)"),
+    "rol": _f("code", DCT.subject, scheme="rol"),
+    "toelichting": _f("text", SKOS.editorialNote, required=True),
+    "bronnen": _many("ref", PROV.wasDerivedFrom, target="bron"),
+}
+#: The reserved key of a text mapping listing its languages that are curators' translations
+#: (``{nl: Stad Oostende, en: City of Ostend, vertaald: [en]}``), see docs/records.md.
+TRANSLATED = "vertaald"
+#: The node a translated literal gets: a ``circ:Vertaling`` describing (subject, predicate,
+#: literal), numbered in writing order within the record (kg.rdf.annotations).
+TRANSLATION = ItemNode("vertaling-{position}", CIRC.Vertaling, (RDF.subject, RDF.predicate, RDF.object, PROV.wasAttributedTo))
+_READINGS = _many("struct", fields=READING, written=(CIRC.lezing,),
+                  node=ItemNode("lezing-{position}", CIRC.Lezing, (RDF.subject, RDF.predicate, RDF.object, PROV.wasAttributedTo)))
+
+#: A municipality a local government governs for a period (``werkingsgebieden`` item): a city
+#: whose municipality changed code (Hasselt 71022 → 71072 on 1 January 2025) names each code.
+PERIOD: Mapping[str, Field] = {
+    "nis": _f("nis", DCT.spatial, required=True),
+    "van": _f("day", SCHEMA.validFrom),
+    "tot": _f("day", SCHEMA.validThrough),
+}
+
+#: One item of a source's enumeration (``opsommingen[].items``), in source order, with the
+#: concepts it names (only those its words name: docs/records.md, "What counts as stated").
+LIST_ITEM: Mapping[str, Field] = {
+    "tekst": _f("text", RDF.value, required=True),
+    "themas": _many("code", DCT.subject, CIRC.thema, scheme="thema"),
+    "actiedomeinen": _many("code", DCT.subject, CIRC.actiedomein, scheme="actiedomein"),
+    "beleidsinstrumenten": _many("code", DCT.subject, CIRC.beleidsinstrument, scheme="beleidsinstrument"),
+    "waardeketens": _many("code", DCT.subject, CIRC.waardeketen, scheme="waardeketen"),
+    "afgebroken": _f("bool", CIRC.afgebroken),
+}
+#: A titled enumeration of a source (``opsommingen`` item): survey answers, context lists,
+#: selection criteria; a ``circ:Opsomming`` whose items are ``circ:OpsommingItem`` nodes.
+ENUMERATION: Mapping[str, Field] = {
+    "id": _f("id", required=True, unmapped="the fragment of the enumeration's hash node"),
+    "soort": _f("code", CIRC.opsommingsoort, required=True, scheme="opsommingsoort"),
+    "titel": _f("text", DCT.title, required=True),
+    "tekst": _f("text", DCT.description),
+    "onvolledig": _f("bool", CIRC.onvolledig),
+    "afgebroken": _f("bool", CIRC.afgebroken),
+    "items": _many("struct", fields=LIST_ITEM, written=(SCHEMA.itemListElement,),
+                   node=ItemNode("opsomming-{id}-{position}", CIRC.OpsommingItem, (SCHEMA.position,))),
+}
+
 #: The keys every record has (``bron`` has no ``bronnen``), first in the checks.
 COMMON: Mapping[str, Field] = {
     "id": _f("id", required=True, unmapped=_NAMES_THE_IRI),
     "gewijzigd": _f("day", DCT.modified, required=True),
     "bronnen": _many("ref", PROV.wasDerivedFrom, required=True, target="bron"),
 }
-#: Where a record comes from: written after the record's own keys, in this order.
-PROVENANCE = ("bronnen", "gewijzigd")
 
 _LINKS = _many("struct", fields=LINK, written=(FOAF.page,))
+
+#: What the mapping writes on every record besides its keys: the link to each translation mark.
+_MARKS = {CIRC.vertaling: "a text's 'vertaald' languages: one circ:Vertaling per literal (kg.rdf.annotations)"}
 
 PRAKTIJK = RecordKind("praktijk", "praktijken", (CIRC.Praktijk,), {
     **COMMON,
@@ -252,24 +189,37 @@ PRAKTIJK = RecordKind("praktijk", "praktijken", (CIRC.Praktijk,), {
     "toekomst": _f("text", CIRC.toekomst),
     "doelgroep": _f("text", CIRC.doelgroep),
     "kerncijfers": _many("struct", fields=FIGURE, written=(CIRC.kerncijfer,), node=ItemNode("cijfer-{id}", CIRC.Kerncijfer)),
+    "opsommingen": _many("struct", fields=ENUMERATION, written=(CIRC.opsomming,),
+                         node=ItemNode("opsomming-{id}", CIRC.Opsomming, (SCHEMA.itemListElement,))),
     "links": _LINKS,
+    # The practice's own website as the sheet names it ("Website: Leuven2030"), when it gives no address.
+    "websitenaam": _f("string", CIRC.websitenaam),
+    # The practice's own mailbox (the do-network's lokaalcirculair@…), not an organisation's.
+    "email": _f("email", SCHEMA.email),
     "investeringsbedrag": _amount(CIRC.investeringsbedrag, "investeringsbedrag"),
-})
+    "lezingen": _READINGS,
+}, derived=_MARKS)
 
 ORGANISATIE = RecordKind("organisatie", "organisaties", (ORG.Organization,), {
     **COMMON,
     "naam": _f("text", SKOS.prefLabel, RDFS.label, required=True),
     "afkorting": _f("string", SKOS.altLabel, term="text"),
-    "type": _f("code", ORG.classification, required=True, scheme="organisatietype", written=(RDF.type,), classes_of_code={
-        "stad": (BESLUIT.Bestuurseenheid,), "gemeente": (BESLUIT.Bestuurseenheid,), "stadsdienst": (ORG.OrganizationalUnit,),
+    # Recommended, not required: an organisation the sources only name has no stated type.
+    "type": _f("code", ORG.classification, scheme="organisatietype", written=(RDF.type,), classes_of_code={
+        "stad": (BESLUIT.Bestuurseenheid,), "gemeente": (BESLUIT.Bestuurseenheid,),
+        "lokaal-bestuur": (BESLUIT.Bestuurseenheid,), "stadsdienst": (ORG.OrganizationalUnit,),
     }),
     "gemeente": _f("nis", BESLUIT.werkingsgebied),
+    "werkingsgebieden": _many("struct", fields=PERIOD, written=(BESLUIT.werkingsgebied, CIRC.werkingsgebiedPeriode),
+                              node=ItemNode("werkingsgebied-{position}", CIRC.WerkingsgebiedPeriode)),
     # A city service is also org:unitOf its city.
     "onderdeel_van": _f("ref", ORG.subOrganizationOf, target="organisatie", written=(ORG.unitOf,)),
     "website": _f("url", FOAF.homepage),
     "email": _f("email", SCHEMA.email),
     "beschrijving": _f("text", DCT.description),
-})
+    "links": _LINKS,
+    "lezingen": _READINGS,
+}, derived=_MARKS)
 
 PERSOON = RecordKind("persoon", "personen", (PERSON.Person, FOAF.Person), {
     **COMMON,
@@ -278,7 +228,8 @@ PERSOON = RecordKind("persoon", "personen", (PERSON.Person, FOAF.Person), {
     # Privacy by default (GDPR): written only when email_publiceren is true.
     "email": _f("email", written=(SCHEMA.email,)),
     "email_publiceren": _f("bool", unmapped="the consent that decides whether 'email' is published"),
-})
+    "lezingen": _READINGS,
+}, derived=_MARKS)
 
 PROGRAMMA = RecordKind("programma", "programmas", (FRAPO.FundingProgramme, SCHEMA.FundingScheme), {
     **COMMON,
@@ -287,18 +238,21 @@ PROGRAMMA = RecordKind("programma", "programmas", (FRAPO.FundingProgramme, SCHEM
     "financier": _f("ref", SCHEMA.funder, target="organisatie"),
     "beschrijving": _f("text", DCT.description),
     "website": _f("url", FOAF.homepage),
-})
+    "lezingen": _READINGS,
+}, derived=_MARKS)
 
 FINANCIERING = RecordKind("financiering", "financieringen", (SCHEMA.MonetaryGrant, FRAPO.Grant), {
     **COMMON,
     "titel": _f("text", DCT.title, RDFS.label, required=True),
     "programma": _f("ref", DCT.isPartOf, target="programma"),
-    "financier": _f("ref", SCHEMA.funder, required=True, target="organisatie"),
+    # Optional: a grant whose source names no funder states none (docs/records.md, "What counts as stated").
+    "financier": _f("ref", SCHEMA.funder, target="organisatie"),
     "ontvanger": _f("ref", CIRC.ontvanger, target="organisatie"),
     "praktijk": _f("ref", SCHEMA.fundedItem, required=True, target="praktijk"),
     "bedrag": _amount(SCHEMA.amount, "bedrag"),
     "dossiernummer": _f("string", FRAPO.hasGrantNumber),
-})
+    "lezingen": _READINGS,
+}, derived=_MARKS)
 
 PUBLICATIE = RecordKind("publicatie", "publicaties", (SCHEMA.CreativeWork,), {
     **COMMON,
@@ -309,7 +263,8 @@ PUBLICATIE = RecordKind("publicatie", "publicaties", (SCHEMA.CreativeWork,), {
     "praktijk": _f("ref", PROV.wasGeneratedBy, target="praktijk"),
     "beschrijving": _f("text", DCT.description),
     "links": _LINKS,
-})
+    "lezingen": _READINGS,
+}, derived=_MARKS)
 
 INDICATOR = RecordKind("indicator", "indicatoren", (CIRC.Indicator,), {
     **COMMON,
@@ -317,7 +272,8 @@ INDICATOR = RecordKind("indicator", "indicatoren", (CIRC.Indicator,), {
     "beschrijving": _f("text", DCT.description),
     "opmerking": _f("text", SKOS.note),
     "observaties": _many("struct", required=True, fields=FIGURE, written=(CIRC.observatie,), node=ItemNode("{id}", CIRC.Kerncijfer)),
-})
+    "lezingen": _READINGS,
+}, derived=_MARKS)
 
 BRON = RecordKind("bron", "bronnen", (FOAF.Document, SCHEMA.CreativeWork), {
     "id": COMMON["id"],
@@ -326,17 +282,37 @@ BRON = RecordKind("bron", "bronnen", (FOAF.Document, SCHEMA.CreativeWork), {
     "type": _f("code", DCT.type, required=True, scheme="documenttype"),
     # Written as the EU authority table's language IRI.
     "taal": _f("lang", required=True, written=(DCT.language,)),
+    # Languages of passages the document quotes as they are (the English slide of a Dutch deck).
+    "ook_in": _many("lang", written=(CIRC.ookInTaal,)),
     "uitgever": _f("ref", DCT.publisher, target="organisatie"),
     "bestand": _f("string", CIRC.tekstbestand),
     "vertaling_van": _f("ref", CIRC.vertalingVan, target="bron"),
     "links": _LINKS,
-})
+    "lezingen": _READINGS,
+}, derived=_MARKS)
+
+def reading_field(fields: Mapping[str, Field], over: str) -> Field | None:
+    """The field a reading's ``over`` names: a key of the record, else a key of one of its
+    structures (a figure's ``datum``, an actor's ``rol``), so its value converts alike.
+
+    >>> reading_field(FINANCIERING.fields, "financier").target, reading_field(INDICATOR.fields, "datum").type
+    ('organisatie', 'date')
+    >>> reading_field(PRAKTIJK.fields, "lezingen") is None
+    True
+    """
+    if over in fields and over != "lezingen":
+        return fields[over]
+    for spec in fields.values():
+        if spec.fields is not None and spec.fields is not READING and over in spec.fields:
+            return spec.fields[over]
+    return None
+
 
 _PLACE_NAME = "the name of the {place}: written in that place's own graph (kg.rdf.mapping)"
 
 #: Municipalities: the rows of ``data/reference/gemeenten.csv`` (Statbel REFNIS facts),
 #: keys in the order their triples are written; the CSV's header is :data:`MUNICIPALITY_COLUMNS`.
-GEMEENTE = RecordKind("gemeente", None, (CIRC.Gemeente,), {
+GEMEENTE = RecordKind("gemeente", None, (CIRC.Gemeente, GEO.Feature), {
     "naam_nl": _f("string", SKOS.prefLabel, RDFS.label, required=True, term="text", language="nl"),
     "naam_fr": _f("string", SKOS.prefLabel, RDFS.label, term="text", language="fr"),
     # Also the adms:Identifier node #nis, owl:sameAs the OSLO municipality and prov:wasDerivedFrom Statbel.
@@ -350,7 +326,13 @@ GEMEENTE = RecordKind("gemeente", None, (CIRC.Gemeente,), {
     "geldig_tot": _f("day", SCHEMA.validThrough),
     "vervangen_door": _f("nis", DCT.isReplacedBy),
     "gewijzigd": _f("day", DCT.modified, required=True),
-}, id_key="nis", derived={DCT.replaces: "the municipalities whose 'vervangen_door' names this one"})
+}, id_key="nis", derived={
+    DCT.replaces: "the municipalities whose 'vervangen_door' names this one",
+    # From data/reference/geometrieen.csv (kg.rdf.geometry): the outline #geometrie and a point #punt.
+    GEO.hasGeometry: "the outline, from the geometry CSV",
+    GEO.hasDefaultGeometry: "the outline, from the geometry CSV",
+    CIRC.representatiefPunt: "a point inside the outline, from the geometry CSV",
+})
 
 #: Every record kind, in the order their graphs are produced.
 RECORD_KINDS: Mapping[str, RecordKind] = {
@@ -363,5 +345,7 @@ KINDS: tuple[str, ...] = tuple(RECORD_KINDS)
 FOLDERS: Mapping[str, str] = {kind.folder: kind.name for kind in RECORD_KINDS.values() if kind.folder is not None}
 
 MUNICIPALITY_CSV = Path("reference") / "gemeenten.csv"
+#: Outlines and representative points of the places (made by ``scripts/derive_geometrieen.py``).
+GEOMETRY_CSV = Path("reference") / "geometrieen.csv"
 #: The header of the municipality CSV: the NIS code first, then the other keys.
 MUNICIPALITY_COLUMNS: tuple[str, ...] = (GEMEENTE.id_key, *(k for k in GEMEENTE.fields if k != GEMEENTE.id_key))

@@ -11,10 +11,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-__all__ = ["Corpus", "KeyPath", "Record"]
+from kg.records.geometries import Geometry
+
+__all__ = ["Corpus", "KeyPath", "Record", "Text"]
 
 #: A key path inside a record, e.g. ``('actoren', 2, 'rol')``.
 KeyPath = tuple[str | int, ...]
+
+
+class Text(dict[str, str]):
+    """A text per language (``{"nl": …, "en": …}``) and the languages in it that are
+    curators' translations rather than the words of a source (the record key ``vertaald``).
+
+    A plain mapping everywhere a text is read; the mapping reads ``translated`` to mark
+    those literals (:mod:`kg.rdf.annotations`)::
+
+        >>> t = Text({"nl": "Stad Oostende", "en": "City of Ostend"}, translated=("en",))
+        >>> dict(t), t.translated
+        ({'nl': 'Stad Oostende', 'en': 'City of Ostend'}, ('en',))
+    """
+
+    def __init__(self, value: Mapping[str, str], translated: tuple[str, ...] = ()) -> None:
+        super().__init__(value)
+        self.translated = translated
 
 
 @dataclass(frozen=True)
@@ -53,6 +72,8 @@ class Corpus:
     records: dict[tuple[str, str], Record]
     vocabulary_files: list[Path]
     concepts: dict[str, set[str]]
+    #: Outlines and points of the places, by (kind, code): ``data/reference/geometrieen.csv``.
+    geometries: dict[tuple[str, str], Geometry] = field(default_factory=dict)
 
     def of_kind(self, kind: str) -> list[Record]:
         """The records of one kind, sorted by id (a stable order for the build)."""

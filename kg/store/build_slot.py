@@ -30,7 +30,11 @@ __all__ = ["BuildSlot", "build_lock", "new_build_id", "prune_builds"]
 class BuildSlot:
     """A new embedded build, loaded beside the live one and switched in at once."""
 
-    def __init__(self, root: Path, build_id: str, keep: int = 3) -> None:
+    def __init__(self, root: Path, build_id: str, keep: int = 3, start_from: Path | None = None) -> None:
+        """A new slot; with ``start_from`` (a finished build's folder) its store starts as a
+        checkpoint of that build's store: RocksDB hard-links the immutable table files, so
+        an incremental build copies nothing of the graph and never opens the live store for
+        writing."""
         self.root = root
         self.keep = keep
         self.build_id = build_id
@@ -39,6 +43,12 @@ class BuildSlot:
         self.final = self.builds / build_id
         self.folder.mkdir(parents=True)
         (self.folder / ARTEFACTS).mkdir()
+        if start_from is not None:
+            try:
+                ox.Store.read_only(str(start_from / OXIGRAPH)).backup(str(self.folder / OXIGRAPH))
+            except OSError as exc:
+                shutil.rmtree(self.folder, ignore_errors=True)
+                raise StoreError(f"The store of the previous build {start_from} cannot be copied: {exc}") from exc
         self.store = ox.Store(str(self.folder / OXIGRAPH))
 
     @property
@@ -69,6 +79,14 @@ class BuildSlot:
             self.store.bulk_load(path=str(path), format=fmt, lenient=trusted)
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"Loading {path} into the new build failed: {exc}") from exc
+
+    def remove_graphs(self, graphs: Iterable[ox.NamedNode]) -> None:
+        """Drop named graphs and their quads (an incremental build, before it adds their new versions)."""
+        try:
+            for graph in graphs:
+                self.store.remove_graph(graph)
+        except OSError as exc:
+            raise StoreError(f"Removing changed graphs from the new build failed: {exc}") from exc
 
     def query(self, sparql: str, **kw: Any) -> QueryResult:
         return run_query(self.store, sparql, **kw)

@@ -9,6 +9,7 @@ one (the graph itself then lives on the SPARQL server)::
       builds/<build-id>/oxigraph/      the RocksDB store of that build (embedded only)
       builds/<build-id>/artefacts/     dumps, reports, catalog, VoID, LDES pages
       builds/<build-id>/BUILD.json     what the build says about itself
+      builds/<build-id>/incremental/   what the next build reuses: record hashes, chunks, SHACL results
       builds/.tmp-<build-id>/          a build in progress (removed if it died)
       history/                         reserved; the LDES history lives in each build's artefacts/ldes
       build.lock                       one build at a time
@@ -25,7 +26,9 @@ from pathlib import Path
 from kg.errors import ConfigError
 from kg.settings import Settings
 
-__all__ = ["ARTEFACTS", "BUILD_INFO", "BUILDS", "CURRENT", "HISTORY", "LOCK", "OXIGRAPH", "TEMPORARY", "build_root"]
+__all__ = [
+    "ARTEFACTS", "BUILD_INFO", "BUILDS", "CURRENT", "HISTORY", "INCREMENTAL", "LOCK", "OXIGRAPH", "TEMPORARY", "build_root",
+]
 
 CURRENT = "current"
 BUILDS = "builds"
@@ -35,6 +38,8 @@ LOCK = "build.lock"
 OXIGRAPH = "oxigraph"
 ARTEFACTS = "artefacts"
 BUILD_INFO = "BUILD.json"
+#: What a build keeps for an incremental next build (:mod:`kg.build.build_state`).
+INCREMENTAL = "incremental"
 #: Prefix of a build in progress (and of the build's scratch folders): a build lock clears them.
 TEMPORARY = ".tmp-"
 

@@ -20,11 +20,21 @@ import pyoxigraph as ox
 from kg.errors import QueryError
 from kg.store.folders import ARTEFACTS, BUILD_INFO, HISTORY
 
-__all__ = ["BuildInfo", "GraphStore", "QueryResult", "Row"]
+__all__ = ["CHANGE_KEY", "MAX_TOUCHED", "BuildInfo", "GraphStore", "QueryResult", "Row"]
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 #: One row of a SELECT: variable name → term, unbound variables left out.
 Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
+
+
+#: The entry of ``BUILD.json``'s ``extra`` where an incremental build says what it changed:
+#: ``{"summary": str, "based_on": <previous build id>, "touched": [IRI, …] or null}``, and
+#: ``"earlier": {<build id>: [IRI, …] or null}`` for builds further back (the second build of a
+#: deferred-dumps pair names the build before the pair). The web tier updates the indexes of
+#: that build for the touched IRIs instead of remaking them.
+CHANGE_KEY = "incremental"
+#: Above this many touched IRIs the list is left out (null): remaking the indexes is as fast.
+MAX_TOUCHED = 20_000
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,25 @@ class BuildInfo:
     def read(cls, folder: Path) -> "BuildInfo":
         data = json.loads((folder / BUILD_INFO).read_text(encoding="utf-8"))
         return cls(data["build_id"], data["finished"], data["triples"], data["graphs"], data.get("extra", {}))
+
+    def touched_since(self, build_id: str) -> list[str] | None:
+        """The IRIs this build changed, if it was made incrementally on ``build_id`` and listed them.
+
+        >>> info = BuildInfo("b2", "", 0, 0, {CHANGE_KEY: {"based_on": "b1", "touched": ["x"], "earlier": {"b0": ["y"]}}})
+        >>> info.touched_since("b1"), info.touched_since("b0"), info.touched_since("a")
+        (['x'], ['y'], None)
+        """
+        change = self.extra.get(CHANGE_KEY)
+        if not isinstance(change, dict):
+            return None
+        earlier = change.get("earlier")
+        if change.get("based_on") == build_id:
+            touched = change.get("touched")
+        elif isinstance(earlier, dict):
+            touched = earlier.get(build_id)
+        else:
+            return None
+        return [str(t) for t in touched] if isinstance(touched, list) else None
 
 
 class GraphStore(ABC):

@@ -28,12 +28,14 @@ from pathlib import Path
 from kg.errors import ConfigError, StoreError
 from kg.store.folders import BUILDS
 
-__all__ = ["MARKER", "SYNTHETIC_BASE_IRI", "guard_build", "is_synthetic"]
+__all__ = ["ID_PREFIX", "MARKER", "SYNTHETIC_BASE_IRI", "guard_build", "is_synthetic"]
 
 #: Base IRI of every synthetic build: ``.invalid`` can never be a real host (RFC 2606).
 SYNTHETIC_BASE_IRI = "https://synth.invalid"
 #: Name of the marker file in a synthetic data folder and in a store that holds such builds.
 MARKER = "SYNTHETIC"
+#: Every id in synthetic data starts with this (the first of the guards of kg.synth).
+ID_PREFIX = "synth-"
 
 
 def is_synthetic(data_dir: Path) -> bool:

@@ -40,7 +40,7 @@ from kg.errors import ConfigError
 from kg.store.synthetic_marker import MARKER, SYNTHETIC_BASE_IRI
 from kg.synth.defects import DEFECTS, Defect
 from kg.synth.practice import practice
-from kg.synth.world import CATALOGUE_PUBLISHERS, ID_PREFIX, NEEDED_SCHEMES, REFERENCE_RECORDS, World, publisher_record, read_codes
+from kg.synth.world import ID_PREFIX, NEEDED_SCHEMES, REFERENCE_RECORDS, World, read_codes
 from kg.synth.yaml_text import Record, to_yaml
 
 __all__ = ["SynthSummary", "synthesize"]
@@ -129,14 +129,9 @@ def _check_target(out: Path, source_data: Path) -> None:
 
 
 def _copy_reference(out: Path, source_data: Path, csv_path: Path, summary: SynthSummary) -> None:
-    """The municipality CSV, the catalogue's publisher and the Statbel source, from the real data."""
+    """The municipality CSV and the Statbel source, from the real data."""
     (out / "reference").mkdir()
     shutil.copyfile(csv_path, out / "reference" / "gemeenten.csv")
-    for org in CATALOGUE_PUBLISHERS:  # the catalogue (metadata/catalog.ttl) names its publisher
-        record = publisher_record(source_data / "organisaties" / f"{org}.yaml", world_source=f"{ID_PREFIX}bron-1")
-        (out / "organisaties").mkdir(exist_ok=True)
-        (out / "organisaties" / f"{org}.yaml").write_text(to_yaml(record), encoding="utf-8")
-        summary.count("organisaties")
     for relative in REFERENCE_RECORDS:
         target = out / relative
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -3,8 +3,8 @@
 Sizes grow with the number of practices (a local government per ~40 practices, an
 organisation per ~25, …) and everything is drawn from generators seeded by name, so the
 same seed gives the same world. The concept codes come from the real vocabularies
-(:func:`read_codes`); the catalogue's publisher is copied from the real data
-(:func:`publisher_record`), because the build's catalogue names it.
+(:func:`read_codes`). The catalogue's publisher is a setting, so no organisation of the real
+data needs copying.
 """
 
 from __future__ import annotations
@@ -16,38 +16,21 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import ConfigError
-from kg.records.yaml_lines import load
+from kg.store.synthetic_marker import ID_PREFIX
 from kg.synth.word_pools import ORG_KINDS
 from kg.synth.yaml_text import Record
 
 __all__ = [
-    "CATALOGUE_PUBLISHERS", "ID_PREFIX", "MODIFIED", "NEEDED_SCHEMES", "REFERENCE_RECORDS", "World",
-    "pick_code", "publisher_record", "read_codes",
+    "ID_PREFIX", "MODIFIED", "NEEDED_SCHEMES", "REFERENCE_RECORDS", "World", "pick_code", "read_codes",
 ]
 
 #: Every synthetic record id starts with this.
-ID_PREFIX = "synth-"
 #: Real reference records the synthetic folder needs (the mapping cites the Statbel source).
 REFERENCE_RECORDS = ("bronnen/statbel-refnis.yaml", "organisaties/statbel.yaml")
 MODIFIED = "2026-01-15"
-#: Real organisations the build's catalogue names as publisher: copied with their name,
-#: type and contact, citing the synthetic source instead of the real ones.
-CATALOGUE_PUBLISHERS = ("vlaanderen-circulair",)
-_PUBLISHER_KEYS = ("id", "naam", "afkorting", "type", "website", "email", "gewijzigd")
 #: The concept schemes the generator draws codes from.
 NEEDED_SCHEMES = ("praktijktype", "status", "thema", "actiedomein", "beleidsinstrument", "waardeketen",
                   "rol", "financieringskanaal", "eenheid", "organisatietype", "documenttype", "publicatietype")
-
-
-def publisher_record(path: Path, world_source: str) -> Record:
-    """The real publisher's record, reduced to what the catalogue needs, citing ``world_source``."""
-    try:
-        real = load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path} is missing; `kg synth` copies the catalogue publisher from there.") from exc
-    record = {k: (dict(real[k]) if isinstance(real[k], dict) else real[k]) for k in _PUBLISHER_KEYS if k in real}
-    record["bronnen"] = [world_source]
-    return record
 
 
 def read_codes(vocab_dir: Path) -> dict[str, list[str]]:

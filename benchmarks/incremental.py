@@ -1,0 +1,166 @@
+"""Benchmark of the incremental build beside the full build, in one run: one changed practice, live.
+
+For each size N (synthetic practices, made once in ``var/bench/synth-N/data`` as
+``benchmarks/build.py`` makes them) it:
+
+1. builds everything with ``kg build --full`` into ``var/bench/synth-N/store-incremental``
+   (wall time, peak resident memory of the process tree);
+2. starts ``kg serve`` on that store (``KG_RELOAD_INTERVAL=0.2``), waits until it answers and
+   asks once for a page, a search and a query (so its per-build indexes are made, as in service);
+3. changes the title of one practice to a word found nowhere else, then runs ``kg build``
+   (incremental) and asks, until all three show the word, for the practice's page
+   (``/doc/praktijk/…``), a SPARQL ASK on the new title, and a search (``/zoeken?q=…``):
+   **live** is the time from the start of ``kg build`` to the moment the last of the three
+   answers with the change; the build's own wall time and stage times are reported beside it;
+4. puts the practice back with a second incremental build (measured the same way).
+
+Not a test: it asserts nothing. Only loopback addresses are used; the server is stopped at
+the end. The machine is shared: the load average before each size is printed with it.
+
+    .venv/bin/python benchmarks/incremental.py [--sizes 10000,100000] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from build import PYTHON, REPO, SYNTHETIC_BASE_IRI, env_for, run_measured
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _serve(data: Path, store: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    log = open(store.parent / "incremental-server.log", "wb")  # noqa: SIM115 - closed with the process
+    process = subprocess.Popen([PYTHON, "-m", "kg", "serve", "--port", str(port)], cwd=REPO,
+                               env=env_for(data, store, KG_RELOAD_INTERVAL="0.2"), stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(1200):
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    process.kill()
+    raise SystemExit("kg serve did not start")
+
+
+def _shows(http: httpx.Client, practice: str, word: str) -> dict[str, bool]:
+    iri = f"{SYNTHETIC_BASE_IRI}/id/praktijk/{practice}"
+    ask = f'ASK {{ <{iri}> <http://purl.org/dc/terms/title> ?t FILTER(CONTAINS(STR(?t), "{word}")) }}'
+    sparql = http.get("/sparql", params={"query": ask}, headers={"Accept": "application/sparql-results+json"})
+    return {
+        "page": word in http.get(f"/doc/praktijk/{practice}", headers={"Accept": "text/html"}).text,
+        "sparql": sparql.status_code == 200 and sparql.json().get("boolean") is True,
+        "search": practice in http.get("/zoeken", params={"q": word}).text,
+    }
+
+
+def _change_live(data: Path, store: Path, url: str, practice: Path, word: str) -> dict[str, Any]:
+    """Run an incremental ``kg build`` in the background and poll until the change is served."""
+    started = time.perf_counter()
+    seen: dict[str, float] = {}
+    result: dict[str, Any] = {}
+    def run() -> None:
+        result.update(run_measured([PYTHON, "-m", "kg", "build"], env_for(data, store)))
+
+    builder = threading.Thread(target=run)
+    builder.start()
+    with httpx.Client(base_url=url, timeout=60) as http:
+        while len(seen) < 3 and time.perf_counter() - started < 600:
+            for what, ok in _shows(http, practice.stem, word).items():
+                if ok and what not in seen:
+                    seen[what] = round(time.perf_counter() - started, 2)
+            time.sleep(0.02)
+    builder.join()
+    info = json.loads((store / "current" / "BUILD.json").read_text())
+    result.pop("output", None)
+    return {"build": result, "live_s": max(seen.values()) if len(seen) == 3 else None, "seen_s": seen,
+            "mode": info.get("mode"), "stages": info["timings"]}
+
+
+def bench(size: int) -> dict[str, Any]:
+    folder = REPO / "var" / "bench" / f"synth-{size}"
+    data, store = folder / "data", folder / "store-incremental"
+    if not (data / "SYNTHETIC").is_file():
+        subprocess.run([PYTHON, "-m", "kg", "synth", "--practices", str(size), "--out", str(data)], cwd=REPO, check=True,
+                       env={k: v for k, v in os.environ.items() if not k.startswith("KG_")})
+    load = os.getloadavg()
+    full = run_measured([PYTHON, "-m", "kg", "build", "--full", "--quiet"], env_for(data, store))
+    if full["exit"] != 0:
+        raise SystemExit(full["output"])
+    full.pop("output")
+    practice = data / "praktijken" / f"synth-praktijk-{size // 2}.yaml"
+    original = practice.read_text(encoding="utf-8")
+    server, url = _serve(data, store)
+    try:
+        with httpx.Client(base_url=url, timeout=600) as http:  # a running service has its pages' indexes made
+            _shows(http, practice.stem, "warm")
+        word = f"Meetwoord{int(time.time())}"
+        practice.write_text(original.replace("titel:\n  nl: \"", f"titel:\n  nl: \"{word} ", 1), encoding="utf-8")
+        changed = _change_live(data, store, url, practice, word)
+        practice.write_text(original, encoding="utf-8")
+        back = run_measured([PYTHON, "-m", "kg", "build", "--quiet"], env_for(data, store))
+        back.pop("output")
+    finally:
+        practice.write_text(original, encoding="utf-8")
+        server.terminate()
+        server.wait(30)
+    return {"practices": size, "load_before": [round(x, 2) for x in load], "full": full, "incremental": changed,
+            "back": back}
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    lines = ["| practices | load (1/5/15 min) | full build s | full peak tree MB | incremental build s | "
+             "incremental peak tree MB | live s (page, SPARQL, search) | back s |",
+             "|---:|---|---:|---:|---:|---:|---|---:|"]
+    for r in results:
+        inc = r["incremental"]
+        seen = ", ".join(f"{k} {v}" for k, v in sorted(inc["seen_s"].items()))
+        lines.append(f"| {r['practices']:,} | {' / '.join(map(str, r['load_before']))} | {r['full']['wall_s']} | "
+                     f"{r['full']['peak_tree_mb']} | {inc['build'].get('wall_s')} | {inc['build'].get('peak_tree_mb')} | "
+                     f"{inc['live_s']} ({seen}) | {r['back']['wall_s']} |")
+    stages = sorted({k for r in results for k in r["incremental"]["stages"]})
+    lines += ["", "| incremental stage (s) | " + " | ".join(f"{r['practices']:,}" for r in results) + " |",
+              "|---|" + "---:|" * len(results)]
+    for stage in stages:
+        lines.append(f"| {stage} | " + " | ".join(f"{r['incremental']['stages'].get(stage, 0):.2f}" for r in results) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--json", type=Path, default=REPO / "var" / "bench" / "incremental-results.json")
+    args = parser.parse_args()
+    results = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        print(f"== {size} practices", file=sys.stderr)
+        results.append(bench(size))
+        print(table(results), file=sys.stderr)
+    machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"machine": machine, "results": results}, indent=2))
+    print(f"Machine: {machine}\n")
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()

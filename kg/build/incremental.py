@@ -1,0 +1,247 @@
+"""The incremental build: the live build plus what changed, never a mix of the two.
+
+When a previous build exists, ``kg build`` decides first (:func:`plan_build`) whether it may
+build on it: only when everything besides the record files is what that build used (the
+fingerprint of :mod:`kg.build.fingerprint`: shapes, ontology and vocabularies, reference data,
+settings, code), the store is embedded, the gate is the compiled engine, and the previous
+build kept a readable state (:mod:`kg.build.build_state`). Any doubt is a full build, and the
+plan says why. ``kg build --full`` always builds everything.
+
+An incremental build then (:func:`prepare_incremental`):
+
+1. hashes every record file and compares with the previous build: changed, added, removed
+   (a renamed file is one removed and one added); records that refer to a removed record are
+   read again, so that their reference check fails exactly as in a full build;
+2. reads, checks and maps only those records (the checks of a full build, against the ids of
+   every record file and the reference data);
+3. starts the new store as a checkpoint of the previous build's (hard links, no copy: the slot
+   of :class:`kg.store.build_slot.BuildSlot`), drops the stale graphs and loads the new ones;
+4. validates the focus nodes the change can affect (:mod:`kg.build.affected`) against the whole
+   new graph and keeps the previous results of every other node: the same report as a full
+   validation, and a Violation stops the build before anything goes live;
+
+and the build goes on exactly as a full one: the artefact steps, the state for the next
+build, the atomic switch. The N-Quads dump is written with the bytes of the chunk files, so
+it is byte-identical to a full build's.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.artefacts.examples_graph import examples_graph
+from kg.build.affected import Footprint, affected_focus, footprint
+from kg.build.build_state import BuildState, DamagedState, RecordEntry, chunk_path, load_state
+from kg.build.fingerprint import PART_NAMES, changed_parts, fingerprint
+from kg.build.record_chunks import RecordFile, StoredGraph, content_hash, map_chunk, record_files, start_worker, stored_graphs
+from kg.build.shacl_gate import stop_on_violation
+from kg.build.stopwatch import Stopwatch
+from kg.errors import Problem, SourceError
+from kg.rdf.iris import Iris
+from kg.rdf.mapping import RecordGraph, map_corpus
+from kg.records.corpus import read_reference
+from kg.records.format import KINDS
+from kg.settings import Settings
+from kg.shacl.compiled import RawResult, Shapes, compile_shapes, run_checks
+from kg.shacl.compiled.focus import focus_restricted, restriction_refused
+from kg.shacl.gate import ValidationReport, report_from_raw
+from kg.store.build_slot import BuildSlot
+from kg.store.folders import CURRENT
+
+__all__ = ["Changes", "Plan", "Prepared", "find_changes", "plan_build", "prepare_incremental"]
+
+
+@dataclass
+class Plan:
+    """Full or incremental, and why."""
+
+    full: bool
+    why: str
+    fingerprint: dict[str, str]
+    previous: Path | None = None
+    state: BuildState | None = None
+
+    @property
+    def message(self) -> str:
+        """What the build tells the curator as it starts (a progress message that ends in "…",
+        shown on a terminal; the summary of a finished build says it again)."""
+        if self.full:
+            return f"Full build: {self.why} …"
+        assert self.previous is not None
+        return f"Incremental build on {self.previous.name}: {self.why} …"
+
+    def fall_back(self, why: str) -> Plan:
+        return Plan(True, why, self.fingerprint)
+
+
+def plan_build(settings: Settings, root: Path, full: bool) -> Plan:
+    """Decide between a full and an incremental build (see the module docstring)."""
+    prints = fingerprint(settings)
+    current = root / CURRENT
+    why = _refusal(settings, full, current.exists())
+    if why is not None:
+        return Plan(True, why, prints)
+    previous = current.resolve()
+    try:
+        state = load_state(previous)
+    except DamagedState as exc:
+        return Plan(True, f"the previous build {previous.name} cannot be reused ({exc})", prints)
+    if state is None:
+        return Plan(True, f"the previous build {previous.name} kept no state for an incremental build", prints)
+    if state.raw is None:
+        return Plan(True, f"the previous build {previous.name} kept no SHACL results", prints)
+    changed = changed_parts(state.fingerprint, prints)
+    if changed:
+        return Plan(True, "; ".join(PART_NAMES.get(part, part) for part in changed), prints)
+    refused = restriction_refused(Shapes.load(settings.shapes_dir, settings.base_iri))
+    if refused is not None:
+        return Plan(True, refused, prints)
+    return Plan(False, "only the records whose files changed are read again", prints, previous, state)
+
+
+def _refusal(settings: Settings, full: bool, has_previous: bool) -> str | None:
+    if full:
+        return "--full was asked for"
+    if settings.is_remote:
+        return "the store is a SPARQL server (KG_STORE); incremental builds are for the embedded store"
+    if settings.validator != "sparql":
+        return "KG_VALIDATOR=pyshacl validates the whole graph only"
+    if not has_previous:
+        return "there is no previous build"
+    return None
+
+
+@dataclass
+class Changes:
+    """The record files now, compared with the previous build's."""
+
+    files: list[RecordFile]
+    changed: list[RecordFile] = field(default_factory=list)
+    kept: list[RecordEntry] = field(default_factory=list)
+    removed: list[RecordEntry] = field(default_factory=list)
+
+
+def find_changes(data_dir: Path, state: BuildState, problems: list[Problem]) -> Changes:
+    """Compare the record files' content hashes with the previous build's."""
+    files = record_files(data_dir, problems)
+    prefix = len(str(data_dir).rstrip(os.sep)) + 1
+    with ThreadPoolExecutor(4) as pool:  # reading files releases the GIL
+        hashes = list(pool.map(content_hash, [path for _, _, path in files], chunksize=256))
+    changes = Changes(files)
+    seen: set[str] = set()
+    for (kind, rid, path), sha in zip(files, hashes, strict=True):
+        key = path[prefix:]
+        seen.add(key)
+        entry = state.by_file.get(key)
+        if entry is not None and entry.content_hash == sha and entry.kind == kind and entry.id == rid:
+            changes.kept.append(entry)
+        else:
+            changes.changed.append((kind, rid, path))
+    changes.removed = [entry for entry in state.records if entry.file not in seen]
+    return changes
+
+
+@dataclass
+class Prepared:
+    """What an incremental build made before the artefact steps."""
+
+    graphs: list[RecordGraph]
+    extra: list[RecordGraph]
+    report: ValidationReport
+    raw: list[RawResult]
+    summary: str
+    #: The IRIs the change touched: every subject of the old and new versions of the changed
+    #: records and every IRI they point at (the web tier updates its indexes for these only).
+    touched: list[str]
+
+
+def prepare_incremental(slot: BuildSlot, settings: Settings, watch: Stopwatch, work: Path, plan: Plan,
+                        vocab_dir: Path, ontology: Path) -> Prepared:
+    """Steps 1–4 of the module docstring, into ``slot`` (whose store is the previous build's copy)."""
+    assert plan.state is not None and plan.previous is not None and plan.state.raw is not None
+    iris = Iris(settings.base_iri)
+    problems: list[Problem] = []
+    with watch.stage("find changed records (content hashes)"):
+        changes = find_changes(settings.data_dir, plan.state, problems)
+        _read_referrers_again(slot.store, iris, changes)
+    with watch.stage("read and map changed records"):
+        new_graphs, extra = _map_changed(settings, changes, problems, iris, work, vocab_dir, ontology)
+    with watch.stage("store: the previous build's plus the change"):
+        kept_names = {(e.kind, e.id) for e in changes.kept}
+        stale = [iris.graph(e.kind, e.id) for e in plan.state.records if (e.kind, e.id) not in kept_names]
+        old = footprint(slot.store, stale)
+        slot.remove_graphs(stale)
+        new = Footprint()
+        for graph in new_graphs:
+            new.add(graph.quads)
+        if new_graphs:
+            slot.load_file(new_graphs[0].span[0], ox.RdfFormat.N_QUADS, trusted=True)
+    graphs = _graph_list(plan.previous, settings.data_dir, iris, changes.kept, new_graphs) + extra
+    with watch.stage("SHACL gate on the changed records and what depends on them"):
+        shapes = Shapes.load(settings.shapes_dir, settings.base_iri)
+        focus = affected_focus(slot.store, old, new, iris.ontology_graph())
+        fresh = run_checks(slot.store, focus_restricted(compile_shapes(shapes, slot.store), focus)) if focus else []
+        raw = [r for r in plan.state.raw if r.focus not in focus] + fresh
+        report = report_from_raw(raw, shapes, graphs)
+    stop_on_violation(report, slot.root)
+    summary = (f"{len(changes.changed)} changed or added, {len(changes.removed)} removed, "
+               f"{len(focus)} focus nodes validated again")
+    touched = sorted(n.value for n in old.subjects | new.subjects | old.objects | new.objects)
+    return Prepared(graphs, extra, report, raw, summary, touched)
+
+
+def _read_referrers_again(store: ox.Store, iris: Iris, changes: Changes) -> None:
+    """Records that point at a removed record are read again (their reference check must fail
+    as in a full build): moved from ``kept`` to ``changed``."""
+    if not changes.removed:
+        return
+    by_graph = {iris.graph(e.kind, e.id): e for e in changes.kept}
+    again: set[RecordEntry] = set()
+    for removed in changes.removed:
+        for quad in store.quads_for_pattern(None, None, iris.entity(removed.kind, removed.id), None):
+            name = quad.graph_name
+            entry = by_graph.get(name) if isinstance(name, ox.NamedNode) else None
+            if entry is not None:
+                again.add(entry)
+    if again:
+        changes.kept = [e for e in changes.kept if e not in again]
+        paths = {(kind, rid): path for kind, rid, path in changes.files}
+        changes.changed += [(e.kind, e.id, paths[(e.kind, e.id)]) for e in again]
+
+
+def _map_changed(settings: Settings, changes: Changes, problems: list[Problem], iris: Iris, work: Path,
+                 vocab_dir: Path, ontology: Path) -> tuple[list[StoredGraph], list[RecordGraph]]:
+    """Check and map the changed records (one chunk in ``work``) and the reference graphs."""
+    reference, found = read_reference(settings.data_dir, vocab_dir)
+    problems += found
+    known = frozenset({(kind, rid) for kind, rid, _ in changes.files} | set(reference.records))
+    start_worker(known, reference.concepts, settings.base_iri)
+    work.mkdir(parents=True, exist_ok=True)
+    order = sorted(changes.changed, key=lambda f: (KINDS.index(f[0]), f[1]))
+    result = map_chunk((0, [(kind, path) for kind, _, path in order], str(work)))
+    graphs, _, _, found, _ = stored_graphs([result], settings.base_iri, work)
+    problems += found
+    if problems:
+        raise SourceError(sorted(problems, key=lambda p: (str(p.file), p.line)))
+    # The examples graph last, as in a full build (kg.build.pipeline), so the dumps are the same.
+    extra = map_corpus(reference, iris, ontology) + [examples_graph(settings.queries_dir, settings.base_iri)]
+    return [g for g in graphs if isinstance(g, StoredGraph)], extra
+
+
+def _graph_list(previous: Path, data_dir: Path, iris: Iris, kept: Sequence[RecordEntry],
+                new: Sequence[StoredGraph]) -> list[RecordGraph]:
+    """Every record graph of the new build, in the order of a full build (kind, then id)."""
+    graphs: list[RecordGraph] = [
+        StoredGraph(e.kind, e.id, iris.graph(e.kind, e.id), iris.entity(e.kind, e.id), chunk_path(previous, e),
+                    e.offset, e.length, os.path.join(str(data_dir), e.file), e.digest, e.doc_subjects, e.content_hash)
+        for e in kept
+    ]
+    graphs += new
+    graphs.sort(key=lambda g: (KINDS.index(g.kind), g.id))
+    return graphs

@@ -1,0 +1,438 @@
+"""Incremental builds (kg.build.incremental) against full builds of the same data.
+
+The differential test: a series of changes (edit, add, remove, rename a reference, break and
+fix a record), each built into two stores, one incrementally and one with ``--full``; after
+each, the stores hold the same quads and every artefact (dumps, catalogue, VoID, LDES,
+sitemap, SHACL report) is the same, the times of the builds aside; a build that stops stops
+in both with the same report. On synthetic data with planted SHACL defects, and on the real
+records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from conftest import Server, free_port
+from incremental_support import Twin, differences, error_text, rename_record, replace_in, snapshot, strict_shapes
+
+from endpoint.pages.build_indexes import Site
+from kg.build import pipeline
+from kg.build.incremental import plan_build
+from kg.build.pipeline import BuildResult, build
+from kg.errors import KGError, SourceError, StoreError, ValidationFailed
+from kg.settings import PROJECT_ROOT, Settings
+from kg.store.build_slot import build_lock
+from kg.store.embedded import EmbeddedStore
+from kg.store.synthetic_marker import SYNTHETIC_BASE_IRI
+from kg.synth.generator import synthesize
+
+VOCAB = PROJECT_ROOT / "ontology" / "vocabularies"
+#: The SHACL defects of kg.synth planted in the "broken" copy of the synthetic data.
+SHACL_DEFECTS = ["geen-startdatum", "geen-actoren", "subsidie-zonder-bedrag", "geen-thema"]
+
+
+@pytest.fixture(scope="module")
+def strict(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """shapes/ plus a shape that makes the planted "no start date" defect a Violation."""
+    return strict_shapes(tmp_path_factory.mktemp("strict") / "shapes")
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Clean synthetic data, and the same data with a SHACL defect in every practice."""
+    root = tmp_path_factory.mktemp("incremental-synth")
+    synthesize(root / "clean", 30, source_data=PROJECT_ROOT / "data", vocab_dir=VOCAB, seed=11)
+    synthesize(root / "broken", 30, source_data=PROJECT_ROOT / "data", vocab_dir=VOCAB, seed=11,
+               broken_share=1.0, defects=SHACL_DEFECTS)
+    return root / "clean", root / "broken"
+
+
+def _same(twin: Twin, results: tuple[BuildResult | KGError, BuildResult | KGError], step: str) -> None:
+    """Both builds went live with the same content, or both stopped with the same report."""
+    incremental, full = results
+    if isinstance(incremental, KGError) or isinstance(full, KGError):
+        assert type(incremental) is type(full), f"{step}: {incremental!r} / {full!r}"
+        assert isinstance(incremental, KGError) and isinstance(full, KGError)
+        assert error_text(incremental) == error_text(full), step
+        return
+    assert incremental.mode == "incremental", f"{step}: {incremental.why}"
+    assert full.mode == "full"
+    assert differences(snapshot(Path(twin.incremental.store)), snapshot(Path(twin.full.store))) == [], step
+
+
+def _praktijk(data: Path, n: int) -> Path:
+    return sorted((data / "praktijken").glob("*.yaml"))[n]
+
+
+def _unreferenced_praktijk(data: Path) -> Path:
+    """A practice (not among the first three) that no other record names."""
+    texts = {path: path.read_text(encoding="utf-8") for path in data.rglob("*.yaml")}
+    return next(p for p in sorted((data / "praktijken").glob("*.yaml"))[3:]
+                if not any(p.stem in text for other, text in texts.items() if other != p))
+
+
+def _referenced_organisation(data: Path) -> str:
+    """An organisation that some practice names (the most named one)."""
+    counts: dict[str, int] = {}
+    for path in (data / "praktijken").glob("*.yaml"):
+        for found in re.findall(r"organisatie: \"?([a-z0-9-]+)\"?", path.read_text(encoding="utf-8")):
+            if (data / "organisaties" / f"{found}.yaml").exists():
+                counts[found] = counts.get(found, 0) + 1
+    return max(sorted(counts), key=lambda k: counts[k])
+
+
+def _series(data: Path, break_record: Callable[[], None], fix_record: Callable[[], None]) -> list[tuple[str, Callable[[], None]]]:
+    """The changes, in order; each is applied to ``data`` before both builds."""
+    edited, copied = _praktijk(data, 1), _praktijk(data, 2)
+    removed = _unreferenced_praktijk(data)
+    organisation = _referenced_organisation(data)
+    gone = data / "organisaties" / f"{organisation}-hernoemd.yaml"
+    kept_aside = data.parent / f"{data.name}-aside.yaml"
+
+    def edit() -> None:
+        text = edited.read_text(encoding="utf-8")
+        edited.write_text(re.sub(r"(titel:\n  nl: \"?)", r"\1Bijgewerkt ", text, count=1), encoding="utf-8")
+
+    def add() -> None:
+        new_id = copied.stem + "-kopie"
+        (copied.parent / f"{new_id}.yaml").write_text(
+            copied.read_text(encoding="utf-8").replace(copied.stem, new_id, 1), encoding="utf-8")
+
+    def remove() -> None:
+        removed.unlink()
+
+    def rename() -> None:
+        assert rename_record(data, "organisaties", organisation, organisation + "-hernoemd") > 1
+
+    def dangle() -> None:  # a referenced record disappears: the records that name it fail to check
+        shutil.move(gone, kept_aside)
+
+    def restore() -> None:
+        shutil.move(kept_aside, gone)
+
+    return [("edit a practice", edit), ("add a practice", add), ("remove a practice", remove),
+            ("break a record", break_record), ("fix it", fix_record),
+            ("rename a referenced organisation", rename), ("remove a referenced organisation", dangle),
+            ("put it back", restore), ("nothing changed", lambda: None)]
+
+
+def _run_series(twin: Twin, data: Path, break_record: Callable[[], None], fix_record: Callable[[], None]) -> list[type]:
+    first = twin.build()
+    assert all(isinstance(r, BuildResult) for r in first), first
+    stopped: list[type] = []
+    for step, change in _series(data, break_record, fix_record):
+        change()
+        before = twin.live_ids()
+        results = twin.build()
+        _same(twin, results, step)
+        if isinstance(results[0], KGError):
+            stopped.append(type(results[0]))
+            assert twin.live_ids() == before, f"{step}: a build that stopped changed the live build"
+    return stopped
+
+
+@pytest.mark.slow
+def test_incremental_builds_equal_full_builds_on_synthetic_data_with_planted_defects(synthetic: tuple[Path, Path], strict: Path,
+                                                                                     tmp_path: Path) -> None:
+    clean, broken = synthetic
+    data = tmp_path / "data"
+    shutil.copytree(clean, data)
+    twin = Twin.of(data, tmp_path, SYNTHETIC_BASE_IRI, strict)
+    planted = [p.name for p in sorted((broken / "praktijken").glob("*.yaml"))
+               if p.read_bytes() != (clean / "praktijken" / p.name).read_bytes()][:3]
+    assert planted, "the synthetic generator planted no defect"
+
+    def break_record() -> None:
+        for name in planted:
+            shutil.copyfile(broken / "praktijken" / name, data / "praktijken" / name)
+
+    def fix_record() -> None:
+        for name in planted:
+            shutil.copyfile(clean / "praktijken" / name, data / "praktijken" / name)
+
+    stopped = _run_series(twin, data, break_record, fix_record)
+    assert stopped == [ValidationFailed, SourceError]  # no start date; the removed organisation
+
+
+@pytest.mark.slow
+def test_incremental_builds_equal_full_builds_on_the_real_data(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", data)
+    twin = Twin.of(data, tmp_path, "https://data.lokaalcirculair.be")
+    target = _praktijk(data, 4)
+    original = target.read_text(encoding="utf-8")
+
+    def break_record() -> None:  # a start date with month 13: the record checks stop both builds
+        target.write_text(re.sub(r"(?m)^start: .*$", "start: \"2021-13\"", original) if "\nstart:" in original
+                          else original + "start: \"2021-13\"\n", encoding="utf-8")
+
+    def fix_record() -> None:
+        target.write_text(original, encoding="utf-8")
+
+    stopped = _run_series(twin, data, break_record, fix_record)
+    assert stopped == [SourceError, SourceError]  # month 13; the removed organisation
+
+
+def test_a_shacl_violation_in_an_incremental_build_publishes_nothing(synthetic: tuple[Path, Path], strict: Path,
+                                                                   tmp_path: Path) -> None:
+    clean, broken = synthetic
+    data = tmp_path / "data"
+    shutil.copytree(clean, data)
+    twin = Twin.of(data, tmp_path, SYNTHETIC_BASE_IRI, strict)
+    build(twin.incremental)
+    live = twin.live_ids()[0]
+    violating = next(p for p in sorted((broken / "praktijken").glob("*.yaml"))
+                     if "\nstart:" not in p.read_text(encoding="utf-8"))  # geen-startdatum: a Violation here
+    shutil.copyfile(violating, data / "praktijken" / violating.name)
+    with pytest.raises(ValidationFailed) as incremental:
+        build(twin.incremental)
+    with pytest.raises(ValidationFailed) as full:
+        build(twin.full, full=True)
+    assert incremental.value.report.table() == full.value.report.table()
+    assert violating.name in incremental.value.report.table()
+    assert twin.live_ids()[0] == live
+
+
+def test_a_change_of_shapes_ontology_or_settings_forces_a_full_build_and_says_why(synthetic: tuple[Path, Path], tmp_path: Path) -> None:
+    clean, _ = synthetic
+    data = tmp_path / "data"
+    shutil.copytree(clean, data)
+    shapes, ontology = tmp_path / "shapes", tmp_path / "ontology"
+    shutil.copytree(PROJECT_ROOT / "shapes", shapes)
+    shutil.copytree(PROJECT_ROOT / "ontology", ontology)
+    settings = Twin.of(data, tmp_path, SYNTHETIC_BASE_IRI).incremental.replace(shapes_dir=shapes, ontology_dir=ontology)
+    assert build(settings).why == "there is no previous build"
+    assert build(settings).mode == "incremental"
+    with open(next(shapes.glob("*.ttl")), "a", encoding="utf-8") as handle:
+        handle.write("\n# a comment is a change of the shapes too\n")
+    result = build(settings)
+    assert (result.mode, result.why) == ("full", "the shapes (KG_SHAPES_DIR) changed")
+    with open(ontology / "circulair.ttl", "a", encoding="utf-8") as handle:
+        handle.write("\n# changed\n")
+    assert "ontology" in build(settings).why
+    assert "KG_LDES_PAGE_SIZE" in build(settings.replace(ldes_page_size=7)).why
+    assert build(settings.replace(ldes_page_size=7), full=True).why == "--full was asked for"
+    # The example queries become the examples graph of the store (issue #11): a changed query
+    # is a full build, so the graph never keeps the previous text.
+    queries = tmp_path / "queries"
+    shutil.copytree(PROJECT_ROOT / "queries", queries)
+    settings = settings.replace(ldes_page_size=7, queries_dir=queries)
+    assert build(settings).mode == "incremental"  # a copy of the same queries is no change
+    first = next(queries.glob("*.rq"))
+    first.write_text(first.read_text(encoding="utf-8").replace("SELECT", "SELECT DISTINCT", 1), encoding="utf-8")
+    assert build(settings).why == "the example queries (KG_QUERIES_DIR) changed"
+
+
+def test_a_damaged_previous_build_falls_back_to_a_full_build(synthetic: tuple[Path, Path], tmp_path: Path) -> None:
+    clean, _ = synthetic
+    data = tmp_path / "data"
+    shutil.copytree(clean, data)
+    settings = Twin.of(data, tmp_path, SYNTHETIC_BASE_IRI).incremental
+    build(settings)
+    live = (Path(settings.store) / "current").resolve()
+    chunk = next((live / "incremental" / "chunks").iterdir())
+    chunk.write_bytes(b"")  # truncated: the state no longer matches
+    result = build(settings)
+    assert result.mode == "full" and "cannot be reused" in result.why and "shorter" in result.why
+    (result.folder / "incremental" / "state.pickle").write_bytes(b"not a pickle")
+    result = build(settings)
+    assert result.mode == "full" and "cannot be read" in result.why
+    assert build(settings).mode == "incremental"
+
+
+def test_the_reference_gate_and_a_remote_store_build_in_full_and_say_why(synthetic: tuple[Path, Path], tmp_path: Path) -> None:
+    clean, _ = synthetic
+    data = tmp_path / "data"
+    shutil.copytree(clean, data)
+    settings = Twin.of(data, tmp_path, SYNTHETIC_BASE_IRI).incremental
+    build(settings)
+    root = Path(settings.store)
+    assert not plan_build(settings, root, False).full
+    assert plan_build(settings.replace(validator="pyshacl"), root, False).why == "KG_VALIDATOR=pyshacl validates the whole graph only"
+    remote = settings.replace(store="http://127.0.0.1:9/query", artefacts_dir=root)
+    assert "SPARQL server" in plan_build(remote, root, False).why
+
+
+#: Stage ends of an incremental build at which the kill test stops it (the kill lands in the
+#: stage after: the process does not wait for the test).
+KILL_AFTER = ("find changed records", "read and map changed records", "store: the previous build's plus the change",
+              "SHACL gate on the changed records", "N-Quads dump", "triple dumps and VoID statistics",
+              "LDES", "state for the next build")
+
+
+def _kg_build(settings: Settings) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    env.update(KG_STORE=settings.store, KG_DATA_DIR=str(settings.data_dir), KG_BASE_IRI=settings.base_iri)
+    return subprocess.Popen([sys.executable, "-m", "kg", "build"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.slow
+def test_kill_9_at_any_moment_of_an_incremental_build(synthetic: tuple[Path, Path], tmp_path: Path) -> None:
+    """kill -9 after each stage of an incremental build: the previous build keeps serving, and
+    the next build (incremental) equals a full build of the same data."""
+    clean, _ = synthetic
+    data = tmp_path / "data"
+    shutil.copytree(clean, data)
+    twin = Twin.of(data, tmp_path, SYNTHETIC_BASE_IRI)
+    twin.build()
+    root = Path(twin.incremental.store)
+    probe = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    landed = 0
+    for number, stage in enumerate(KILL_AFTER):
+        edited = _praktijk(data, number)
+        replace_in(edited, "titel:\n  nl: \"", f"titel:\n  nl: \"Versie {number}: ")
+        before = twin.live_ids()[0]
+        count = EmbeddedStore(root).select(probe)[0]["n"].value
+        proc = _kg_build(twin.incremental)
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if line.strip().startswith(stage):
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+        proc.wait()
+        proc.stderr.close()
+        if proc.returncode == -signal.SIGKILL:
+            landed += 1
+            assert twin.live_ids()[0] == before, stage
+            assert EmbeddedStore(root).select(probe)[0]["n"].value == count
+        result = build(twin.incremental)
+        assert result.mode == "incremental", result.why
+        assert not list((root / "builds").glob(".tmp-*"))
+        build(twin.full, full=True)
+        assert differences(snapshot(root), snapshot(Path(twin.full.store))) == [], stage
+    assert landed >= len(KILL_AFTER) // 2, "too few kills landed inside the build"
+
+
+def test_two_builds_at_once_the_second_refuses_clearly(synthetic: tuple[Path, Path], tmp_path: Path) -> None:
+    clean, _ = synthetic
+    data = tmp_path / "data"
+    shutil.copytree(clean, data)
+    settings = Twin.of(data, tmp_path, SYNTHETIC_BASE_IRI).incremental
+    build(settings)
+    with build_lock(Path(settings.store)):  # a first build holds the lock
+        with pytest.raises(StoreError, match="Another build is running"):
+            build(settings)
+
+
+@pytest.mark.slow
+def test_the_web_tier_serves_the_change_right_after_the_switch(synthetic: tuple[Path, Path], tmp_path: Path) -> None:
+    clean, _ = synthetic
+    data = tmp_path / "data"
+    shutil.copytree(clean, data)
+    settings = Twin.of(data, tmp_path, SYNTHETIC_BASE_IRI).incremental
+    build(settings)
+    server = Server(settings, free_port())
+    try:
+        edited, copied = _praktijk(data, 5), _praktijk(data, 6)
+        with httpx.Client(base_url=server.url, timeout=30) as http:  # the pages' indexes of this build exist
+            assert http.get("/zoeken", params={"q": "praktijk"}).status_code == 200
+        replace_in(edited, "titel:\n  nl: \"", "titel:\n  nl: \"Zeldzaamwoord ")
+        new_id = copied.stem + "-nieuw"
+        (copied.parent / f"{new_id}.yaml").write_text(
+            copied.read_text(encoding="utf-8").replace(copied.stem, new_id, 1)
+            .replace("titel:\n  nl: \"", "titel:\n  nl: \"Nieuwelingwoord ", 1), encoding="utf-8")
+        assert build(settings).mode == "incremental"
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            _wait_for_build(http, (Path(settings.store) / "current").resolve().name)
+            page = http.get(f"/doc/praktijk/{edited.stem}", headers={"Accept": "text/html"})
+            assert page.status_code == 200 and "Zeldzaamwoord" in page.text
+            found = http.get("/zoeken", params={"q": "Zeldzaamwoord"})
+            assert edited.stem in found.text
+            assert new_id in http.get("/zoeken", params={"q": "Nieuwelingwoord"}).text
+            assert http.get(f"/doc/praktijk/{new_id}", headers={"Accept": "text/html"}).status_code == 200
+            listing = http.get("/praktijken", params={"q": "Nieuwelingwoord"})
+            assert new_id in listing.text
+            answer = http.get("/sparql", params={"query": f"ASK {{ <{SYNTHETIC_BASE_IRI}/id/praktijk/{new_id}> ?p ?o }}"},
+                              headers={"Accept": "application/sparql-results+json"})
+            assert answer.json()["boolean"] is True
+    finally:
+        server.stop()
+
+
+def _wait_for_build(http: httpx.Client, build_id: str) -> None:
+    """Until the server has opened ``build_id`` (it checks every KG_RELOAD_INTERVAL)."""
+    for _ in range(600):
+        if build_id in http.get("/health").text:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the server did not open {build_id}: {http.get('/health').text}")
+
+
+def test_the_pages_indexes_patched_after_an_incremental_build_equal_loaded_ones(synthetic: tuple[Path, Path], tmp_path: Path) -> None:
+    """Labels, practice facets and search of the new build, patched from the previous
+    build's for the touched IRIs, are the indexes a full load makes."""
+    clean, _ = synthetic
+    data = tmp_path / "data"
+    shutil.copytree(clean, data)
+    settings = Twin.of(data, tmp_path, SYNTHETIC_BASE_IRI).incremental
+    build(settings)
+    before = Site(EmbeddedStore(Path(settings.store)), settings)
+    replace_in(_praktijk(data, 1), "titel:\n  nl: \"", "titel:\n  nl: \"Anders ")
+    _unreferenced_praktijk(data).unlink()
+    copied = _praktijk(data, 3)
+    (copied.parent / "synth-praktijk-extra.yaml").write_text(
+        copied.read_text(encoding="utf-8").replace(copied.stem, "synth-praktijk-extra", 1), encoding="utf-8")
+    grant = sorted((data / "financieringen").glob("*.yaml"))[0]
+    replace_in(grant, "bedrag:", "bedrag: 1234\n# was:")
+    assert build(settings).mode == "incremental"
+    store = EmbeddedStore(Path(settings.store))
+    patched, loaded = Site(store, settings, previous=before), Site(store, settings)
+    assert (patched.made, loaded.made) == ("patched", "loaded")
+    assert patched.labels._labels == loaded.labels._labels and patched.labels.types == loaded.labels.types
+    assert patched.practices.practices == loaded.practices.practices
+    assert dict(patched.practices.by_value) == dict(loaded.practices.by_value)
+    assert patched.search.entries == loaded.search.entries
+    assert [h.iri for h in patched.search.search("Anders")] == [h.iri for h in loaded.search.search("Anders")] != []
+
+
+def _catalog_matches_its_dumps(build_folder: Path) -> int:
+    """Every dump the catalogue of a build lists has the checksum and size of that build's file."""
+    catalog = ox.Store()
+    catalog.load(path=str(build_folder / "artefacts" / "catalog.ttl"), format=ox.RdfFormat.TURTLE)
+    rows = catalog.query(
+        "PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX spdx: <http://spdx.org/rdf/terms#> "
+        "SELECT ?url ?size ?sum WHERE { ?d dcat:downloadURL ?url ; dcat:byteSize ?size ; spdx:checksum/spdx:checksumValue ?sum }")
+    assert isinstance(rows, ox.QuerySolutions)
+    listed = 0
+    for row in rows:
+        path = build_folder / "artefacts" / "dumps" / row["url"].value.rsplit("/", 1)[-1]
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == row["sum"].value, path
+        assert path.stat().st_size == int(row["size"].value)
+        listed += 1
+    return listed
+
+
+@pytest.mark.slow
+def test_deferred_dumps_follow_in_a_second_build_and_the_catalogue_never_lies(synthetic: tuple[Path, Path], tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a large incremental build does (the dumps after the change), on small data."""
+    monkeypatch.setattr(pipeline, "DEFER_DUMPS_FROM", 0)
+    clean, _ = synthetic
+    data = tmp_path / "data"
+    shutil.copytree(clean, data)
+    twin = Twin.of(data, tmp_path, SYNTHETIC_BASE_IRI)
+    twin.build()
+    edited = _praktijk(data, 2)
+    for number in range(2):
+        replace_in(edited, "titel:\n  nl: \"", f"titel:\n  nl: \"Stap {number} ")
+        _same(twin, twin.build(), f"deferred step {number}")
+        builds = sorted(p for p in (Path(twin.incremental.store) / "builds").iterdir() if not p.name.startswith("."))
+        first, second = builds[-2], builds[-1]  # the change went live in the first, its dumps in the second
+        assert json.loads((second / "BUILD.json").read_text())["extra"]["incremental"]["based_on"] == first.name
+        assert _catalog_matches_its_dumps(first) == _catalog_matches_its_dumps(second) == 4
+        assert (first / "artefacts" / "dumps" / "lokaalcirculair.nq.gz").stat().st_ino != \
+            (second / "artefacts" / "dumps" / "lokaalcirculair.nq.gz").stat().st_ino

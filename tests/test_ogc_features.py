@@ -1,0 +1,89 @@
+"""OGC API – Features Part 1 (Core) at /ogc on the real build: the conformance classes it claims
+(core, geojson, oas30) checked as the standard's abstract tests ask, over real HTTP."""
+
+from __future__ import annotations
+
+import csv
+
+import httpx
+import pytest
+from geojson_pydantic import Feature, FeatureCollection
+
+from kg.settings import PROJECT_ROOT
+
+CORE = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"
+
+
+def _rows() -> list[dict[str, str]]:
+    with (PROJECT_ROOT / "data" / "reference" / "gemeenten.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def get(http: httpx.Client, url: str, **params: str) -> httpx.Response:
+    r = http.get(url, params=params)
+    assert r.status_code == 200, (url, r.text)
+    return r
+
+
+def test_landing_page_links_the_api_definition_conformance_and_data(http: httpx.Client) -> None:
+    links = {link["rel"]: link["href"] for link in get(http, "/ogc").json()["links"]}
+    assert {"self", "service-desc", "conformance", "data"} <= set(links)
+    conformance = get(http, "/ogc/conformance").json()["conformsTo"]
+    assert CORE in conformance and any(c.endswith("/conf/geojson") for c in conformance)
+    openapi = get(http, "/api/openapi.json").json()  # oas30: the definition describes the API
+    assert openapi["openapi"].startswith("3.") and "/ogc/collections/{cid}/items" in openapi["paths"]
+
+
+def test_collections_describe_themselves_with_an_extent_and_items_link(http: httpx.Client) -> None:
+    body = get(http, "/ogc/collections").json()
+    ids = {c["id"] for c in body["collections"]}
+    assert ids == {"gemeenten", "gemeenten-historisch", "arrondissementen", "provincies", "praktijken"}
+    for c in body["collections"]:
+        assert any(link["rel"] == "items" for link in c["links"])
+        assert get(http, f"/ogc/collections/{c['id']}").json()["id"] == c["id"]
+    minx, miny, maxx, maxy = next(c for c in body["collections"] if c["id"] == "gemeenten")["extent"]["spatial"]["bbox"][0]
+    assert 2.5 < minx < maxx < 6.0 and 50.6 < miny < maxy < 51.6
+
+
+def test_items_are_paged_by_limit_with_next_links_until_every_feature_was_seen(http: httpx.Client) -> None:
+    today = sum(1 for r in _rows() if not r["geldig_tot"])
+    url, seen = "/ogc/collections/gemeenten/items?limit=100", []
+    while url:
+        r = http.get(url)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("application/geo+json")
+        page = FeatureCollection.model_validate_json(r.content)
+        body = r.json()
+        assert body["numberMatched"] == today and body["numberReturned"] == len(page.features) <= 100
+        seen += [f.id for f in page.features]
+        url = next((link["href"] for link in body["links"] if link["rel"] == "next"), "")
+    assert len(seen) == len(set(seen)) == today
+    assert len(get(http, "/ogc/collections/gemeenten/items").json()["features"]) == 10  # the default limit
+
+
+def test_bbox_and_datetime_filter_the_items(http: httpx.Client) -> None:
+    around_leuven = get(http, "/ogc/collections/gemeenten/items", bbox="4.69,50.87,4.71,50.89", limit="50").json()
+    ids = {f["id"] for f in around_leuven["features"]}
+    assert "24062" in ids and "11002" not in ids
+    ceased = sum(1 for r in _rows() if r["geldig_tot"])
+    assert get(http, "/ogc/collections/gemeenten-historisch/items", datetime="2024-06-01T00:00:00Z", limit="100").json()["numberMatched"] == ceased
+    assert get(http, "/ogc/collections/gemeenten-historisch/items", datetime="2025-06-01T00:00:00Z").json()["numberMatched"] == 0
+    assert http.get("/ogc/collections/gemeenten/items", params={"bbox": "5,51,4"}).status_code == 400
+    assert http.get("/ogc/collections/gemeenten/items", params={"datetime": "gisteren"}).status_code == 400
+
+
+def test_a_single_feature_links_its_iri_and_unknown_ones_are_404(http: httpx.Client) -> None:
+    r = get(http, "/ogc/collections/gemeenten/items/24062")
+    leuven = Feature.model_validate_json(r.content)
+    assert leuven.id == "24062" and leuven.geometry is not None
+    links = {link["rel"]: link["href"] for link in r.json()["links"]}
+    assert links["canonical"] == "https://data.lokaalcirculair.be/id/gemeente/24062"
+    practice = get(http, "/ogc/collections/praktijken/items/leuven-strategie-circulaire-stad").json()
+    assert practice["geometry"]["type"] == "MultiPoint"
+    assert http.get("/ogc/collections/gemeenten/items/99999").status_code == 404
+    assert http.get("/ogc/collections/rivieren").status_code == 404
+
+
+@pytest.mark.parametrize("limit", ["0", "5000"])
+def test_out_of_range_limits_are_clamped(http: httpx.Client, limit: str) -> None:
+    body = get(http, "/ogc/collections/gemeenten/items", limit=limit).json()
+    assert 1 <= body["numberReturned"] <= 1000
