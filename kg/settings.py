@@ -117,6 +117,13 @@ class Settings(BaseSettings):
             "when unset it is taken from each request."
         ),
     )
+    short_links_dir: Path | None = Field(
+        None,
+        description=(
+            "Where the query page's short links are kept, across builds (KG_SHORT_LINKS_DIR); "
+            "default: the folder short-links in the embedded store folder, or in KG_ARTEFACTS_DIR for a remote store."
+        ),
+    )
     ldes_page_size: int = Field(100, ge=1, description="Members per LDES page (KG_LDES_PAGE_SIZE).")
     # Who publishes this deployment: a fact of the deployment, not of the sources (docs/harvesting.md).
     publisher_iri: str = Field(

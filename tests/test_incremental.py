@@ -225,6 +225,15 @@ def test_a_change_of_shapes_ontology_or_settings_forces_a_full_build_and_says_wh
     assert "ontology" in build(settings).why
     assert "KG_LDES_PAGE_SIZE" in build(settings.replace(ldes_page_size=7)).why
     assert build(settings.replace(ldes_page_size=7), full=True).why == "--full was asked for"
+    # The example queries become the examples graph of the store (issue #11): a changed query
+    # is a full build, so the graph never keeps the previous text.
+    queries = tmp_path / "queries"
+    shutil.copytree(PROJECT_ROOT / "queries", queries)
+    settings = settings.replace(ldes_page_size=7, queries_dir=queries)
+    assert build(settings).mode == "incremental"  # a copy of the same queries is no change
+    first = next(queries.glob("*.rq"))
+    first.write_text(first.read_text(encoding="utf-8").replace("SELECT", "SELECT DISTINCT", 1), encoding="utf-8")
+    assert build(settings).why == "the example queries (KG_QUERIES_DIR) changed"
 
 
 def test_a_damaged_previous_build_falls_back_to_a_full_build(synthetic: tuple[Path, Path], tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from endpoint.sparql.query_page import example_queries
+from endpoint.sparql.examples import example_queries
 from kg.settings import PROJECT_ROOT
 
 QUERIES = PROJECT_ROOT / "queries"

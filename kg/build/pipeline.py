@@ -32,6 +32,7 @@ import pyoxigraph as ox
 
 from kg.artefacts.catalog import CATALOG_STEP
 from kg.artefacts.dumps import DUMPS_STEP, NQUADS_DUMP
+from kg.artefacts.examples_graph import examples_graph
 from kg.artefacts.layout import CATALOG, DUMPS, VOID
 from kg.artefacts.step import EVERYTHING, ArtefactInputs
 from kg.artefacts.void import VOID_STEP
@@ -152,6 +153,11 @@ def _build_into(slot: BuildSlot, settings: Settings, watch: Stopwatch, work: Pat
     data_dir, vocab_dir, ontology, _ = paths(settings)
     with watch.stage("read and map records"):
         batch = read_and_map(data_dir, vocab_dir, settings.base_iri, ontology, work)
+        # The example queries as data: a graph of the store like the ontology's, so also in the
+        # dumps and the LDES stream (which replays to exactly the dump).
+        examples = examples_graph(settings.queries_dir, settings.base_iri)
+        batch.extra.append(examples)
+        batch.graphs.append(examples)
     inputs = ArtefactInputs(settings, slot.build_id, batch.graphs, slot)
     manifest: dict[str, Any] = {}
     done: set[str] = set()
