@@ -102,7 +102,10 @@ def _options(site: Site, lang: Lang, param: str, results: list[Practice], chosen
     codes = {iri[len(prefix):]: n for iri, n in counts.items() if iri.startswith(prefix) and "/" not in iri[len(prefix):]}
     for code in chosen:
         codes.setdefault(code, 0)
-    options: list[dict[str, Any]] = [{"code": code, "label": lang.label(prefix + code), "count": n, "chosen": code in chosen} for code, n in codes.items()]
+    # Two municipalities of one name (Tielt before and after 2025) are told apart by their period.
+    notes = _municipality_periods(site, lang) if param == "gemeente" else {}
+    options: list[dict[str, Any]] = [{"code": code, "label": lang.label(prefix + code), "count": n, "chosen": code in chosen,
+                                      "note": notes.get(prefix + code, "")} for code, n in codes.items()]
     options.sort(key=lambda o: (-o["count"], i18n.sort_key(o["label"])))
     top = options[:300]
     top.sort(key=lambda o: i18n.sort_key(o["label"]))
@@ -128,9 +131,11 @@ async def practices(request: Request) -> Response:
         total = len(results)
         start = (number - 1) * PAGE_SIZE
         shown = results[start:start + PAGE_SIZE]
+        periods = _municipality_periods(site, lang)
         items = [{
             "link": lang.link(p.iri),
             "places": sorted((lang.link(g) for g in p.direct_municipalities), key=lambda link: link.label),
+            "periods": periods,
             "themes": sorted((lang.link(c) for c in p.direct_concepts if "/concept/thema/" in c), key=lambda link: link.label),
             "start": p.start, "end": p.end,
         } for p in shown]
