@@ -44,7 +44,7 @@ from typing import Any, Iterable
 import pyoxigraph as ox
 
 from endpoint.pages.labels import LABEL_PROPERTIES
-from kg.namespaces import CIRC, GEO, RDF, RDFS, SCHEMA, SKOS, XSD
+from kg.namespaces import CIRC, FOAF, GEO, RDF, RDFS, SCHEMA, SKOS, XSD
 from kg.terms import term_value
 
 CONTEXT_FILE = Path(__file__).parent.parent / "static" / "context.jsonld"
@@ -54,7 +54,7 @@ _LABEL_OR_TYPE = {p.value for p in LABEL_PROPERTIES} | {RDF.type.value}
 
 #: (narrower property, broader property) pairs the graph states both of, for other vocabularies'
 #: readers: ``skos:prefLabel`` and ``rdfs:label`` (SKOS S11: prefLabel is a sub-property of
-#: rdfs:label), ``geo:hasDefaultGeometry`` and ``geo:hasGeometry`` (GeoSPARQL 1.1), and our own
+#: rdfs:label), ``foaf:name`` and ``rdfs:label`` (the FOAF vocabulary says the same), ``geo:hasDefaultGeometry`` and ``geo:hasGeometry`` (GeoSPARQL 1.1), and our own
 #: ``circ:arrondissement``/``circ:provincie`` under ``schema:containedInPlace`` (``ontology/``).
 #: Where a subject has both with the same object, the JSON-LD keeps one key per fact: the narrower
 #: one. The broader triple follows from it by the vocabularies' ``rdfs:subPropertyOf`` (RDFS rule
@@ -62,6 +62,7 @@ _LABEL_OR_TYPE = {p.value for p in LABEL_PROPERTIES} | {RDF.type.value}
 #: keep both triples, and so does the store.
 IMPLIED: frozenset[tuple[str, str]] = frozenset({
     (SKOS.prefLabel.value, RDFS.label.value),
+    (FOAF.name.value, RDFS.label.value),
     (GEO.hasDefaultGeometry.value, GEO.hasGeometry.value),
     (CIRC.arrondissement.value, SCHEMA.containedInPlace.value),
     (CIRC.provincie.value, SCHEMA.containedInPlace.value),
