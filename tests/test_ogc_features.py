@@ -33,6 +33,9 @@ def test_landing_page_links_the_api_definition_conformance_and_data(http: httpx.
     assert CORE in conformance and any(c.endswith("/conf/geojson") for c in conformance) and any(c.endswith("/conf/html") for c in conformance)
     openapi = get(http, "/api/openapi.json").json()  # oas30: the definition describes the API
     assert openapi["openapi"].startswith("3.") and "/ogc/collections/{cid}/items" in openapi["paths"]
+    items = openapi["paths"]["/ogc/collections/{cid}/items"]["get"]
+    assert {"bbox", "limit", "offset", "datetime", "f"} <= {p["name"] for p in items["parameters"]}
+    assert {"application/geo+json", "text/html"} <= set(items["responses"]["200"]["content"])
 
 
 def test_collections_describe_themselves_with_an_extent_and_items_link(http: httpx.Client) -> None:

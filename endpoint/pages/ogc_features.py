@@ -90,6 +90,29 @@ COLLECTIONS: dict[str, Callable[[Site], list[Item]]] = {
     "provincies": lambda s: _places(s, "provincie", None),
     "praktijken": _practices,
 }
+def _openapi(media: str, *names: str) -> dict[str, Any]:
+    """What the OpenAPI description says of a route beyond its path: the query parameters it reads
+    itself (so FastAPI cannot see them) and the representations of its 200 answer."""
+    params: dict[str, dict[str, Any]] = {
+        "f": {"description": "The representation: html for people, json (GeoJSON for features) for programs; "
+                             "without it, Accept decides.", "schema": {"type": "string", "enum": ["html", "json"]}},
+        "lang": {"description": "Language of titles and pages (nl, en); else Accept-Language.",
+                 "schema": {"type": "string", "enum": ["nl", "en"]}},
+        "limit": {"description": f"Features per page (1 to {MAX_LIMIT}; values outside are clamped).",
+                  "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}},
+        "offset": {"description": "How many matching features to skip (the next and prev links carry it).",
+                   "schema": {"type": "integer", "minimum": 0, "default": 0}},
+        "bbox": {"description": "minlon,minlat,maxlon,maxlat in CRS84: features whose extent meets it.",
+                 "style": "form", "explode": False,
+                 "schema": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}}},
+        "datetime": {"description": "An RFC 3339 instant or interval a/b (.. open): features valid then.",
+                     "schema": {"type": "string"}},
+    }
+    return {"parameters": [{"name": n, "in": "query", "required": False, **params[n]} for n in ("f", "lang", *names)],
+            "responses": {"200": {"description": "The resource", "content": {
+                media: {"schema": {"type": "object"}}, HTML.media_type: {"schema": {"type": "string"}}}}}}
+
+
 #: Every answer depends on Accept (HTML or JSON) and on the reader's language.
 _VARY = {"Vary": "Accept, Accept-Language"}
 
@@ -130,7 +153,7 @@ def _collection(site: Site, cid: str, root: str, t: dict[str, str]) -> dict[str,
                       {"rel": "items", "type": HTML.media_type, "href": f"{root}/collections/{cid}/items?f=html"}]}
 
 
-@router.get("/ogc", tags=["OGC API Features"])
+@router.get("/ogc", tags=["OGC API Features"], openapi_extra=_openapi(JSON.media_type))
 async def landing(request: Request) -> Response:
     """Landing page: links to the API definition, the conformance declaration and the collections."""
     root = _root(request)
@@ -146,13 +169,13 @@ async def landing(request: Request) -> Response:
                   {"rel": "data", "type": JSON.media_type, "href": f"{root}/collections"}]})
 
 
-@router.get("/ogc/conformance", tags=["OGC API Features"])
+@router.get("/ogc/conformance", tags=["OGC API Features"], openapi_extra=_openapi(JSON.media_type))
 async def conformance(request: Request) -> Response:
     """The conformance classes this API implements."""
     return await _answer(request, "conformance", {"conformsTo": CONFORMANCE})
 
 
-@router.get("/ogc/collections", tags=["OGC API Features"])
+@router.get("/ogc/collections", tags=["OGC API Features"], openapi_extra=_openapi(JSON.media_type))
 async def collections(request: Request) -> Response:
     site, root = await site_of(request), _root(request)
     t = language(request, site).t
@@ -161,7 +184,7 @@ async def collections(request: Request) -> Response:
         "collections": [_collection(site, cid, root, t) for cid in COLLECTIONS]})
 
 
-@router.get("/ogc/collections/{cid}", tags=["OGC API Features"])
+@router.get("/ogc/collections/{cid}", tags=["OGC API Features"], openapi_extra=_openapi(JSON.media_type))
 async def collection(request: Request, cid: str) -> Response:
     if cid not in COLLECTIONS:
         raise HTTPProblem(404, f"There is no collection {cid[:40]!r}; see /ogc/collections.")
@@ -209,7 +232,7 @@ def _is_time(text: str) -> bool:
     return True
 
 
-@router.get("/ogc/collections/{cid}/items", tags=["OGC API Features"])
+@router.get("/ogc/collections/{cid}/items", tags=["OGC API Features"], openapi_extra=_openapi(GEOJSON.media_type, "limit", "offset", "bbox", "datetime"))
 async def items(request: Request, cid: str) -> Response:
     """Features of a collection, filtered by ``bbox`` and ``datetime``, paged by ``limit`` and ``offset``."""
     if cid not in COLLECTIONS:
@@ -251,7 +274,7 @@ def _feature(item: Item, root: str, cid: str) -> dict[str, Any]:
     return out
 
 
-@router.get("/ogc/collections/{cid}/items/{fid}", tags=["OGC API Features"])
+@router.get("/ogc/collections/{cid}/items/{fid}", tags=["OGC API Features"], openapi_extra=_openapi(GEOJSON.media_type))
 async def item(request: Request, cid: str, fid: str) -> Response:
     """One feature, with a link to its IRI (``/id/…``)."""
     if cid not in COLLECTIONS:
