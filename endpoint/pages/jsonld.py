@@ -117,8 +117,10 @@ class Context:
                 continue
             if isinstance(value, str):
                 iri = self.expand(value)
-                self.classes.setdefault(iri, name)
-                self.properties.setdefault(iri, _Term(name, iri, None, False))
+                if name[0].isupper():  # a class name (Praktijk, Gemeente…): the context's convention
+                    self.classes.setdefault(iri, name)
+                else:
+                    self.properties.setdefault(iri, _Term(name, iri, None, False))
             else:
                 iri = self.expand(value["@id"])
                 coerce = value.get("@type")
