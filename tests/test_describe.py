@@ -16,8 +16,8 @@ import httpx
 import pyoxigraph as ox
 import pytest
 import rdflib
-from rdflib.term import Node
 from conftest import Server
+from rdflib.term import Node
 
 from endpoint.pages.jsonld import IMPLIED
 from kg.settings import Settings
