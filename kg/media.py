@@ -89,6 +89,9 @@ SPARQL_TSV = Format("text/tab-separated-values", "tsv", "TSV", results=ox.QueryR
 #: GeoJSON (RFC 7946): a document about a place as a Feature, a list as a FeatureCollection.
 #: Not an RDF format, so not among DOCUMENT_FORMATS: only things with a geometry offer it.
 GEOJSON = Format("application/geo+json", "geojson", "GeoJSON")
+#: Plain JSON: the metadata documents of OGC API – Features (landing page, collections).
+#: Not in ALL_FORMATS: ``json`` as a name keeps meaning SPARQL JSON or JSON-LD where those are offered.
+JSON = Format("application/json", "json", "JSON")
 
 ALL_FORMATS: tuple[Format, ...] = (
     HTML, TURTLE, JSONLD, NTRIPLES, RDFXML, NQUADS, TRIG, SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV, GEOJSON,
