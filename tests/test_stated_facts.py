@@ -357,6 +357,27 @@ def test_coaching_durations_are_month_ranges_and_criteria_and_menu_are_items(sto
     assert counts == {"selectiecriterium": (6, None), "menukaart": (6, "true")}
 
 
+def test_each_source_gives_its_own_period_with_its_precision(store: GraphStore) -> None:
+    rows = select(store, """PREFIX dcat: <http://www.w3.org/ns/dcat#>
+        SELECT ?bron ?start ?end (DATATYPE(?start) AS ?type) WHERE {
+          <%s/id/praktijk/lokaal-circulair-begeleiding-circulaire-strategie> dct:temporal ?t .
+          ?t a dct:PeriodOfTime ; prov:wasDerivedFrom ?bron ; dcat:startDate ?start ; dcat:endDate ?end }""" % B)
+    # 003: "Deze begeleiding loopt van november 2022 tot juni 2023."; 001: "3 – 6 maanden vanaf
+    # september 2022 – juni 2023". Both are stated, each by its own source, to the month.
+    assert sorted((r["bron"].rpartition("/")[2], r["start"], r["end"], r["type"]) for r in rows) == [
+        ("lokaal-circulair-begeleiding", "2022-11", "2023-06", "http://www.w3.org/2001/XMLSchema#gYearMonth"),
+        ("vlaanderen-circulair-presentatie-lokaal-circulair", "2022-09", "2023-06", "http://www.w3.org/2001/XMLSchema#gYearMonth"),
+    ]
+    # 004: "Startdatum: 2020" - a year, and no end.
+    leuven = select(store, """PREFIX dcat: <http://www.w3.org/ns/dcat#>
+        SELECT ?start (DATATYPE(?start) AS ?type) ?end WHERE { <%s/id/praktijk/leuven-strategie-circulaire-stad> dct:temporal ?t .
+        ?t dcat:startDate ?start OPTIONAL { ?t dcat:endDate ?end } }""" % B)
+    assert [(r["start"], r["type"], r.get("end")) for r in leuven] == [("2020", "http://www.w3.org/2001/XMLSchema#gYear", None)]
+    # The deck's start is stated by the deck, so it is no longer a reading's value (only the choice is).
+    assert not ask(store, "?r a circ:Lezing ; rdf:subject <%s/id/praktijk/lokaal-circulair-begeleiding-circulaire-strategie> ; "
+                          "rdf:predicate schema:startDate ; rdf:object ?o" % B)
+
+
 # --- 8. the municipality reference ------------------------------------------------------------------
 
 

@@ -83,6 +83,8 @@ def praktijk(site: Site, page: Page, lang: Lang, number: int) -> None:
         "parts": incoming_links(page.description, lang, "dct:isPartOf"),
         "publications": incoming_links(page.description, lang, "prov:wasGeneratedBy"),
         "period": _period(main, lang),
+        "source_periods": [(lang.period(sub.literal("dcat:startDate"), sub.literal("dcat:endDate")), sub.link("prov:wasDerivedFrom"),
+                            sub.text("dct:description")) for sub in main.subs("dct:temporal")],
         "incoming": incoming_groups(page.description, lang, ("schema:fundedItem", "dct:isPartOf", "prov:wasGeneratedBy")),
         "map": locator_map(site.places, [link.iri for link in main.links("dct:spatial")], lang),
     })

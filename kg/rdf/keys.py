@@ -24,7 +24,7 @@ from pyoxigraph import Literal, NamedNode
 from kg.namespaces import XSD
 from kg.rdf.iris import Iris
 from kg.rdf.literals import date_literal, decimal_literal
-from kg.records.format import ACTOR, ENUMERATION, FIGURE, LIST_ITEM, PERIOD, PRAKTIJK, RECORD_KINDS, Field
+from kg.records.format import ACTOR, ENUMERATION, FIGURE, LIST_ITEM, PERIOD, PRAKTIJK, RECORD_KINDS, SOURCE_PERIOD, Field
 
 __all__ = [
     "ACTOR_KEYS",
@@ -33,6 +33,7 @@ __all__ = [
     "FIGURE_KEYS",
     "PERIOD_KEYS",
     "SIMPLE_KEYS",
+    "SOURCE_PERIOD_KEYS",
     "TEXT_LISTS",
     "Key",
     "Term",
@@ -146,6 +147,9 @@ LIST_ITEM_KEYS = _keys(list(LIST_ITEM.items()))
 
 #: The keys of one period of an organisation's municipality, on its hash node.
 PERIOD_KEYS = _keys(list(PERIOD.items()))
+
+#: The keys of one source's period of a practice (``periodes`` item), on its ``dct:PeriodOfTime`` node.
+SOURCE_PERIOD_KEYS = _keys(list(SOURCE_PERIOD.items()))
 
 
 def _text_lists() -> dict[str, tuple[NamedNode, NamedNode, str]]:

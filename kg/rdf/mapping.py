@@ -32,7 +32,7 @@ from kg.namespaces import ADMS, BESLUIT, CIRC, DCT, EU_LANGUAGE, FOAF, ORG, OSLO
 from kg.rdf.annotations import reading_quads, translation_quads
 from kg.rdf.geometry import REGION, geometry_quads, region_quads
 from kg.rdf.iris import Iris
-from kg.rdf.keys import ACTOR_KEYS, ENUMERATION_KEYS, FIGURE_KEYS, LIST_ITEM_KEYS, PERIOD_KEYS, SIMPLE_KEYS, TEXT_LISTS, Key, Term
+from kg.rdf.keys import ACTOR_KEYS, ENUMERATION_KEYS, FIGURE_KEYS, LIST_ITEM_KEYS, PERIOD_KEYS, SIMPLE_KEYS, SOURCE_PERIOD_KEYS, TEXT_LISTS, Key, Term
 from kg.rdf.literals import date_literal, decimal_literal, text_literals
 from kg.rdf.record_graph import RecordGraph
 from kg.rdf.turtle_documents import map_ontology, map_vocabulary
@@ -68,6 +68,7 @@ _OBSERVATION_NODE = _node(INDICATOR.fields, "observaties")
 _INVESTMENT_NODE = _node(PRAKTIJK.fields, "investeringsbedrag")
 _GRANT_NODE = _node(FINANCIERING.fields, "bedrag")
 _PERIOD_NODE = _node(RECORD_KINDS["organisatie"].fields, "werkingsgebieden")
+_SOURCE_PERIOD_NODE = _node(PRAKTIJK.fields, "periodes")
 _LIST_NODE = _node(PRAKTIJK.fields, "opsommingen")
 _ITEM_NODE = _node(ENUMERATION, "items")
 _NIS_NODE = _node(GEMEENTE.fields, "nis")
@@ -198,6 +199,11 @@ def _praktijk(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
                 g.add(node, RDF.value, literal)
                 g.translated(node, RDF.value, text, literal)
             g.add(node, SCHEMA.position, _position(index))
+    for index, period in enumerate(data.get("periodes") or (), start=1):  # each source's own period
+        node = _hash(s, _SOURCE_PERIOD_NODE.local(position=index))
+        g.add(s, DCT.temporal, node)
+        g.add(node, RDF.type, _SOURCE_PERIOD_NODE.cls)
+        g.keys(node, period, SOURCE_PERIOD_KEYS)
     g.figures(s, CIRC.kerncijfer, _FIGURE_NODE, data.get("kerncijfers") or ())
     g.enumerations(s, data.get("opsommingen") or ())
     g.links(s, data.get("links") or ())

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from kg.namespaces import ADMS, BESLUIT, CIRC, DCT, FOAF, FRAPO, GEO, ORG, OWL, PERSON, PROV, RDF, RDFS, SCHEMA, SKOS
+from kg.namespaces import ADMS, BESLUIT, CIRC, DCAT, DCT, FOAF, FRAPO, GEO, ORG, OWL, PERSON, PROV, RDF, RDFS, SCHEMA, SKOS
 from kg.records.field_types import (
     LANG_PATTERN,
     PATTERNS,
@@ -59,6 +59,7 @@ __all__ = [
     "PATTERNS",
     "PERIOD",
     "PRAKTIJK",
+    "SOURCE_PERIOD",
     "PROVENANCE",
     "READING",
     "RECORD_KINDS",
@@ -125,6 +126,17 @@ PERIOD: Mapping[str, Field] = {
     "tot": _f("day", SCHEMA.validThrough),
 }
 
+#: The time a practice ran as one source states it (``periodes`` item): sources may disagree
+#: (the coaching web page says "van november 2022 tot juni 2023", the deck "vanaf september
+#: 2022 – juni 2023"), so each gives its own ``dct:PeriodOfTime``, its dates at the precision
+#: the source writes them (a year, a month or a day), attributed to that source.
+SOURCE_PERIOD: Mapping[str, Field] = {
+    "start": _f("date", DCAT.startDate),
+    "einde": _f("date", DCAT.endDate),
+    "bron": _f("ref", PROV.wasDerivedFrom, required=True, target="bron"),
+    "citaat": _f("text", DCT.description),
+}
+
 #: One item of a source's enumeration (``opsommingen[].items``), in source order, with the
 #: concepts it names (only those its words name: docs/records.md, "What counts as stated").
 LIST_ITEM: Mapping[str, Field] = {
@@ -169,6 +181,7 @@ PRAKTIJK = RecordKind("praktijk", "praktijken", (CIRC.Praktijk,), {
     "reden": _f("text", CIRC.reden),
     "start": _f("date", SCHEMA.startDate),
     "einde": _f("date", SCHEMA.endDate),
+    "periodes": _many("struct", fields=SOURCE_PERIOD, written=(DCT.temporal,), node=ItemNode("periode-{position}", DCT.PeriodOfTime)),
     "status": _f("code", ADMS.status, scheme="status"),
     "themas": _many("code", DCT.subject, CIRC.thema, scheme="thema"),
     "actiedomeinen": _many("code", DCT.subject, CIRC.actiedomein, scheme="actiedomein"),
