@@ -233,6 +233,9 @@ def test_praktijken_per_provincie_op_de_kaart(http: httpx.Client) -> None:
     rows = run(http, "praktijken-per-provincie-op-de-kaart")
     assert {r["naam"] for r in rows} == {"Antwerpen", "Vlaams-Brabant", "West-Vlaanderen", "Oost-Vlaanderen", "Limburg"}
     assert int(next(r for r in rows if r["naam"] == "Vlaams-Brabant")["praktijken"]) >= 1  # Leuven
+    # The same rule as query 02 (a named place, or a participating government's territory), so both agree.
+    counted = {r["naam"]: r["praktijken"] for r in run(http, "praktijken-per-provincie")}
+    assert {r["naam"]: r["praktijken"] for r in rows if int(r["praktijken"])} == counted
     for r in rows:
         assert r["omtrek"].startswith("<http://www.opengis.net/def/crs/OGC/1.3/CRS84> ")
         assert json.loads(r["geojson"])["type"] in ("Polygon", "MultiPolygon")

@@ -170,10 +170,13 @@ def gemeente(site: Site, page: Page, lang: Lang, number: int) -> None:
     main, e = page.main, page.main.iri
 
     def note(practice: str) -> str:
+        """Why a practice is listed when it does not name this municipality: a participant governs it, or a predecessor is named."""
         p = site.practices.practices.get(practice)
         if p is None or e in p.direct_municipalities:
             return ""
-        return ", ".join(lang.label(g) for g in sorted(p.direct_municipalities))
+        if e in p.through:
+            return str(lang.t["through_participant"]).format(names=", ".join(sorted(lang.label(a) for a in p.through[e])))
+        return str(lang.t["in_predecessor"]).format(place=", ".join(lang.label(g) for g in sorted(p.direct_municipalities)))
 
     page.data.update({
         "practices": practice_links(site, site.practices.under(e), lang, number, note),

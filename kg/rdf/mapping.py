@@ -32,7 +32,18 @@ from kg.namespaces import ADMS, BESLUIT, CIRC, DCT, EU_LANGUAGE, FOAF, ORG, OSLO
 from kg.rdf.annotations import reading_quads, translation_quads
 from kg.rdf.geometry import REGION, geometry_quads, region_quads
 from kg.rdf.iris import Iris
-from kg.rdf.keys import ACTOR_KEYS, ENUMERATION_KEYS, FIGURE_KEYS, LIST_ITEM_KEYS, PERIOD_KEYS, SIMPLE_KEYS, SOURCE_PERIOD_KEYS, TEXT_LISTS, Key, Term
+from kg.rdf.keys import (
+    ACTOR_KEYS,
+    ENUMERATION_KEYS,
+    FIGURE_KEYS,
+    LIST_ITEM_KEYS,
+    PERIOD_KEYS,
+    SIMPLE_KEYS,
+    SOURCE_PERIOD_KEYS,
+    TEXT_LISTS,
+    Key,
+    Term,
+)
 from kg.rdf.literals import date_literal, decimal_literal, text_literals
 from kg.rdf.record_graph import RecordGraph
 from kg.rdf.turtle_documents import map_ontology, map_vocabulary
