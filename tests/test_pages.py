@@ -263,6 +263,18 @@ def test_home_page_shows_counts_and_the_ways_in(http: httpx.Client, server: Serv
     assert http.head("/").status_code == 200
 
 
+def test_a_practice_page_shows_the_sources_lists_with_the_lists_inside_their_items(http: httpx.Client) -> None:
+    r = http.get("/doc/praktijk/doe-netwerk-lokaal-circulair", headers=HTML)
+    section = r.text.split('<section id="opsomming-klimaatplan">', 1)[1].split("</section>", 1)[0]
+    # 001: "Klimaatplan 2030 / Bijdrage vanuit sector Afval / LT-visie afvalverwerking …": a list in an item.
+    assert "<h3>Klimaatplan 2030" in section
+    assert re.search(r'<li id="opsomming-klimaatplan-1">Bijdrage vanuit sector Afval<ol><li id="opsomming-klimaatplan-1.1">'
+                     r"LT-visie afvalverwerking</li>", section)
+    assert "(de opsomming in de bron gaat verder)" in section  # the "…" after the second heading's list
+    english = http.get("/doc/praktijk/doe-netwerk-lokaal-circulair", headers=HTML_EN).text
+    assert "Lists in the sources" in english and "list goes on)" in english
+
+
 def test_home_page_facets_and_the_example_query_count_the_same_places(http: httpx.Client) -> None:
     # One rule everywhere (#17): a practice is in a municipality it names (dct:spatial), or that a
     # local government leading it or taking part in it governs. Home page, facet and query 02 agree.

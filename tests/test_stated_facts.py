@@ -378,6 +378,24 @@ def test_each_source_gives_its_own_period_with_its_precision(store: GraphStore) 
                           "rdf:predicate schema:startDate ; rdf:object ?o" % B)
 
 
+def test_a_list_inside_a_list_item_keeps_its_structure(store: GraphStore) -> None:
+    rows = select(store, f"""SELECT ?item ?sub WHERE {{ {NETWORK} circ:opsomming ?l . ?l dct:title "Klimaatplan 2030"@nl ;
+        schema:itemListElement ?i . ?i rdf:value ?item ; schema:position ?n . ?i schema:itemListElement ?s .
+        ?s rdf:value ?sub ; schema:position ?m }} ORDER BY ?n ?m""")
+    # 001, slide "Klimaatplan 2030": three headings, each with its own list; the second ends in "…".
+    assert [(r["item"], r["sub"]) for r in rows][:4] == [
+        ("Bijdrage vanuit sector Afval", "LT-visie afvalverwerking"), ("Bijdrage vanuit sector Afval", "Voorvergisting GFT-afval"),
+        ("Bijdrage vanuit sector Afval", "Kunststoffen: selectieve inzameling en verwerking"),
+        ("CE als transversale maatregel", "Verderzetten van transitieprogramma")]
+    assert len(rows) == 9
+    assert ask(store, f"""{NETWORK} circ:opsomming/schema:itemListElement ?i .
+        ?i rdf:value "CE als transversale maatregel"@nl ; circ:onvolledig true""")
+    # "Industrie:" with its two lines is an item with two items, not one flattened text.
+    industry = select(store, f"""SELECT ?sub WHERE {{ {NETWORK} circ:opsomming/schema:itemListElement ?i .
+        ?i rdf:value "Industrie:"@nl ; schema:itemListElement ?s . ?s rdf:value ?sub ; schema:position ?m }} ORDER BY ?m""")
+    assert [r["sub"] for r in industry] == ["Circulaire economie als basiskader", "Industriële symbiose in clusters"]
+
+
 # --- 8. the municipality reference ------------------------------------------------------------------
 
 

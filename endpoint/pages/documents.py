@@ -210,16 +210,19 @@ def _metadata(target: Target, entity: ox.NamedNode, own: list[ox.Triple], page: 
 
 
 def _own(store: GraphStore, e: str) -> list[ox.Triple]:
-    """Triples about ``e`` and its hash sub-resources (reached from ``e``, two levels deep).
+    """Triples about ``e`` and its hash sub-resources (reached from ``e``, three levels deep: an
+    enumeration, its item, and the list inside that item, ``#opsomming-x-2.1``).
 
     Every lookup has a bound subject, so the cost does not grow with the store.
     """
     sub = f'isIRI(?{{v}}) && STRSTARTS(STR(?{{v}}), "{e}#")'
     return list(dict.fromkeys(_construct(
         store,
-        f"CONSTRUCT {{ <{e}> ?p ?o . ?a ?ap ?ao . ?b ?bp ?bo }} WHERE {{ {{ <{e}> ?p ?o }} "
+        f"CONSTRUCT {{ <{e}> ?p ?o . ?a ?ap ?ao . ?b ?bp ?bo . ?c ?cp ?co }} WHERE {{ {{ <{e}> ?p ?o }} "
         f"UNION {{ <{e}> ?x ?a FILTER({sub.format(v='a')}) ?a ?ap ?ao }} "
-        f"UNION {{ <{e}> ?x ?m FILTER({sub.format(v='m')}) ?m ?y ?b FILTER({sub.format(v='b')}) ?b ?bp ?bo }} }}",
+        f"UNION {{ <{e}> ?x ?m FILTER({sub.format(v='m')}) ?m ?y ?b FILTER({sub.format(v='b')}) ?b ?bp ?bo }} "
+        f"UNION {{ <{e}> ?x ?m FILTER({sub.format(v='m')}) ?m ?y ?n FILTER({sub.format(v='n')}) "
+        f"?n ?z ?c FILTER({sub.format(v='c')}) ?c ?cp ?co }} }}",
     )))
 
 

@@ -31,7 +31,7 @@ from endpoint.pages.page_model import (
 )
 from endpoint.pages.place_maps import area_map, locator_map, municipality_map
 from endpoint.pages.related_lists import SCHEME_FILTERS, grants_of, ordered_roles, practice_links, roles_of, scheme_tree, total_of
-from endpoint.pages.view_models import Lang, Link, View, compact, figure, readings, translations
+from endpoint.pages.view_models import Lang, Link, View, compact, enumeration, figure, readings, translations
 from kg.namespaces import DCT, PROV, SCHEMA, SKOS
 from kg.terms import term_value
 
@@ -78,6 +78,7 @@ def praktijk(site: Site, page: Page, lang: Lang, number: int) -> None:
         "results": [(s.fragment, s.text("rdf:value")) for s in main.subs("circ:resultaat")],
         "lessons": [(k, items) for k, items in lessons if items],
         "figures": [figure(s) for s in main.subs("circ:kerncijfer")],
+        "lists": [enumeration(s) for s in main.subs("circ:opsomming")],
         "investment": main.amount("circ:investeringsbedrag"),
         "pages": [lang.link(v.value) for v in main.values("foaf:page") if isinstance(v, ox.NamedNode)],
         "parts": incoming_links(page.description, lang, "dct:isPartOf"),

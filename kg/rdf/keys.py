@@ -24,7 +24,18 @@ from pyoxigraph import Literal, NamedNode
 from kg.namespaces import XSD
 from kg.rdf.iris import Iris
 from kg.rdf.literals import date_literal, decimal_literal
-from kg.records.format import ACTOR, ENUMERATION, FIGURE, LIST_ITEM, PERIOD, PRAKTIJK, RECORD_KINDS, SOURCE_PERIOD, Field
+from kg.records.format import (
+    ACTOR,
+    ENUMERATION,
+    FIGURE,
+    LIST_ITEM,
+    PERIOD,
+    PRAKTIJK,
+    RECORD_KINDS,
+    SOURCE_PERIOD,
+    SUB_ITEM,
+    Field,
+)
 
 __all__ = [
     "ACTOR_KEYS",
@@ -34,6 +45,7 @@ __all__ = [
     "PERIOD_KEYS",
     "SIMPLE_KEYS",
     "SOURCE_PERIOD_KEYS",
+    "SUB_ITEM_KEYS",
     "TEXT_LISTS",
     "Key",
     "Term",
@@ -144,6 +156,7 @@ ACTOR_KEYS = _keys(list(ACTOR.items()))
 #: The keys of an enumeration and of one of its items, on their hash nodes.
 ENUMERATION_KEYS = _keys(list(ENUMERATION.items()))
 LIST_ITEM_KEYS = _keys(list(LIST_ITEM.items()))
+SUB_ITEM_KEYS = _keys(list(SUB_ITEM.items()))
 
 #: The keys of one period of an organisation's municipality, on its hash node.
 PERIOD_KEYS = _keys(list(PERIOD.items()))

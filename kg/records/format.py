@@ -60,6 +60,7 @@ __all__ = [
     "PERIOD",
     "PRAKTIJK",
     "SOURCE_PERIOD",
+    "SUB_ITEM",
     "PROVENANCE",
     "READING",
     "RECORD_KINDS",
@@ -137,15 +138,24 @@ SOURCE_PERIOD: Mapping[str, Field] = {
     "citaat": _f("text", DCT.description),
 }
 
-#: One item of a source's enumeration (``opsommingen[].items``), in source order, with the
-#: concepts it names (only those its words name: docs/records.md, "What counts as stated").
-LIST_ITEM: Mapping[str, Field] = {
+#: One item of an item (``opsommingen[].items[].items``): a list inside a list item of the source
+#: ("Klimaatplan 2030" → "Bijdrage vanuit sector Afval" → "LT-visie afvalverwerking"), one level deep.
+SUB_ITEM: Mapping[str, Field] = {
     "tekst": _f("text", RDF.value, required=True),
     "themas": _many("code", DCT.subject, CIRC.thema, scheme="thema"),
     "actiedomeinen": _many("code", DCT.subject, CIRC.actiedomein, scheme="actiedomein"),
     "beleidsinstrumenten": _many("code", DCT.subject, CIRC.beleidsinstrument, scheme="beleidsinstrument"),
     "waardeketens": _many("code", DCT.subject, CIRC.waardeketen, scheme="waardeketen"),
     "afgebroken": _f("bool", CIRC.afgebroken),
+}
+#: One item of a source's enumeration (``opsommingen[].items``), in source order, with the
+#: concepts it names (only those its words name: docs/records.md, "What counts as stated"),
+#: and the source's list inside it, if any (``items``: ``#opsomming-{id}-{n}.{m}``).
+LIST_ITEM: Mapping[str, Field] = {
+    **SUB_ITEM,
+    "onvolledig": _f("bool", CIRC.onvolledig),
+    "items": _many("struct", fields=SUB_ITEM, written=(SCHEMA.itemListElement,),
+                   node=ItemNode("opsomming-{id}.{position}", CIRC.OpsommingItem, (SCHEMA.position,))),
 }
 #: A titled enumeration of a source (``opsommingen`` item): survey answers, context lists,
 #: selection criteria; a ``circ:Opsomming`` whose items are ``circ:OpsommingItem`` nodes.
@@ -157,7 +167,7 @@ ENUMERATION: Mapping[str, Field] = {
     "onvolledig": _f("bool", CIRC.onvolledig),
     "afgebroken": _f("bool", CIRC.afgebroken),
     "items": _many("struct", fields=LIST_ITEM, written=(SCHEMA.itemListElement,),
-                   node=ItemNode("opsomming-{id}-{position}", CIRC.OpsommingItem, (SCHEMA.position,))),
+                   node=ItemNode("opsomming-{id}-{position}", CIRC.OpsommingItem, (SCHEMA.position, SCHEMA.itemListElement))),
 }
 
 #: The keys every record has (``bron`` has no ``bronnen``), first in the checks.
