@@ -404,3 +404,20 @@ def test_every_arrondissement_follows_the_refnis_code_rule(store: GraphStore) ->
     assert select(store, """SELECT ?g WHERE { ?g a circ:Gemeente ; skos:notation ?n ; circ:arrondissement/skos:notation ?a
         FILTER(?a != CONCAT(SUBSTR(?n, 1, 2), "000")) }""") == []
     assert len(select(store, "SELECT ?g WHERE { ?g a circ:Gemeente ; circ:arrondissement ?a }")) == 312
+
+
+def test_places_carry_the_french_names_the_reference_data_gives_with_its_source(store: GraphStore) -> None:
+    # Statbel REFNIS (2019-2024 compilation): "West-Vlaanderen" / "Flandre occidentale", "Ieper" / "Ypres",
+    # and the municipalities with language facilities, e.g. Mesen / Messines, Drogenbos / Drogenbos.
+    rows = {(r["s"].removeprefix(B), r["fr"]) for r in select(store, """SELECT ?s ?fr WHERE {
+        ?s skos:prefLabel ?fr ; prov:wasDerivedFrom <%s/id/bron/statbel-refnis> FILTER(lang(?fr) = "fr") }""" % B)}
+    assert {("/id/provincie/30000", "Flandre occidentale"), ("/id/arrondissement/33000", "Ypres"),
+            ("/id/gemeente/33016", "Messines"), ("/id/gemeente/23098", "Drogenbos")} <= rows
+    # Every province and arrondissement has one French name, and no place has two.
+    assert select(store, """SELECT ?s WHERE { ?s a ?c VALUES ?c { circ:Provincie circ:Arrondissement }
+        FILTER NOT EXISTS { ?s skos:prefLabel ?fr FILTER(lang(?fr) = "fr") } }""") == []
+    assert select(store, """SELECT ?s WHERE { ?s skos:prefLabel ?a , ?b FILTER(lang(?a) = "fr" && lang(?b) = "fr" && ?a != ?b) }""") == []
+    # The 12 codes of 2025: their French names are not in the reference data, so none is published.
+    assert select(store, """SELECT ?s WHERE { ?s a circ:Gemeente ; schema:validFrom ?v ; skos:prefLabel ?fr
+        FILTER(lang(?fr) = "fr") }""") == []
+

@@ -331,7 +331,7 @@ def reading_field(fields: Mapping[str, Field], over: str) -> Field | None:
     return None
 
 
-_PLACE_NAME = "the name of the {place}: written in that place's own graph (kg.rdf.mapping)"
+_PLACE_NAME = "the name of the {place}: written in that place's own graph (kg.rdf.places)"
 
 #: Municipalities: the rows of ``data/reference/gemeenten.csv`` (Statbel REFNIS facts),
 #: keys in the order their triples are written; the CSV's header is :data:`MUNICIPALITY_COLUMNS`.
@@ -349,6 +349,9 @@ GEMEENTE = RecordKind("gemeente", None, (CIRC.Gemeente, GEO.Feature), {
     "geldig_tot": _f("day", SCHEMA.validThrough),
     "vervangen_door": _f("nis", DCT.isReplacedBy),
     "gewijzigd": _f("day", DCT.modified, required=True),
+    # French names of the places above, as the reference data gives them (last: added later).
+    "arrondissement_fr": _f("string", unmapped=_PLACE_NAME.format(place="arrondissement, in French")),
+    "provincie_fr": _f("string", unmapped=_PLACE_NAME.format(place="province, in French")),
 }, id_key="nis", derived={
     DCT.replaces: "the municipalities whose 'vervangen_door' names this one",
     # From data/reference/geometrieen.csv (kg.rdf.geometry): the outline #geometrie and a point #punt.
