@@ -421,3 +421,15 @@ def test_places_carry_the_french_names_the_reference_data_gives_with_its_source(
     assert select(store, """SELECT ?s WHERE { ?s a circ:Gemeente ; schema:validFrom ?v ; skos:prefLabel ?fr
         FILTER(lang(?fr) = "fr") }""") == []
 
+
+def test_a_link_titled_in_two_languages_is_one_link_with_a_title_per_language(store: GraphStore) -> None:
+    # A page the records link to is one foaf:page IRI; its title in each language is a literal of
+    # that one IRI (dct:title), at most one per language, never a second link.
+    assert select(store, """SELECT ?page WHERE { ?x foaf:page ?page . ?page dct:title ?a , ?b
+        FILTER(?a != ?b && lang(?a) = lang(?b)) }""") == []
+    modelling = "https://ce-center.vlaanderen-circulair.be/nl/publicaties/publicatie-2/7-modelling-job-creation-in-the-circular-economy-in-flanders"
+    titles = select(store, f"SELECT ?x (lang(?t) AS ?l) WHERE {{ ?x foaf:page <{modelling}> . <{modelling}> dct:title ?t }}")
+    assert sorted(r["l"] for r in titles) == ["en", "nl"] and len({r["x"] for r in titles}) == 1
+    # Its English title is no source's: it is marked a translation.
+    assert ask(store, f"?v a circ:Vertaling ; rdf:subject <{modelling}> ; rdf:predicate dct:title ; rdf:object ?t FILTER(lang(?t) = 'en')")
+
