@@ -388,6 +388,9 @@ def test_the_pages_indexes_patched_after_an_incremental_build_equal_loaded_ones(
         copied.read_text(encoding="utf-8").replace(copied.stem, "synth-praktijk-extra", 1), encoding="utf-8")
     grant = sorted((data / "financieringen").glob("*.yaml"))[0]
     replace_in(grant, "bedrag:", "bedrag: 1234\n# was:")
+    # A government's territory changes: the practices it leads or takes part in move with it (#17).
+    government = next(p for p in sorted((data / "organisaties").glob("*.yaml")) if "\ngemeente: " in p.read_text(encoding="utf-8"))
+    replace_in(government, "\ngemeente: ", '\ngemeente: "11001"\n# was: ')
     assert build(settings).mode == "incremental"
     store = EmbeddedStore(Path(settings.store))
     patched, loaded = Site(store, settings, previous=before), Site(store, settings)

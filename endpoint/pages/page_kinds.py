@@ -34,7 +34,7 @@ from endpoint.pages.page_model import (
 )
 from endpoint.pages.place_maps import area_map, locator_map, municipality_map
 from endpoint.pages.related_lists import SCHEME_FILTERS, grants_of, ordered_roles, practice_links, roles_of, scheme_tree, total_of
-from endpoint.pages.view_models import Lang, Link, View, compact, figure, readings, translations
+from endpoint.pages.view_models import Lang, Link, View, compact, enumeration, figure, readings, translations
 from kg.namespaces import DCT, PROV, SCHEMA, SKOS
 from kg.terms import term_value
 
@@ -81,11 +81,14 @@ def praktijk(site: Site, page: Page, lang: Lang, number: int) -> None:
         "results": [(s.fragment, s.text("rdf:value")) for s in main.subs("circ:resultaat")],
         "lessons": [(k, items) for k, items in lessons if items],
         "figures": [figure(s) for s in main.subs("circ:kerncijfer")],
+        "lists": [enumeration(s) for s in main.subs("circ:opsomming")],
         "investment": main.amount("circ:investeringsbedrag"),
         "pages": [lang.link(v.value) for v in main.values("foaf:page") if isinstance(v, ox.NamedNode)],
         "parts": incoming_links(page.description, lang, "dct:isPartOf"),
         "publications": incoming_links(page.description, lang, "prov:wasGeneratedBy"),
         "period": _period(main, lang),
+        "source_periods": [(lang.period(sub.literal("dcat:startDate"), sub.literal("dcat:endDate")), sub.link("prov:wasDerivedFrom"),
+                            sub.text("dct:description")) for sub in main.subs("dct:temporal")],
         "incoming": incoming_groups(page.description, lang, ("schema:fundedItem", "dct:isPartOf", "prov:wasGeneratedBy")),
         "map": locator_map(site.places, [link.iri for link in main.links("dct:spatial")], lang),
     })
@@ -165,10 +168,13 @@ def gemeente(site: Site, page: Page, lang: Lang, number: int) -> None:
     main, e = page.main, page.main.iri
 
     def note(practice: str) -> str:
+        """Why a practice is listed when it does not name this municipality: a participant governs it, or a predecessor is named."""
         p = site.practices.practices.get(practice)
         if p is None or e in p.direct_municipalities:
             return ""
-        return ", ".join(lang.label(g) for g in sorted(p.direct_municipalities))
+        if e in p.through:
+            return str(lang.t["through_participant"]).format(names=", ".join(sorted(lang.label(a) for a in p.through[e])))
+        return str(lang.t["in_predecessor"]).format(place=", ".join(lang.label(g) for g in sorted(p.direct_municipalities)))
 
     page.data.update({
         "practices": practice_links(site, site.practices.under(e), lang, number, note),

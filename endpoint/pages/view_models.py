@@ -275,3 +275,29 @@ def readings(view: View) -> list[tuple[str, Link | str, str]]:
             value = view.lang.value(obj)
         shown.append((view.lang.predicate(predicate) if predicate else "", value, sub.text("skos:editorialNote")))
     return shown
+
+
+def enumeration(view: View) -> dict[str, Any]:
+    """A source's enumeration (``circ:Opsomming``) ready for a list: its heading, its kind, its
+    introduction and its items in order, each with the concepts it names and the list inside it."""
+    return {
+        "id": view.fragment,
+        "title": view.text("dct:title"),
+        "kind": view.link("circ:opsommingsoort"),
+        "text": view.text("dct:description"),
+        "incomplete": view.literal("circ:onvolledig") == "true",
+        "cut_off": view.literal("circ:afgebroken") == "true",
+        "items": [_list_item(item) for item in view.subs("schema:itemListElement")],
+    }
+
+
+def _list_item(view: View) -> dict[str, Any]:
+    """One item of an enumeration, and (one level deep) the items of the list inside it."""
+    return {
+        "id": view.fragment,
+        "text": view.text("rdf:value"),
+        "concepts": view.links("dct:subject"),
+        "incomplete": view.literal("circ:onvolledig") == "true",
+        "cut_off": view.literal("circ:afgebroken") == "true",
+        "items": [_list_item(item) for item in view.subs("schema:itemListElement")],
+    }
