@@ -14,10 +14,12 @@ boundary where they are raised, with ``raise ... from exc``.
      ├── ValidationFailed         4    422  the SHACL gate found Violations (carries the report)
      ├── StoreError               5    503  the store cannot be opened, loaded or switched
      │    └── NoBuildError        5    503  there is no built store yet (run `kg build`)
-     └── QueryError               6    400  a SPARQL query is wrong
-          ├── QueryRefused        6    400  valid SPARQL this endpoint does not run (SERVICE)
-          │    └── UpdateRefused  6    403  SPARQL Update: the endpoint is read-only
-          └── QueryTimeout        6    503  the query ran past its deadline
+     ├── QueryError               6    400  a SPARQL query is wrong
+     │    ├── QueryRefused        6    400  valid SPARQL this endpoint does not run (SERVICE)
+     │    │    └── UpdateRefused  6    403  SPARQL Update: the endpoint is read-only
+     │    └── QueryTimeout        6    503  the query ran past its deadline
+     └── ReleaseRefused           7    409  `kg release` refused: the version exists, is malformed, or
+                                           the live build's dumps do not match their checksums
 
 Each class carries its exit code, HTTP status and title as data, so the CLI and
 the one HTTP error handler read them from the exception instead of guessing
@@ -168,3 +170,16 @@ class QueryTimeout(QueryError):
             f"The query ran longer than the limit of {seconds:g} seconds and was stopped. "
             "Make it more selective (add a LIMIT, narrow the patterns) or run it on a dump."
         ))
+
+
+class ReleaseRefused(KGError):
+    """``kg release`` cannot freeze this release; nothing was written.
+
+    A release never changes once made, so a version that exists is refused rather than
+    replaced; so is a malformed version, and a live build whose dumps no longer match their
+    SHA-256 files (a release must be exactly what was published).
+    """
+
+    exit_code = 7
+    http_status = 409
+    title = "Conflict"

@@ -65,14 +65,17 @@ def is_current(request: Request, etag: str, last_modified: str | None) -> bool:
     return not_modified(request.headers.get("if-none-match"), request.headers.get("if-modified-since"), etag, last_modified)
 
 
-def serve_file(request: Request, path: Path, media_type: str, cache_control: str, headers: dict[str, str] | None = None) -> Response:
-    """A file from disk with ETag, Last-Modified, 304, ranges and streaming."""
+def serve_file(request: Request, path: Path, media_type: str, cache_control: str, headers: dict[str, str] | None = None,
+               sha256: str | None = None) -> Response:
+    """A file from disk with ETag (from ``sha256`` when the caller knows the published one),
+    Last-Modified, 304, ranges and streaming."""
     try:
         stat = path.stat()
     except OSError:
         raise HTTPProblem(404, f"There is nothing at {request.url.path} in the current build.",
                           key="error_nothing_at", params={"path": request.url.path}) from None
-    etag, modified = file_etag(path, stat), file_date(stat.st_mtime)
+    etag = digest_etag(sha256) if sha256 else file_etag(path, stat)
+    modified = file_date(stat.st_mtime)
     common = {"ETag": etag, "Last-Modified": modified, "Cache-Control": cache_control, **(headers or {})}
     if is_current(request, etag, modified):
         return Response(status_code=304, headers=common)
