@@ -227,3 +227,20 @@ def test_landing_pages_in_each_language_and_as_json(server: Server) -> None:
         assert http.get("/releases/9.9.9/").status_code == 404
         assert http.get("/releases/1.0.0/BUILD.json").status_code == 404
         assert http.get("/releases/1.0.0/..%2FRELEASE.json").status_code == 404
+
+
+def test_each_release_keeps_its_quality_and_the_page_shows_the_trend(server: Server) -> None:
+    dqv = rdflib.Namespace("http://www.w3.org/ns/dqv#")
+    warnings = rdflib.URIRef(f"{BASE}/id/kwaliteitsmetriek/shacl-waarschuwingen")
+    dataset = rdflib.URIRef(f"{BASE}/id/dataset/lokaalcirculair")
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        page = http.get("/kwaliteit", params={"lang": "en"}, headers={"Accept": "text/html"}).text
+        for version in ("1.0.0", "1.1.0"):
+            response = http.get(f"/releases/{version}/quality.ttl")
+            assert response.status_code == 200 and "immutable" in response.headers["cache-control"]
+            frozen = rdflib.Graph().parse(data=response.text, format="turtle")
+            total = next(frozen.value(m, dqv.value) for m in frozen.subjects(dqv.isMeasurementOf, warnings)
+                         if frozen.value(m, dqv.computedOn) == dataset and "/shape/" not in str(m))
+            assert f'<a href="/releases/{version}/">{version}</a>' in page
+            assert f'<td data-label="{version}" class="num">{total}</td>' in page
+            assert http.get(f"/releases/{version}/validation-report.ttl").status_code == 200

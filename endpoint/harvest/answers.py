@@ -29,9 +29,10 @@ from endpoint.errors import HTTPProblem
 from endpoint.layout import reader_of, render
 from endpoint.state import state_of
 from kg.artefacts.layout import DUMPS, sha256_of
-from kg.artefacts.reader import ArtefactReader
+from kg.artefacts.reader import ArtefactReader, ReleaseShelf
 from kg.media import Format, with_charset
 from kg.settings import Settings
+from kg.store.folders import RELEASES, build_root
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=60"
@@ -47,6 +48,11 @@ def settings_of(request: Request) -> Settings:
 def artefacts_of(request: Request) -> ArtefactReader:
     """The artefacts of the live build, through the one reader of the web tier."""
     return ArtefactReader(state_of(request.app).store.artefacts_dir)
+
+
+def shelf_of(request: Request) -> ReleaseShelf:
+    """The releases kept beside the builds of this service's store root."""
+    return ReleaseShelf(build_root(settings_of(request)) / RELEASES)
 
 
 def file_etag(path: Path, stat: os.stat_result, variant: str = "") -> str:

@@ -18,18 +18,20 @@ from fastapi.responses import RedirectResponse, Response
 
 from endpoint.answer_headers import etag_of
 from endpoint.errors import HTTPProblem
-from endpoint.harvest.answers import IMMUTABLE, SHORT, bytes_response, html_response, render_view, serve_file, settings_of
+from endpoint.harvest.answers import (
+    IMMUTABLE,
+    SHORT,
+    bytes_response,
+    html_response,
+    render_view,
+    serve_file,
+    settings_of,
+    shelf_of,
+)
 from endpoint.harvest.router import router
 from kg.artefacts.layout import RELEASES_PATH, Names
-from kg.artefacts.reader import ReleaseShelf
 from kg.artefacts.release_layout import ReleaseManifest
 from kg.media import DUMP_FORMATS
-from kg.store.folders import RELEASES, build_root
-
-
-def shelf_of(request: Request) -> ReleaseShelf:
-    """The releases kept beside the builds of this service's store root."""
-    return ReleaseShelf(build_root(settings_of(request)) / RELEASES)
 
 
 def _wants_json(request: Request) -> bool:

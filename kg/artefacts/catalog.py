@@ -30,6 +30,7 @@ from typing import Iterator
 import pyoxigraph as ox
 
 from kg.artefacts.catalog_distributions import DCATAP, DUMP_DESCRIPTIONS, dump_distribution
+from kg.artefacts.catalog_quality import quality_catalog_triples
 from kg.artefacts.catalog_releases import release_triples
 from kg.artefacts.layout import CATALOG, DUMPS, LDES, Names, Queryable, select, write_rdf
 from kg.artefacts.ldes_history import History, read_history
@@ -48,6 +49,7 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 
 PREFIXES_CATALOG: dict[str, str] = {
     **{k: PREFIXES[k] for k in ("dcat", "dct", "foaf", "rdf", "rdfs", "skos", "spdx", "xsd", "adms", "prov")},
+    "dqv": "http://www.w3.org/ns/dqv#", "ldqd": "http://www.w3.org/2016/05/ldqd#",
     "dcatap": DCATAP.prefix,
     "vcard": VCARD.prefix,
     "mdcat": "https://data.vlaanderen.be/ns/metadata-dcat#",
@@ -91,11 +93,11 @@ def write_catalog(inputs: ArtefactInputs) -> None:
     write_rdf(folder, CATALOG, triples, PREFIXES_CATALOG, first=names.base + "/id/")
 
 
-#: Reads the store (the temporal coverage), the dumps (sizes, checksums) and
-#: the LDES history (the dates).
+#: Reads the store (the temporal coverage), the dumps (sizes, checksums), the LDES
+#: history (the dates) and the quality measurements (linked from the dataset).
 CATALOG_STEP = ArtefactStep(
     "catalog", "DCAT-AP catalogue (Turtle, JSON-LD, RDF/XML, N-Triples)", write_catalog,
-    needs=frozenset({Need.STORE, Need.DUMPS, Need.LDES}),
+    needs=frozenset({Need.STORE, Need.DUMPS, Need.LDES, Need.QUALITY}),
 )
 
 
@@ -105,6 +107,7 @@ def catalog_triples(settings: Settings, names: Names, store: Queryable, dumps: P
     frozen = list(release_triples(names, read_registry(settings.data_dir), out))
     out.extend(list(publisher_triples(settings, names, out + frozen)))
     out.extend(_dumps(names, dumps))
+    out.extend(quality_catalog_triples(names, dumps.parent))
     out.extend(_temporal(names, store))
     issued, modified = _dates(history)
     dated = {t.subject for t in out if t.predicate == RDF.type and t.object in _DATED}

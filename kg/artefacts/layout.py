@@ -10,6 +10,8 @@ one place both sides take the layout from, so they cannot drift apart::
       catalog.{ttl,jsonld,rdf,nt}                                  served at /catalog
       void.{ttl,jsonld,rdf,nt}                                     served at /.well-known/void
       ldes/                                                        served at /ldes (see kg.artefacts.ldes)
+      quality.{ttl,jsonld,rdf,nt}                                  served at /kwaliteit (kg.artefacts.quality)
+      validation-report.ttl                                        served at /kwaliteit/validatierapport.ttl
       sitemap.xml (+ sitemap-{n}.xml beyond 50 000 pages)          served at /sitemap.xml
 
 and, beside the builds, the frozen releases (:mod:`kg.artefacts.release_layout`), served at
@@ -44,9 +46,11 @@ __all__ = [
     "DATASET_NAME",
     "DUMPS",
     "LDES",
+    "QUALITY",
     "RDF_SUFFIXES",
     "RELEASES_PATH",
     "SITEMAP",
+    "VALIDATION_REPORT",
     "VOID",
     "Names",
     "Queryable",
@@ -63,6 +67,9 @@ DUMPS = "dumps"
 CATALOG = "catalog"
 VOID = "void"
 LDES = "ldes"
+QUALITY = "quality"
+#: The SHACL report of a build that went live, among its artefacts.
+VALIDATION_REPORT = "validation-report.ttl"
 SITEMAP = "sitemap.xml"
 
 #: The URL path of the releases (``/releases/{version}/{file}``).

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.artefacts.layout import DUMPS, LDES, SITEMAP
+from kg.artefacts.layout import DUMPS, LDES, QUALITY, SITEMAP, VALIDATION_REPORT
 from kg.artefacts.ldes_history import PAGES, SHAPE, STREAM, History, member_location, page_path, read_history
 from kg.artefacts.release_layout import ReleaseManifest, read_manifest, release_file_names, valid_version, version_key
 from kg.errors import StoreError
@@ -133,6 +133,12 @@ class ArtefactReader:
                 return found
         return []
 
+    # --- quality -----------------------------------------------------------------------
+
+    def validation_report(self) -> Path:
+        """The SHACL report of the build (``/kwaliteit/validatierapport.ttl``)."""
+        return self.folder / VALIDATION_REPORT
+
     # --- sitemap -----------------------------------------------------------------------
 
     def sitemap(self, part: int | None = None) -> Path:
@@ -164,6 +170,15 @@ class ReleaseShelf:
     def manifest(self, version: str) -> ReleaseManifest | None:
         """The manifest of ``version``; None when there is no such release here."""
         return read_manifest(self.folder / version) if valid_version(version) else None
+
+    def quality_triples(self, version: str) -> list[ox.Triple]:
+        """The quality measurements frozen with release ``version`` (none when it has none)."""
+        path = self.file(version, f"{QUALITY}.ttl")
+        try:
+            return [ox.Triple(q.subject, q.predicate, q.object)
+                    for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)] if path else []
+        except (OSError, SyntaxError):
+            return []
 
     def file(self, version: str, name: str) -> Path | None:
         """A file of release ``version`` by name, only from the fixed list; None otherwise."""

@@ -9,6 +9,7 @@ kept in two places, on purpose:
       releases/1.0.0/RELEASE.json                      the manifest (below)
       releases/1.0.0/lokaalcirculair.{nq.gz,…}         the live build's dumps, copied
       releases/1.0.0/lokaalcirculair.{nq.gz,…}.sha256  and their checksums
+      releases/1.0.0/quality.ttl, validation-report.ttl the build's quality measurements and SHACL report
 
   read-only, never pruned (pruning looks only under ``builds/``), served at
   ``/releases/{version}/`` with ``Cache-Control: immutable``;
@@ -32,10 +33,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.artefacts.layout import QUALITY, VALIDATION_REPORT
 from kg.errors import Problem, SourceError
 from kg.media import DUMP_FORMATS
 
 __all__ = [
+    "EVIDENCE",
     "MANIFEST",
     "REGISTRY",
     "VERSION_PATTERN",
@@ -53,6 +56,9 @@ MANIFEST = "RELEASE.json"
 REGISTRY = Path("reference") / "releases"
 #: Semantic versioning without pre-release or build parts: MAJOR.MINOR.PATCH, no leading zeros.
 VERSION_PATTERN = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+#: What a release keeps of its build's quality (copied when the build has them): the DQV
+#: measurements (the trend on /kwaliteit) and the SHACL report.
+EVIDENCE = (f"{QUALITY}.ttl", VALIDATION_REPORT)
 #: The manifest format this code writes and reads.
 FORMAT = 1
 
@@ -67,8 +73,8 @@ def version_key(version: str) -> tuple[int, ...]:
 
 
 def release_file_names() -> list[str]:
-    """Every file a release may hold besides its manifest: the dumps and their checksums."""
-    return sorted([*DUMP_FORMATS, *(f"{name}.sha256" for name in DUMP_FORMATS)])
+    """Every file a release may hold besides its manifest: the dumps, their checksums, the quality evidence."""
+    return sorted([*DUMP_FORMATS, *(f"{name}.sha256" for name in DUMP_FORMATS), *EVIDENCE])
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from kg.artefacts.layout import CATALOG, DUMPS, LDES, sha256_of
 from kg.artefacts.ldes_history import read_history
-from kg.artefacts.release_layout import MANIFEST, REGISTRY, ReleaseManifest, read_manifest, read_registry, valid_version
+from kg.artefacts.release_layout import EVIDENCE, MANIFEST, REGISTRY, ReleaseManifest, read_manifest, read_registry, valid_version
 from kg.errors import NoBuildError, ReleaseRefused
 from kg.media import DUMP_FORMATS
 from kg.namespaces import DCAT, DCT
@@ -102,6 +102,9 @@ def _copy_and_check(build: Path, work: Path, version: str, note_nl: str, note_en
                                  f"{copied}); nothing was released. Run `kg build --full` and release again.")
         (work / f"{name}.sha256").write_text(f"{copied}  {name}\n", encoding="ascii")
         files[name] = ((work / name).stat().st_size, copied)
+    for name in EVIDENCE:  # the build's quality, for the trend across releases
+        if (build / ARTEFACTS / name).is_file():
+            shutil.copyfile(build / ARTEFACTS / name, work / name)
     info = BuildInfo.read(build)
     history = read_history(build / ARTEFACTS / LDES)
     manifest = ReleaseManifest(
