@@ -80,6 +80,9 @@ SPARQL_TSV = Format("text/tab-separated-values", "tsv", "TSV", results=ox.QueryR
 #: GeoJSON (RFC 7946): a document about a place as a Feature, a list as a FeatureCollection.
 #: Not an RDF format, so not among DOCUMENT_FORMATS: only things with a geometry offer it.
 GEOJSON = Format("application/geo+json", "geojson", "GeoJSON")
+#: DataCite metadata of a release (``/releases/{version}/datacite.xml`` and ``.json``); files, not negotiated.
+DATACITE_XML = "application/vnd.datacite.datacite+xml"
+DATACITE_JSON = "application/vnd.datacite.datacite+json"
 
 ALL_FORMATS: tuple[Format, ...] = (
     HTML, TURTLE, JSONLD, NTRIPLES, RDFXML, NQUADS, TRIG, SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV, GEOJSON,

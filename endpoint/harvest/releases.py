@@ -31,7 +31,10 @@ from endpoint.harvest.answers import (
 from endpoint.harvest.router import router
 from kg.artefacts.layout import RELEASES_PATH, Names
 from kg.artefacts.release_layout import ReleaseManifest
-from kg.media import DUMP_FORMATS
+from kg.media import DATACITE_JSON, DATACITE_XML, DUMP_FORMATS, TURTLE
+
+#: The media type of the release files that are not dumps, by suffix (``.sha256`` is text).
+_OTHER_MEDIA = {"ttl": TURTLE.media_type, "xml": DATACITE_XML, "json": DATACITE_JSON}
 
 
 def _wants_json(request: Request) -> bool:
@@ -71,7 +74,7 @@ def release_page(request: Request, version: str) -> Response:
     settings = settings_of(request)
     view = release_view(manifest, Names.of(settings))
     view["citation"] = citations(manifest, Names.of(settings), settings.publisher_name)
-    headers = {"Link": f'<{view["url"]}>; rel="cite-as"'}
+    headers = {"Link": f'<{view["url"]}>; rel="cite-as", <{view["href"]}datacite.xml>; rel="describedby"; type="{DATACITE_XML}"'}
     if _wants_json(request):
         response = _json(request, view, SHORT)
     else:
@@ -88,7 +91,7 @@ def release_file(request: Request, version: str, name: str) -> Response:
     if path is None:
         raise HTTPProblem(404, f"Release {version} has no file {name!r}; see /releases/{version}/ for its files.")
     dump = DUMP_FORMATS.get(name)
-    media = dump.file_media_type if dump else "text/plain"
+    media = dump.file_media_type if dump else _OTHER_MEDIA.get(name.rsplit(".", 1)[-1], "text/plain")
     sha256 = manifest.files[name][1] if name in manifest.files else None
     headers = {"Content-Disposition": f'inline; filename="{name}"'}
     return serve_file(request, path, media, IMMUTABLE, headers, sha256=sha256)

@@ -10,6 +10,7 @@ kept in two places, on purpose:
       releases/1.0.0/lokaalcirculair.{nq.gz,…}         the live build's dumps, copied
       releases/1.0.0/lokaalcirculair.{nq.gz,…}.sha256  and their checksums
       releases/1.0.0/quality.ttl, validation-report.ttl the build's quality measurements and SHACL report
+      releases/1.0.0/datacite.{json,xml}               DataCite 4.5 metadata, for a repository to mint a DOI
 
   read-only, never pruned (pruning looks only under ``builds/``), served at
   ``/releases/{version}/`` with ``Cache-Control: immutable``;
@@ -38,6 +39,7 @@ from kg.errors import Problem, SourceError
 from kg.media import DUMP_FORMATS
 
 __all__ = [
+    "DATACITE_FILES",
     "EVIDENCE",
     "MANIFEST",
     "REGISTRY",
@@ -59,6 +61,8 @@ VERSION_PATTERN = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 #: What a release keeps of its build's quality (copied when the build has them): the DQV
 #: measurements (the trend on /kwaliteit) and the SHACL report.
 EVIDENCE = (f"{QUALITY}.ttl", VALIDATION_REPORT)
+#: The release's DataCite metadata (:mod:`kg.artefacts.citation`), for a repository to mint a DOI.
+DATACITE_FILES = ("datacite.json", "datacite.xml")
 #: The manifest format this code writes and reads.
 FORMAT = 1
 
@@ -74,7 +78,7 @@ def version_key(version: str) -> tuple[int, ...]:
 
 def release_file_names() -> list[str]:
     """Every file a release may hold besides its manifest: the dumps, their checksums, the quality evidence."""
-    return sorted([*DUMP_FORMATS, *(f"{name}.sha256" for name in DUMP_FORMATS), *EVIDENCE])
+    return sorted([*DUMP_FORMATS, *(f"{name}.sha256" for name in DUMP_FORMATS), *EVIDENCE, *DATACITE_FILES])
 
 
 @dataclass(frozen=True)

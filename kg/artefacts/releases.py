@@ -3,7 +3,8 @@
 A build is not a release: builds come and go (``KG_KEEP_BUILDS``), a release is deliberate,
 few, and never changes. Freezing copies the live build's dumps and their ``.sha256`` files
 into ``releases/{version}/`` of the store root (layout: :mod:`kg.artefacts.release_layout`),
-re-hashes every copy against the checksum the build published, writes the manifest, and only
+re-hashes every copy against the checksum the build published, writes the manifest and the
+DataCite metadata (:mod:`kg.artefacts.citation`), and only
 then renames the folder into place and makes it read-only; then it records the release in
 the data (``data/reference/releases/{version}.json``) so every later build describes it.
 
@@ -24,7 +25,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.artefacts.layout import CATALOG, DUMPS, LDES, sha256_of
+from kg.artefacts.citation import write_datacite
+from kg.artefacts.layout import CATALOG, DUMPS, LDES, Names, sha256_of
 from kg.artefacts.ldes_history import read_history
 from kg.artefacts.release_layout import EVIDENCE, MANIFEST, REGISTRY, ReleaseManifest, read_manifest, read_registry, valid_version
 from kg.errors import NoBuildError, ReleaseRefused
@@ -65,6 +67,7 @@ def freeze(settings: Settings, version: str, note_nl: str, note_en: str) -> Rele
         work = shelf / f"{TEMPORARY}{version}"
         try:
             manifest = _copy_and_check(build, work, version, note_nl.strip(), note_en.strip())
+            write_datacite(work, manifest, Names.of(settings), settings)
             _publish(work, shelf / version)
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
