@@ -38,7 +38,7 @@ from kg.artefacts.release_layout import read_registry
 from kg.artefacts.step import ArtefactInputs, ArtefactStep, Need
 from kg.errors import Problem, SourceError
 from kg.media import DUMP_FORMATS, Dump
-from kg.namespaces import DCAT, DCT, FOAF, PREFIXES, RDF, SCHEMA, SKOS, XSD, Namespace
+from kg.namespaces import DCAT, DCT, FOAF, PREFIXES, RDF, RDFS, SCHEMA, SKOS, XSD, Namespace
 from kg.settings import PROJECT_ROOT, Settings
 
 __all__ = ["CATALOG_STEP", "METADATA", "PREFIXES_CATALOG", "catalog_triples", "load_metadata", "publisher_triples", "write_catalog"]
@@ -114,7 +114,24 @@ def catalog_triples(settings: Settings, names: Names, store: Queryable, dumps: P
     for resource in sorted(dated, key=str):
         out.append(ox.Triple(resource, DCT.issued, issued))
         out.append(ox.Triple(resource, DCT.modified, modified))
-    return out + frozen  # a release keeps its own dates
+    out.extend(frozen)  # a release keeps its own dates
+    out.extend(_rights(names, out))
+    return out
+
+
+def _rights(names: Names, triples: list[ox.Triple]) -> Iterator[ox.Triple]:
+    """The terms of reuse as a ``dct:RightsStatement`` on every distribution (``dct:licence``
+    names the licence; this says in words what it asks of a reuser)."""
+    statement = ox.NamedNode(names.catalog.value + "#gebruiksvoorwaarden")
+    yield ox.Triple(statement, RDF.type, DCT.RightsStatement)
+    yield ox.Triple(statement, RDFS.label, ox.Literal(
+        "Vrij te hergebruiken, ook commercieel, onder CC BY 4.0: vermeld 'Kennisgraaf Lokaal Circulair' en de versie of "
+        "de datum van de gegevens.", language="nl"))
+    yield ox.Triple(statement, RDFS.label, ox.Literal(
+        "Free to reuse, commercially too, under CC BY 4.0: credit 'Lokaal Circulair knowledge graph' and the release or "
+        "the date of the data.", language="en"))
+    for dist in sorted({t.subject for t in triples if t.predicate == RDF.type and t.object == DCAT.Distribution}, key=str):
+        yield ox.Triple(dist, DCT.rights, statement)
 
 
 _DATED = (DCAT.Catalog, DCAT.Dataset, DCAT.DataService, DCAT.Distribution)
