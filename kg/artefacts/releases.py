@@ -72,7 +72,12 @@ def freeze(settings: Settings, version: str, note_nl: str, note_en: str) -> Rele
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
             raise
-        _record(settings.data_dir, manifest)
+        try:
+            _record(settings.data_dir, manifest)
+        except OSError as exc:
+            raise ReleaseRefused(f"Release {version} is frozen in {shelf / version} but could not be recorded in "
+                                 f"{settings.data_dir / REGISTRY}: {exc}. Copy {shelf / version / MANIFEST} to "
+                                 f"{settings.data_dir / REGISTRY / (version + '.json')} by hand.") from exc
         return manifest
 
 
