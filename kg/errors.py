@@ -14,11 +14,13 @@ boundary where they are raised, with ``raise ... from exc``.
      ├── ValidationFailed         4    422  the SHACL gate found Violations (carries the report)
      ├── StoreError               5    503  the store cannot be opened, loaded or switched
      │    └── NoBuildError        5    503  there is no built store yet (run `kg build`)
-     └── QueryError               6    400  a SPARQL query is wrong
-          ├── QueryRefused        6    400  valid SPARQL this endpoint does not run (SERVICE)
-          │    └── UpdateRefused  6    403  SPARQL Update: the endpoint is read-only
-          ├── QueryTimeout        6    503  the query ran past its deadline (or waited too long for a worker)
-          └── QueryLimited        6    429  the client is past its share of the query workers
+     ├── QueryError               6    400  a SPARQL query is wrong
+     │    ├── QueryRefused        6    400  valid SPARQL this endpoint does not run (SERVICE)
+     │    │    └── UpdateRefused  6    403  SPARQL Update: the endpoint is read-only
+     │    ├── QueryTimeout        6    503  the query ran past its deadline (or waited too long for a worker)
+     │    └── QueryLimited        6    429  the client is past its share of the query workers
+     └── ReleaseRefused           7    409  `kg release` refused: the version exists, is malformed, or
+                                           the live build's dumps do not match their checksums
 
 Each class carries its exit code, HTTP status and title as data, so the CLI and
 the one HTTP error handler read them from the exception instead of guessing
@@ -187,3 +189,16 @@ class QueryLimited(QueryError):
         super().__init__(message)
         self.retry_after = retry_after
         self.headers = {"Retry-After": str(retry_after)}
+
+
+class ReleaseRefused(KGError):
+    """``kg release`` cannot freeze this release; nothing was written.
+
+    A release never changes once made, so a version that exists is refused rather than
+    replaced; so is a malformed version, and a live build whose dumps no longer match their
+    SHA-256 files (a release must be exactly what was published).
+    """
+
+    exit_code = 7
+    http_status = 409
+    title = "Conflict"

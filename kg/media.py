@@ -93,6 +93,10 @@ GEOJSON = Format("application/geo+json", "geojson", "GeoJSON")
 #: Not in ALL_FORMATS: ``json`` as a name keeps meaning SPARQL JSON or JSON-LD where those are offered.
 JSON = Format("application/json", "json", "JSON")
 
+#: DataCite metadata of a release (``/releases/{version}/datacite.xml`` and ``.json``); files, not negotiated.
+DATACITE_XML = "application/vnd.datacite.datacite+xml"
+DATACITE_JSON = "application/vnd.datacite.datacite+json"
+
 ALL_FORMATS: tuple[Format, ...] = (
     HTML, TURTLE, JSONLD, NTRIPLES, RDFXML, NQUADS, TRIG, SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV, GEOJSON,
 )

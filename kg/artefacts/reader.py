@@ -22,12 +22,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.artefacts.layout import DUMPS, LDES, SITEMAP
+from kg.artefacts.layout import DUMPS, LDES, QUALITY, SITEMAP, VALIDATION_REPORT
 from kg.artefacts.ldes_history import PAGES, SHAPE, STREAM, History, member_location, page_path, read_history
+from kg.artefacts.release_layout import ReleaseManifest, read_manifest, release_file_names, valid_version, version_key
 from kg.errors import StoreError
 from kg.media import DUMP_FORMATS, Dump
 
-__all__ = ["LDES_PAGES", "ArtefactReader", "DumpFile", "parse_ldes_document"]
+__all__ = ["LDES_PAGES", "ArtefactReader", "DumpFile", "ReleaseShelf", "parse_ldes_document"]
 
 #: The path segment of the LDES pages (``/ldes/pagina/{n}``).
 LDES_PAGES = PAGES
@@ -132,8 +133,55 @@ class ArtefactReader:
                 return found
         return []
 
+    # --- quality -----------------------------------------------------------------------
+
+    def validation_report(self) -> Path:
+        """The SHACL report of the build (``/kwaliteit/validatierapport.ttl``)."""
+        return self.folder / VALIDATION_REPORT
+
     # --- sitemap -----------------------------------------------------------------------
 
     def sitemap(self, part: int | None = None) -> Path:
         """``sitemap.xml``, or its part ``sitemap-{n}.xml`` beyond 50 000 pages."""
         return self.folder / (SITEMAP if part is None else f"sitemap-{part}.xml")
+
+
+class ReleaseShelf:
+    """The frozen releases (``releases/`` of the store root), as the web tier reads them.
+
+    Versions are checked against the version pattern (digits and dots) and file names against
+    the fixed list of release files, so no path from a request can leave a release's folder.
+
+    >>> shelf = ReleaseShelf(Path("releases"))
+    >>> shelf.file("1.0.0", "lokaalcirculair.ttl"), shelf.file("1.0.0", "../x"), shelf.file("../x", "lokaalcirculair.ttl")
+    (PosixPath('releases/1.0.0/lokaalcirculair.ttl'), None, None)
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def versions(self) -> list[ReleaseManifest]:
+        """Every complete release on this machine (a manifest present), oldest first."""
+        if not self.folder.is_dir():
+            return []
+        found = [m for p in self.folder.iterdir() if valid_version(p.name) and (m := read_manifest(p)) is not None]
+        return sorted(found, key=lambda m: version_key(m.version))
+
+    def manifest(self, version: str) -> ReleaseManifest | None:
+        """The manifest of ``version``; None when there is no such release here."""
+        return read_manifest(self.folder / version) if valid_version(version) else None
+
+    def quality_triples(self, version: str) -> list[ox.Triple]:
+        """The quality measurements frozen with release ``version`` (none when it has none)."""
+        path = self.file(version, f"{QUALITY}.ttl")
+        try:
+            return [ox.Triple(q.subject, q.predicate, q.object)
+                    for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)] if path else []
+        except (OSError, SyntaxError):
+            return []
+
+    def file(self, version: str, name: str) -> Path | None:
+        """A file of release ``version`` by name, only from the fixed list; None otherwise."""
+        if not valid_version(version) or name not in release_file_names():
+            return None
+        return self.folder / version / name

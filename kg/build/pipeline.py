@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from kg.artefacts.catalog import CATALOG_STEP
 from kg.artefacts.dumps import DUMPS_STEP, NQUADS_DUMP
 from kg.artefacts.examples_graph import examples_graph
-from kg.artefacts.layout import CATALOG, DUMPS, VOID
+from kg.artefacts.layout import CATALOG, DUMPS, VALIDATION_REPORT, VOID
 from kg.artefacts.step import EVERYTHING, ArtefactInputs
 from kg.artefacts.void import VOID_STEP
 from kg.build.artefact_steps import ARTEFACT_STEPS, run_ready_steps
@@ -63,8 +63,6 @@ __all__ = ["ARTEFACT_STEPS", "VALIDATION_REPORT", "BuildResult", "build", "check
 #: quads) the triple dumps alone take longer than the rest of the change; a test may set it.
 DEFER_DUMPS_FROM = 100_000
 
-#: The SHACL report of a build that went live, among its artefacts.
-VALIDATION_REPORT = "validation-report.ttl"
 
 
 @dataclass
@@ -249,6 +247,7 @@ def _finish(slot: BuildSlot, settings: Settings, watch: Stopwatch, inputs: Artef
     """What every build does once the gate has passed: the artefacts, the state for the next
     build (unless ``save`` is false: it is there already), the upload to a remote store, the switch."""
     (slot.artefacts_dir / VALIDATION_REPORT).write_text(report.to_turtle(), encoding="utf-8")
+    inputs.report = report
     run_ready_steps(ARTEFACT_STEPS, inputs, EVERYTHING, done, watch, manifest)
     if save and raw is not None and not settings.is_remote:  # else no incremental build could use it
         with watch.stage("state for the next build"):
