@@ -141,6 +141,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         front: Front | None = getattr(module, "front", None)
         if front is not None:
             app.front = front(app.front or app.framework, app)
+    if settings.curation:  # the workspace and the write API exist only when turned on (KG_CURATION)
+        app.include_router(curation.workspace_router)
     return app
 
 

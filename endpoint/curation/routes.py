@@ -22,14 +22,20 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from endpoint.curation import editing, records_api, workspace
 from endpoint.errors import HTTPProblem
 from endpoint.state import state_of
 from kg.importer.propose import propose
 from kg.importer.text_input import MAX_SHEET_BYTES
 
-__all__ = ["router"]
+__all__ = ["router", "workspace_router"]
 
 router = APIRouter()
+#: The curator workspace (/beheer) and the write API (/api/records), included by the app only
+#: with KG_CURATION=on (docs/curation.md).
+workspace_router = APIRouter()
+for _module in (records_api, workspace, editing):
+    workspace_router.include_router(_module.router)
 
 
 async def _sheet(request: Request) -> tuple[bytes, str]:
