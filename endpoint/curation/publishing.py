@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import zoneinfo
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,13 +42,13 @@ class Stored:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
-    if isinstance(value, (datetime.date, float, int)) and not isinstance(value, bool):
-        return str(value)
-    return value
+    if isinstance(value, bool) or value is None:
+        return value
+    return str(value)  # ruamel's scalar strings, dates and numbers: the form shows text
 
 
 def stored(settings: Settings, kind: str, rid: str) -> Stored:

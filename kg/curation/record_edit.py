@@ -28,14 +28,16 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from kg.importer.yaml_out import dump, emit, load_round_trip
+from kg.importer.yaml_out import emit, load_round_trip
 from kg.records.format import RECORD_KINDS, TRANSLATED
 
 __all__ = ["etag", "edited_yaml", "key_lines"]
@@ -49,6 +51,18 @@ def etag(data: bytes) -> str:
     """
     return f'"sha256-{hashlib.sha256(data).hexdigest()}"'
 
+
+def _round_trip() -> YAML:
+    """The importer's layout, without re-wrapping: a line the curator's file wraps at its own
+    place stays as it is (a width would re-fold every long plain line of the file)."""
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 1_000_000
+    yaml.preserve_quotes = True
+    return yaml
+
+
+_ROUND_TRIP = _round_trip()
 
 #: Value types whose strings YAML would read as numbers or dates unless quoted.
 _QUOTED = frozenset({"date", "day", "nis"})
@@ -95,7 +109,7 @@ def edited_yaml(old_text: str | None, kind: str, rid: str, values: Mapping[str, 
     changed = False
     for key, value in values.items():
         old = node.get(key)
-        if _plain(old) == _plain(value):
+        if _plain(old) == _plain(value) or _same_set(old, value):
             continue
         changed = True
         if value is None:
@@ -103,6 +117,8 @@ def edited_yaml(old_text: str | None, kind: str, rid: str, values: Mapping[str, 
         elif key in node:
             if isinstance(old, CommentedMap) and isinstance(value, Mapping):
                 _replace_text(old, _yaml_value(kind, key, value, old))
+            elif isinstance(old, CommentedSeq) and isinstance(value, list):
+                _replace_list(old, _yaml_value(kind, key, value, old))
             else:
                 node[key] = _yaml_value(kind, key, value, old)
         else:
@@ -110,7 +126,24 @@ def edited_yaml(old_text: str | None, kind: str, rid: str, values: Mapping[str, 
     if not changed:
         return old_text
     node["gewijzigd"] = _day(today)
-    return dump(node)
+    out = io.StringIO()
+    _ROUND_TRIP.dump(node, out)
+    return out.getvalue()
+
+
+def _same_set(old: Any, new: Any) -> bool:
+    """Two lists of the same values in another order (checkboxes list codes in label order)."""
+    return isinstance(old, list) and isinstance(new, list) and sorted(map(str, old)) == sorted(map(str, new))
+
+
+def _replace_list(node: CommentedSeq, value: list[Any]) -> None:
+    """A list changed in place (its style, ``[a, b]`` or one item a line, stays): the items kept
+    in their old order, the new ones after them."""
+    wanted = [str(v) for v in value]
+    kept = [item for item in node if str(item) in wanted]
+    added = [v for v in value if str(v) not in {str(k) for k in kept}]
+    del node[:]
+    node.extend(kept + added)
 
 
 def _replace_text(node: CommentedMap, value: Mapping[str, Any]) -> None:
