@@ -28,14 +28,16 @@ from endpoint.state import state_of
 from kg.importer.propose import propose
 from kg.importer.text_input import MAX_SHEET_BYTES
 
-__all__ = ["router", "workspace_router"]
+__all__ = ["WORKSPACE_ROUTERS", "router", "workspace_router"]
 
 router = APIRouter()
 #: The curator workspace (/beheer) and the write API (/api/records), included by the app only
 #: with KG_CURATION=on (docs/curation.md).
 workspace_router = APIRouter()
-for _module in (records_api, workspace, editing):
-    workspace_router.include_router(_module.router)
+#: The routers of the workspace (a test walks their write routes: each must ask for a role).
+WORKSPACE_ROUTERS = (records_api.router, workspace.router, editing.router)
+for _router in WORKSPACE_ROUTERS:
+    workspace_router.include_router(_router)
 
 
 async def _sheet(request: Request) -> tuple[bytes, str]:
