@@ -44,7 +44,7 @@ def form_fields(settings: Settings, kind: str) -> list[FormField]:
 def show_form(request: Request, session: Session, kind: str, rid: str | None, values: Mapping[str, Any],
               base: str | None, errors: Sequence[Mapping[str, Any]] = (), status: int = 200,
               notes: Sequence[Mapping[str, Any]] = (), action: str | None = None,
-              extra: Mapping[str, str] | None = None) -> Response:
+              extra: Mapping[str, str] | None = None, added: Sequence[str] = ()) -> Response:
     """The form of ``kind`` with ``values`` (a record's), the messages at their fields, and the
     importer's review ``notes`` when the values came from a sheet."""
     settings = state_of(request.app).settings
@@ -63,7 +63,8 @@ def show_form(request: Request, session: Session, kind: str, rid: str | None, va
             for f in fields if not f.editable and f.key in values and f.key != "id"}
     page = render("beheer/edit.html", reader, path, session=session, kind=kind, rid=rid, fields=fields,
                   values=form_values(fields, values), raw=values, base=base or "", errors=by_key, notes=noted,
-                  action=action or path, may_publish=session.user.role in ("editor", "admin"), kept=kept, extra=extra)
+                  action=action or path, may_publish=session.user.role in ("editor", "admin"), kept=kept, extra=extra,
+                  added=added)
     return HTMLResponse(page, status_code=status, headers=_NO_STORE)
 
 

@@ -91,7 +91,10 @@ def _run(settings: Settings, request: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
-async def publish(settings: Settings, user: User, kind: str, rid: str, text: str, base: str | None) -> dict[str, Any]:
-    """Publish the new ``text`` of a record whose version was ``base`` (see :mod:`kg.cli.publication`)."""
-    request = {"kind": kind, "id": rid, "text": text, "base": base, "user": user.name, "pseudonym": user.pseudonym}
+async def publish(settings: Settings, user: User, kind: str, rid: str, text: str, base: str | None,
+                  added: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
+    """Publish the new ``text`` of a record whose version was ``base``, with the new files
+    ``added`` (path relative to ``data/``, text) beside it (see :mod:`kg.cli.publication`)."""
+    request = {"kind": kind, "id": rid, "text": text, "base": base, "user": user.name, "pseudonym": user.pseudonym,
+               "added": [list(pair) for pair in added]}
     return await run_in_threadpool(_run, settings, request)

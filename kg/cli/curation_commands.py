@@ -102,7 +102,8 @@ def publish_command(settings: Settings) -> None:
     from kg.cli.publication import Change, publish  # the build: imported only by the command that runs it
 
     request = json.loads(sys.stdin.read())
-    change = Change(request["kind"], request["id"], request["text"], request.get("base"), request["user"], request["pseudonym"])
+    added = tuple((str(relative), str(text)) for relative, text in request.get("added", []))
+    change = Change(request["kind"], request["id"], request["text"], request.get("base"), request["user"], request["pseudonym"], added)
     try:
         answer = publish(settings, change)
     except EditConflict as exc:

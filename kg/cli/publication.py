@@ -39,7 +39,7 @@ from kg.build.build_state import load_state
 from kg.build.pipeline import build
 from kg.curation import history
 from kg.curation.field_errors import FieldError, from_problem, from_result
-from kg.curation.files import record_path, remove_atomic, write_atomic
+from kg.curation.files import added_file_path, record_path, remove_atomic, write_atomic
 from kg.curation.record_edit import etag, key_lines
 from kg.errors import EditConflict, SourceError, ValidationFailed
 from kg.importer.lookup import Lookup
@@ -65,6 +65,8 @@ class Change:
     base: str | None
     user: str
     pseudonym: str
+    #: New files published with it (path relative to ``data/``, text): a sheet's source and new records.
+    added: tuple[tuple[str, str], ...] = ()
 
 
 @contextmanager
@@ -79,6 +81,7 @@ def publish(settings: Settings, change: Change) -> dict[str, Any]:
     """Publish ``change`` (see the module docstring); the answer the web tier shows, as JSON data."""
     path = record_path(settings.data_dir, change.kind, change.id)
     data = change.text.encode("utf-8")
+    added = [(added_file_path(settings.data_dir, relative)[0], text.encode("utf-8")) for relative, text in change.added]
     with _locked(settings):
         _finish_journal(settings)
         old = path.read_bytes() if path.exists() else None
@@ -86,31 +89,41 @@ def publish(settings: Settings, change: Change) -> dict[str, Any]:
         if current != change.base:
             what = "was published by someone else" if current and change.base else ("already exists" if current else "no longer exists")
             raise EditConflict(f"The record {change.kind}/{change.id} {what} since you opened it; nothing was written.", current)
-        if old == data:
+        taken = [p for p, _ in added if p.exists()]
+        if taken:
+            raise EditConflict(f"{taken[0].relative_to(settings.data_dir.resolve())} exists already; nothing was written.", current)
+        if old == data and not added:
             return {"status": "unchanged", "etag": current}
         errors = _record_errors(settings, change, path)
         if errors:
             return {"status": "invalid", "errors": [e.as_json() for e in errors]}
+        files = [(path, old, data), *((p, None, new) for p, new in added)]
         journal = settings.curation_dir / JOURNAL
         write_atomic(journal, json.dumps({
-            "path": str(path), "old": base64.b64encode(old).decode() if old is not None else None,
+            "files": [{"path": str(p), "old": base64.b64encode(o).decode() if o is not None else None} for p, o, _ in files],
             "new": etag(data), "user": change.user, "pseudonym": change.pseudonym, "kind": change.kind, "id": change.id,
         }).encode())
-        write_atomic(path, data)
+        for file, _, new in files:
+            write_atomic(file, new)
         try:
             result = build(settings)
         except (SourceError, ValidationFailed) as exc:
-            _put_back(path, old)
+            _put_back_all(files)
             journal.unlink()
             return {"status": "invalid", "errors": [e.as_json() for e in _gate_errors(exc, path, change.text)]}
         except BaseException:
-            _put_back(path, old)
+            _put_back_all(files)
             journal.unlink()
             raise
-        entry = _record_history(settings, change, path, old, data, result.build_id)
+        entry = _record_history(settings, change, path, old, data, result.build_id, [p for p, _ in added])
         journal.unlink()
         return {"status": "live", "etag": etag(data), "build": result.build_id, "seq": entry["seq"],
                 "warnings": [e.as_json() for e in _report_errors(result.report, path, change.text, "Warning")]}
+
+
+def _put_back_all(files: list[tuple[Path, bytes | None, bytes]]) -> None:
+    for file, old, _ in reversed(files):
+        _put_back(file, old)
 
 
 def _put_back(path: Path, old: bytes | None) -> None:
@@ -128,11 +141,22 @@ def _record_errors(settings: Settings, change: Change, path: Path) -> list[Field
     write_atomic(probe, change.text.encode("utf-8"))
     try:
         lookup = Lookup.read(settings.data_dir, settings.ontology_dir / "vocabularies")
-        _, problems = read_checked(probe, change.kind, lookup.ids | {(change.kind, change.id)}, lookup.concepts)
+        known = lookup.ids | {(change.kind, change.id)} | _added_ids(settings, change)
+        _, problems = read_checked(probe, change.kind, known, lookup.concepts)
     finally:
         probe.unlink(missing_ok=True)
     lines = key_lines(change.text)
     return [from_problem(p.message, p.line, lines) for p in problems]
+
+
+def _added_ids(settings: Settings, change: Change) -> set[tuple[str, str]]:
+    """(kind, id) of the records the change adds beside its own."""
+    found = set()
+    for relative, _ in change.added:
+        path, kind = added_file_path(settings.data_dir, relative)
+        if kind is not None:
+            found.add((kind, path.stem))
+    return found
 
 
 def _gate_errors(exc: SourceError | ValidationFailed, path: Path, text: str) -> list[FieldError]:
@@ -150,7 +174,8 @@ def _report_errors(report: ValidationReport, path: Path, text: str, severity: st
             for r in report.results if r.severity == severity and (severity == "Violation" or (r.file is not None and r.file.resolve() == path))]
 
 
-def _record_history(settings: Settings, change: Change, path: Path, old: bytes | None, new: bytes, build_id: str) -> dict[str, Any]:
+def _record_history(settings: Settings, change: Change, path: Path, old: bytes | None, new: bytes, build_id: str,
+                    added: list[Path]) -> dict[str, Any]:
     relative = path.relative_to(settings.data_dir.resolve()).as_posix()
     diff = "".join(difflib.unified_diff((old or b"").decode("utf-8").splitlines(True), new.decode("utf-8").splitlines(True),
                                         f"a/{relative}", f"b/{relative}"))
@@ -158,22 +183,24 @@ def _record_history(settings: Settings, change: Change, path: Path, old: bytes |
         "user": change.user, "pseudonym": change.pseudonym, "action": "create" if old is None else "update",
         "kind": change.kind, "id": change.id, "path": relative, "before": etag(old).strip('"') if old is not None else None,
         "after": etag(new).strip('"'), "build": build_id, "diff": diff,
+        "added": [p.relative_to(settings.data_dir.resolve()).as_posix() for p in added],
     })
-    _commit(path, change, entry["seq"])
+    _commit(settings, [path, *added], change, entry["seq"])
     return entry
 
 
-def _commit(path: Path, change: Change, seq: int) -> None:
-    """One git commit of exactly this file, with the curator as author, where ``data/`` is a git
-    working tree; a failing git is noted, it does not undo a publication that is live."""
-    folder = str(path.parent)
+def _commit(settings: Settings, paths: list[Path], change: Change, seq: int) -> None:
+    """One git commit of exactly these files, with the curator as author, where ``data/`` is a
+    git working tree; a failing git does not undo a publication that is live."""
+    folder = str(settings.data_dir.resolve())
+    names = [p.relative_to(folder).as_posix() for p in paths]
     inside = subprocess.run(["git", "-C", folder, "rev-parse", "--is-inside-work-tree"], capture_output=True, text=True)
     if inside.returncode != 0 or inside.stdout.strip() != "true":
         return
     author = f"{change.user} <{change.user}@curators.invalid>"
     message = f"{change.kind}/{change.id}: published from the curator workspace\n\nKg-Audit: {seq}\n"
-    subprocess.run(["git", "-C", folder, "add", "--", path.name], capture_output=True)
-    subprocess.run(["git", "-C", folder, "commit", "--quiet", "--only", "--author", author, "-m", message, "--", path.name],
+    subprocess.run(["git", "-C", folder, "add", "--", *names], capture_output=True)
+    subprocess.run(["git", "-C", folder, "commit", "--quiet", "--only", "--author", author, "-m", message, "--", *names],
                    capture_output=True, env={"GIT_COMMITTER_NAME": "Lokaal Circulair publisher",
                                              "GIT_COMMITTER_EMAIL": "publisher@curators.invalid", "PATH": "/usr/bin:/bin"})
 
@@ -185,20 +212,20 @@ def _finish_journal(settings: Settings) -> str | None:
         return None
     try:
         entry = json.loads(journal.read_text(encoding="utf-8"))
-    except ValueError:  # the journal itself was cut: the record file was not written yet
+    except ValueError:  # the journal itself was cut: no record file was written yet
         journal.unlink()
         return "an unfinished journal was dropped; no record had been written"
-    path = Path(entry["path"])
+    files = [(Path(f["path"]), base64.b64decode(f["old"]) if f["old"] is not None else None) for f in entry["files"]]
+    path, old = files[0]
     now = path.read_bytes() if path.exists() else None
-    old = base64.b64decode(entry["old"]) if entry["old"] is not None else None
     if now is not None and etag(now) == entry["new"] and _live_has(settings, path, now):
         change = Change(entry["kind"], entry["id"], now.decode("utf-8"), None, entry["user"], entry["pseudonym"])
-        _record_history(settings, change, path, old, now, _live_build(settings))
+        _record_history(settings, change, path, old, now, _live_build(settings), [p for p, _ in files[1:]])
         done = "the interrupted publication had gone live; its history was written"
     else:
-        if now is not None and etag(now) == entry["new"]:
-            _put_back(path, old)
-        done = "the interrupted publication had not gone live; the record file was put back"
+        for file, before in reversed(files):
+            _put_back(file, before)
+        done = "the interrupted publication had not gone live; the files were put back"
     journal.unlink()
     return done
 

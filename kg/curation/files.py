@@ -19,13 +19,17 @@ kg.errors.CurationError: '../x' is not a record id: lower-case letters and digit
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from kg.errors import CurationError
 from kg.records.field_types import ID_PATTERN
-from kg.records.format import RECORD_KINDS
+from kg.records.format import FOLDERS, RECORD_KINDS
 
-__all__ = ["record_path", "remove_atomic", "write_atomic"]
+__all__ = ["added_file_path", "record_path", "remove_atomic", "write_atomic"]
+
+#: A sheet's text in ``data/sources/`` as the importer names it (``004_<checksum>.txt``).
+_SOURCE_NAME = re.compile(r"^[0-9]{3,}_[0-9a-f]{6,64}\.txt$")
 
 
 def record_path(data_dir: Path, kind: str, rid: str) -> Path:
@@ -41,6 +45,19 @@ def record_path(data_dir: Path, kind: str, rid: str) -> Path:
     if path.is_symlink() or path.resolve().parent != folder:
         raise CurationError(f"{path} is a link or lies outside {folder}; a publication writes only record files.")
     return path
+
+
+def added_file_path(data_dir: Path, relative: str) -> tuple[Path, str | None]:
+    """A file a publication adds beside its record (a sheet's new organisations, its source
+    record and text): a record file of any kind, or a sheet's text in ``sources/``; with the
+    record's kind (None for a text)."""
+    folder, _, name = relative.partition("/")
+    if folder == "sources" and _SOURCE_NAME.match(name):
+        return (data_dir / "sources").resolve() / name, None
+    kind = FOLDERS.get(folder)
+    if kind is None or not name.endswith(".yaml"):
+        raise CurationError(f"'{relative}' is not a file a publication may add: a record file or a sheet's text in sources/.")
+    return record_path(data_dir, kind, name.removesuffix(".yaml")), kind
 
 
 def write_atomic(path: Path, data: bytes) -> None:
