@@ -120,3 +120,62 @@ def test_what_the_gate_refuses_is_shown_at_the_field_and_nothing_is_published(br
         assert site.record().read_bytes() == before
     finally:
         context.close()
+
+
+def test_a_new_practice_from_the_leuven_sheet_through_the_import_form(browser: object, site: Deployment, tmp_path: Path) -> None:
+    """The Leuven sheet itself is refused (the practice exists); under another title it becomes
+    a new practice: the importer's guesses in the form, its review notes at their fields in
+    Dutch, corrected by the curator, published with the sheet's source record, and live."""
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    sheet = next((site.settings.data_dir / "sources").glob("004_*.txt"))
+    second = tmp_path / "leuven-tweede-fiche.txt"
+    second.write_text(sheet.read_text(encoding="utf-8").replace("Strategie circulaire stad", "Strategie circulaire stad (tweede fiche)", 1),
+                      encoding="utf-8")
+    context = browser.new_context(locale="nl-BE")
+    page = context.new_page()
+    try:
+        _sign_in(page, site, "ed")
+        page.get_by_role("link", name="Nieuwe praktijk uit een fiche").click()
+        page.get_by_label("Fiche (bestand)").set_input_files(str(sheet))
+        page.get_by_role("button", name="Voorstel maken").click()
+        expect(page.locator("[role=alert]")).to_contain_text(LEUVEN)
+
+        page.get_by_label("Fiche (bestand)").set_input_files(str(second))
+        page.get_by_role("button", name="Voorstel maken").click()
+        expect(page.locator("#v-id")).to_have_value(f"{LEUVEN}-tweede-fiche")
+        expect(page.locator("#v-titel-nl")).to_have_value("Strategie circulaire stad (tweede fiche)")
+        # The importer guessed the kind from the title: the note is at the field, in Dutch.
+        expect(page.locator("#veld-type .review-note")).to_contain_text("de titel noemt een strategie")
+        expect(page.locator(".added-files")).to_contain_text("data/sources/")
+        page.locator("#v-titel-en").fill("Circular city strategy (second sheet)")
+        page.get_by_role("button", name="Publiceren").click()
+        expect(page.locator("h1")).to_have_text("Gepubliceerd")
+        page.get_by_role("link", name="Bekijk de pagina").click()
+        expect(page.locator("h1")).to_have_text("Strategie circulaire stad (tweede fiche)")
+    finally:
+        context.close()
+    record = site.record(f"{LEUVEN}-tweede-fiche").read_text(encoding="utf-8")
+    assert "Circular city strategy (second sheet)" in record and "REVIEW" not in record
+    assert any(path.read_bytes() == second.read_bytes() for path in (site.settings.data_dir / "sources").glob("*.txt"))
+
+
+def test_the_sheet_form_in_english_shows_the_notes_in_english(browser: object, site: Deployment) -> None:
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    sheet = next((site.settings.data_dir / "sources").glob("004_*.txt"))
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    try:
+        _sign_in(page, site, "cu", "/beheer/praktijk/nieuw/fiche?lang=en")
+        page.goto(_local(site) + "/beheer/praktijk/nieuw/fiche?lang=en")
+        text = sheet.read_text(encoding="utf-8").replace("Strategie circulaire stad", "Strategie circulaire stad (Engelse test)", 1)
+        page.get_by_label("or the sheet's text").fill(text)
+        page.get_by_role("button", name="Propose a record").click()
+        expect(page.locator("#veld-type .review-note")).to_contain_text("the title names a strategy")
+        expect(page.locator("body")).not_to_contain_text("de titel noemt")
+        expect(page.locator("form.curation-form")).to_contain_text("Your role (curator) may not publish")
+    finally:
+        context.close()

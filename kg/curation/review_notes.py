@@ -73,6 +73,9 @@ _PARTS: tuple[tuple[str, str], ...] = (
     (r"a new person record \(e-mail kept, not published\)", "een nieuw persoonsrecord (e-mailadres bewaard, niet gepubliceerd)"),
     (r"a person named alike exists: (.+)", "er bestaat een persoon met een gelijkaardige naam: {0}"),
     (r"split from the item '(.+)'", "afgesplitst van het item '{0}'"),
+    (r"no heading '(.+)'", "geen kop '{0}'"),
+    (r"the text after the themes is taken as the short description", "de tekst na de thema's wordt als korte beschrijving genomen"),
+    (r"the text after the title is taken as the short description", "de tekst na de titel wordt als korte beschrijving genomen"),
 )
 _COMPILED = tuple((re.compile(f"^{pattern}$"), template) for pattern, template in _PARTS)
 
