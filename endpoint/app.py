@@ -98,6 +98,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state.opened_store = store if store is not None else open_store(settings)
+        if settings.curation:  # a publication a crash interrupted is finished before the workspace opens
+            await curation.recover_at_start(settings)
         watcher = asyncio.create_task(_watch_builds(state, settings.reload_interval))
         try:
             yield

@@ -17,6 +17,7 @@ from typing import Iterator
 
 import httpx
 import pytest
+from conftest import Server, free_port
 from curation_support import LEUVEN, Deployment, deploy, kg
 
 
@@ -48,19 +49,19 @@ def _ldes_files(site: Deployment) -> dict[str, bytes]:
     return {str(p.relative_to(live)): p.read_bytes() for p in sorted(live.rglob("*")) if p.is_file() and "ldes" in str(p)}
 
 
-def test_kill_9_while_building_leaves_the_live_build_and_puts_data_back(site: Deployment) -> None:
-    path = site.record()
-    before, build, ldes = path.read_bytes(), site.live_build(), _ldes_files(site)
-    journal = site.settings.curation_dir / "journal.json"
-    with site.api("ed") as api:
-        etag = api.get(f"/api/records/praktijk/{LEUVEN}").headers["etag"]
-    new = before.replace(b"websitenaam: Leuven2030", b"websitenaam: Leuven 2030 (crash)")
+def _publish_and_kill(site: Deployment, new: bytes, etag: str, also_server: bool) -> list[httpx.Response]:
+    """PUT ``new`` and SIGKILL the publication (and the server too, with ``also_server``) once
+    the new file is written and the build runs; the answers the client got."""
+    path, journal = site.record(), site.settings.curation_dir / "journal.json"
     answers: list[httpx.Response] = []
 
     def put() -> None:
         with site.api("ed") as api:
-            answers.append(api.put(f"/api/records/praktijk/{LEUVEN}", content=new,
-                                   headers={"Content-Type": "application/yaml", "If-Match": etag}))
+            try:
+                answers.append(api.put(f"/api/records/praktijk/{LEUVEN}", content=new,
+                                       headers={"Content-Type": "application/yaml", "If-Match": etag}))
+            except httpx.HTTPError:
+                pass  # the server died under the request
 
     thread = threading.Thread(target=put)
     thread.start()
@@ -69,11 +70,24 @@ def test_kill_9_while_building_leaves_the_live_build_and_puts_data_back(site: De
     while not killed and time.monotonic() < deadline and thread.is_alive():
         publisher = _publisher_of(site.server.process.pid)
         if publisher is not None and journal.exists() and path.read_bytes() == new:
+            if also_server:
+                os.kill(site.server.process.pid, signal.SIGKILL)
             os.kill(publisher, signal.SIGKILL)  # the window: the file written, the build not switched
             killed = True
         time.sleep(0.01)
     thread.join()
     assert killed, "the publication finished before the test could catch it building"
+    return answers
+
+
+def test_kill_9_while_building_leaves_the_live_build_and_puts_data_back(site: Deployment) -> None:
+    path = site.record()
+    before, build, ldes = path.read_bytes(), site.live_build(), _ldes_files(site)
+    journal = site.settings.curation_dir / "journal.json"
+    with site.api("ed") as api:
+        etag = api.get(f"/api/records/praktijk/{LEUVEN}").headers["etag"]
+    new = before.replace(b"websitenaam: Leuven2030", b"websitenaam: Leuven 2030 (crash)")
+    answers = _publish_and_kill(site, new, etag, also_server=False)
     assert answers[0].status_code == 503
     # Nothing went live: the same build, the same LDES; the journal knows the old bytes.
     assert site.live_build() == build and _ldes_files(site) == ldes
@@ -85,3 +99,18 @@ def test_kill_9_while_building_leaves_the_live_build_and_puts_data_back(site: De
     with site.api("ed") as api:
         again = api.put(f"/api/records/praktijk/{LEUVEN}", content=new, headers={"Content-Type": "application/yaml", "If-Match": etag})
     assert again.status_code == 200 and path.read_bytes() == new and site.live_build() != build
+
+
+def test_kill_9_of_the_server_during_a_publication_is_undone_when_it_starts_again(site: Deployment) -> None:
+    path = site.record()
+    before, build = path.read_bytes(), site.live_build()
+    with site.api("ed") as api:
+        etag = api.get(f"/api/records/praktijk/{LEUVEN}").headers["etag"]
+    new = before.replace(b"start: \"2020\"", b"start: \"2017\"")
+    assert new != before
+    _publish_and_kill(site, new, etag, also_server=True)
+    site.server.process.wait(10)
+    assert path.read_bytes() == new  # half done: written, never live
+    site.server = Server(site.settings, free_port(), extra_env={"KG_CURATION": "on", "KG_CURATION_DIR": str(site.settings.curation_dir)})
+    assert path.read_bytes() == before and not (site.settings.curation_dir / "journal.json").exists()
+    assert site.live_build() == build

@@ -23,13 +23,13 @@ from starlette.concurrency import run_in_threadpool
 
 from endpoint.errors import HTTPProblem
 from kg.curation.accounts import User
-from kg.curation.files import record_path
+from kg.curation.files import JOURNAL, record_path
 from kg.curation.record_edit import etag
 from kg.errors import CurationError
 from kg.importer.yaml_out import load_round_trip
 from kg.settings import Settings
 
-__all__ = ["Stored", "publish", "stored", "today"]
+__all__ = ["Stored", "publish", "recover_at_start", "stored", "today"]
 
 
 @dataclass(frozen=True)
@@ -98,3 +98,17 @@ async def publish(settings: Settings, user: User, kind: str, rid: str, text: str
     request = {"kind": kind, "id": rid, "text": text, "base": base, "user": user.name, "pseudonym": user.pseudonym,
                "added": [list(pair) for pair in added]}
     return await run_in_threadpool(_run, settings, request)
+
+
+def _recover(settings: Settings) -> None:
+    done = subprocess.run([sys.executable, "-m", "kg", "curate", "recover"], capture_output=True, text=True,
+                          env=_environment(settings), check=False)
+    if done.returncode != 0:
+        raise HTTPProblem(503, "An interrupted publication could not be finished: " + done.stderr.strip())
+
+
+async def recover_at_start(settings: Settings) -> None:
+    """``kg curate recover`` when the service starts: a publication that a crash or ``kill -9``
+    interrupted is finished or undone (from its journal) before anyone edits again."""
+    if (settings.curation_dir / JOURNAL).exists():
+        await run_in_threadpool(_recover, settings)

@@ -23,12 +23,13 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from endpoint.curation import editing, records_api, sheet_form, workspace
+from endpoint.curation.publishing import recover_at_start
 from endpoint.errors import HTTPProblem
 from endpoint.state import state_of
 from kg.importer.propose import propose
 from kg.importer.text_input import MAX_SHEET_BYTES
 
-__all__ = ["WORKSPACE_ROUTERS", "router", "workspace_router"]
+__all__ = ["WORKSPACE_ROUTERS", "recover_at_start", "router", "workspace_router"]
 
 router = APIRouter()
 #: The curator workspace (/beheer) and the write API (/api/records), included by the app only

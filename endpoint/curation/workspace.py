@@ -26,11 +26,9 @@ from kg.curation import history
 from kg.curation.files import record_path
 from kg.curation.form import EDITABLE_KINDS
 
-__all__ = ["AUDIT", "form_of", "router"]
+__all__ = ["form_of", "router"]
 
 router = APIRouter(include_in_schema=False)
-#: The audit log in ``KG_CURATION_DIR`` (written by the publication, :mod:`kg.cli.publication`).
-AUDIT = "audit.jsonl"
 _NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -104,7 +102,7 @@ def _title(path: Path, mtime: float) -> str:
 
 def last_changes(settings_dir: Path) -> dict[tuple[str, str], dict[str, Any]]:
     """The latest audit entry of each record."""
-    return {(e["kind"], e["id"]): e for e in history.read(settings_dir / AUDIT) if "kind" in e}
+    return {(e["kind"], e["id"]): e for e in history.read(settings_dir / history.AUDIT_LOG) if "kind" in e}
 
 
 @router.get("/beheer")
@@ -134,11 +132,11 @@ async def audit(request: Request) -> Response:
     """Who published what, when: the audit log, newest first (role editor)."""
     session = require_session(request, "editor")
     settings = state_of(request.app).settings
-    entries = list(reversed(history.read(settings.curation_dir / AUDIT)))
+    entries = list(reversed(history.read(settings.curation_dir / history.AUDIT_LOG)))
     kind, rid = request.query_params.get("soort"), request.query_params.get("id")
     if kind and rid:
         entries = [e for e in entries if e.get("kind") == kind and e.get("id") == rid]
     page = render("beheer/history.html", reader_of(request), "/beheer/geschiedenis", session=session, entries=entries[:200],
-                  intact=history.verify(settings.curation_dir / AUDIT), query={"soort": kind, "id": rid})
+                  intact=history.verify(settings.curation_dir / history.AUDIT_LOG), query={"soort": kind, "id": rid})
     return HTMLResponse(page, headers=_NO_STORE)
 

@@ -39,7 +39,7 @@ from kg.build.build_state import load_state
 from kg.build.pipeline import build
 from kg.curation import history
 from kg.curation.field_errors import FieldError, from_problem, from_result
-from kg.curation.files import added_file_path, record_path, remove_atomic, write_atomic
+from kg.curation.files import JOURNAL, added_file_path, record_path, remove_atomic, write_atomic
 from kg.curation.record_edit import etag, key_lines
 from kg.errors import EditConflict, SourceError, ValidationFailed
 from kg.importer.lookup import Lookup
@@ -50,8 +50,6 @@ from kg.store.folders import CURRENT, build_root
 
 __all__ = ["Change", "publish", "recover"]
 
-JOURNAL = "journal.json"
-AUDIT = "audit.jsonl"
 
 
 @dataclass(frozen=True)
@@ -179,7 +177,7 @@ def _record_history(settings: Settings, change: Change, path: Path, old: bytes |
     relative = path.relative_to(settings.data_dir.resolve()).as_posix()
     diff = "".join(difflib.unified_diff((old or b"").decode("utf-8").splitlines(True), new.decode("utf-8").splitlines(True),
                                         f"a/{relative}", f"b/{relative}"))
-    entry = history.append(settings.curation_dir / AUDIT, {
+    entry = history.append(settings.curation_dir / history.AUDIT_LOG, {
         "user": change.user, "pseudonym": change.pseudonym, "action": "create" if old is None else "update",
         "kind": change.kind, "id": change.id, "path": relative, "before": etag(old).strip('"') if old is not None else None,
         "after": etag(new).strip('"'), "build": build_id, "diff": diff,

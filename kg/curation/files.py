@@ -26,7 +26,10 @@ from kg.errors import CurationError
 from kg.records.field_types import ID_PATTERN
 from kg.records.format import FOLDERS, RECORD_KINDS
 
-__all__ = ["added_file_path", "record_path", "remove_atomic", "write_atomic"]
+__all__ = ["JOURNAL", "added_file_path", "record_path", "remove_atomic", "write_atomic"]
+
+#: The journal of the publication under way, in ``KG_CURATION_DIR`` (kg.cli.publication).
+JOURNAL = "journal.json"
 
 #: A sheet's text in ``data/sources/`` as the importer names it (``004_<checksum>.txt``).
 _SOURCE_NAME = re.compile(r"^[0-9]{3,}_[0-9a-f]{6,64}\.txt$")

@@ -33,7 +33,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["append", "read", "verify"]
+__all__ = ["AUDIT_LOG", "append", "read", "verify"]
+
+#: The audit log's file in ``KG_CURATION_DIR``.
+AUDIT_LOG = "audit.jsonl"
 
 
 def _lines(path: Path) -> list[str]:
