@@ -78,11 +78,16 @@ def kg(settings: Settings, *args: str, stdin: str = "", env: dict[str, str] | No
                           env=environment, check=False)
 
 
-def deploy(root: Path) -> Deployment:
-    """Copy the data and shapes, build, add the accounts, start ``kg serve`` with the workspace on."""
+def deploy(root: Path, git: bool = False) -> Deployment:
+    """Copy the data and shapes (``git``: as a git working tree of its own), build, add the
+    accounts, start ``kg serve`` with the workspace on."""
     from kg.build.pipeline import build
 
     shutil.copytree(REPO / "data", root / "data")
+    if git:
+        for command in (["init", "-q"], ["add", "-A"], ["-c", "user.name=Tests", "-c", "user.email=tests@example.invalid",
+                                                        "commit", "-q", "-m", "The data as the tests found it"]):
+            subprocess.run(["git", "-C", str(root / "data"), *command], check=True, capture_output=True)
     shutil.copytree(REPO / "shapes", root / "shapes")
     (root / "shapes" / "zz-tests.ttl").write_text(_TEST_SHAPE, encoding="utf-8")
     settings = Settings(store=str(root / "store"), data_dir=root / "data", shapes_dir=root / "shapes",

@@ -8,6 +8,7 @@ is mocked; the deployment is the tests' own copy of ``data/`` (:mod:`curation_su
 from __future__ import annotations
 
 import json
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -23,7 +24,7 @@ from endpoint.curation.routes import WORKSPACE_ROUTERS
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
-    deployment = deploy(tmp_path_factory.mktemp("curation"))
+    deployment = deploy(tmp_path_factory.mktemp("curation"), git=True)
     yield deployment
     deployment.server.stop()
 
@@ -162,6 +163,11 @@ def test_a_valid_change_goes_live_with_its_history(site: Deployment) -> None:
     entries = [json.loads(line) for line in (site.settings.curation_dir / "audit.jsonl").read_text().splitlines()]
     assert entries[-1]["user"] == "ed" and entries[-1]["after"] == answer.headers["etag"].strip('"')
     assert entries[-1]["build"] == answer.headers["x-kg-build"]
+    # data/ is a git working tree here: the publication is one commit of its file, the editor as author.
+    log = subprocess.run(["git", "-C", str(site.settings.data_dir), "log", "-1", "--format=%an <%ae>|%cn|%B", "--name-only"],
+                         capture_output=True, text=True, check=True).stdout
+    assert log.startswith("ed <ed@curators.invalid>|Lokaal Circulair publisher|") and f"Kg-Audit: {entries[-1]['seq']}" in log
+    assert log.strip().endswith(f"praktijken/{LEUVEN}.yaml")
 
 
 def test_two_saves_of_the_same_version_one_wins_one_is_412(site: Deployment) -> None:
