@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from endpoint.curation.auth import check_csrf, require_session
 from endpoint.curation.publishing import publish, stored, today
-from endpoint.curation.workspace import form_of
+from endpoint.curation.workspace import form_of, records_of
 from endpoint.errors import HTTPProblem
 from endpoint.layout import Reader, reader_of, render
 from endpoint.state import state_of
@@ -61,7 +61,9 @@ def show_form(request: Request, session: Session, kind: str, rid: str | None, va
     path = f"/beheer/{kind}/{rid or NEW}"
     kept = {f.key: yaml.safe_dump(values[f.key], allow_unicode=True, sort_keys=False, width=100)
             for f in fields if not f.editable and f.key in values and f.key != "id"}
-    page = render("beheer/edit.html", reader, path, session=session, kind=kind, rid=rid, fields=fields,
+    # Suggestions for references: the ids and titles of the records of each target kind.
+    suggestions = {f.target: records_of(settings.data_dir, f.target) for f in fields if f.target and f.editable}
+    page = render("beheer/edit.html", reader, path, session=session, kind=kind, rid=rid, fields=fields, suggestions=suggestions,
                   values=form_values(fields, values), raw=values, base=base or "", errors=by_key, notes=noted,
                   action=action or path, may_publish=session.user.role in ("editor", "admin"), kept=kept, extra=extra,
                   added=added)

@@ -26,7 +26,7 @@ from kg.curation import history
 from kg.curation.files import record_path
 from kg.curation.form import EDITABLE_KINDS
 
-__all__ = ["form_of", "router"]
+__all__ = ["form_of", "records_of", "router"]
 
 router = APIRouter(include_in_schema=False)
 _NO_STORE = {"Cache-Control": "no-store"}
@@ -100,6 +100,12 @@ def _title(path: Path, mtime: float) -> str:
     return str(label or path.stem)
 
 
+def records_of(data_dir: Path, kind: str) -> list[tuple[str, str]]:
+    """(id, Dutch title or name) of every record of ``kind``, by id."""
+    folder = record_path(data_dir, kind, "x").parent
+    return [(path.stem, _title(path, path.stat().st_mtime)) for path in sorted(folder.glob("*.yaml"))]
+
+
 def last_changes(settings_dir: Path) -> dict[tuple[str, str], dict[str, Any]]:
     """The latest audit entry of each record."""
     return {(e["kind"], e["id"]): e for e in history.read(settings_dir / history.AUDIT_LOG) if "kind" in e}
@@ -114,14 +120,9 @@ async def records(request: Request) -> Response:
     if kind not in EDITABLE_KINDS:
         raise HTTPProblem(404, f"'{kind}' is not a kind of record curators edit.")
     q = request.query_params.get("q", "").strip().casefold()
-    folder = record_path(settings.data_dir, kind, "x").parent
     changes = last_changes(settings.curation_dir)
-    rows = []
-    for path in sorted(folder.glob("*.yaml")):
-        title = _title(path, path.stat().st_mtime)
-        if q and q not in title.casefold() and q not in path.stem:
-            continue
-        rows.append({"id": path.stem, "title": title, "change": changes.get((kind, path.stem))})
+    rows = [{"id": rid, "title": title, "change": changes.get((kind, rid))}
+            for rid, title in records_of(settings.data_dir, kind) if not q or q in title.casefold() or q in rid]
     page = render("beheer/records.html", reader_of(request), "/beheer", session=session, kind=kind, kinds=EDITABLE_KINDS,
                   rows=rows, q=request.query_params.get("q", ""), query={"soort": kind, "q": request.query_params.get("q")})
     return HTMLResponse(page, headers=_NO_STORE)

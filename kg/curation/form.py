@@ -18,6 +18,8 @@ the form edits (None: the key is removed).
 ('text', True, 'checks', 'kept', 'input')
 >>> record_values(f.values(), {"v:titel:nl": ["Nieuw"], "v:titel:en": [""], "v:gemeenten": ["24062\\n 11002 "]})["gemeenten"]
 ['24062', '11002']
+>>> f["bronnen"].widget, record_values(f.values(), {"v:bronnen": ["a", " ", "b "]})["bronnen"]
+('refs', ['a', 'b'])
 """
 
 from __future__ import annotations
@@ -60,7 +62,8 @@ class Option:
 @dataclass(frozen=True)
 class FormField:
     """One field of the form. ``widget``: text (one box per language), input, check, select,
-    checks (several codes), lines (one value per line), kept (shown, not edited)."""
+    checks (several codes), refs (several references, each a box suggesting existing records),
+    lines (one value per line), kept (shown, not edited)."""
 
     key: str
     type: str
@@ -83,7 +86,7 @@ def _widget(key: str, spec: Field) -> str:
     if spec.type == "decimal" and spec.node is not None:  # an amount: a node of its own, kept as is
         return "kept"
     if spec.many:
-        return "checks" if spec.type == "code" else "lines"
+        return {"code": "checks", "ref": "refs"}.get(spec.type, "lines")
     return {"text": "text", "bool": "check", "code": "select"}.get(spec.type, "input")
 
 
@@ -146,7 +149,7 @@ def form_values(fields: Iterable[FormField], record: Mapping[str, Any]) -> dict[
         if f.widget == "text":
             text = value if isinstance(value, Mapping) else {}
             out[f.key] = {lang: str(text.get(lang, "")) for lang in ("nl", "en")}
-        elif f.widget == "checks":
+        elif f.widget in ("checks", "refs"):
             out[f.key] = [str(v) for v in value or []]
         elif f.widget == "lines":
             out[f.key] = "\n".join(str(v) for v in value or [])
@@ -158,18 +161,23 @@ def form_values(fields: Iterable[FormField], record: Mapping[str, Any]) -> dict[
 
 
 def record_values(fields: Iterable[FormField], form: Mapping[str, Sequence[str]]) -> dict[str, Any]:
-    """The submitted form's values of the editable fields (None: remove the key)."""
+    """The submitted form's values of the editable fields (None: remove the key). A form lists
+    the fields it shows in ``_fields`` (an unticked checkbox sends nothing); a field it does not
+    list is left as it is."""
     def one(name: str) -> str:
         return (form.get(name) or [""])[0].strip()
 
+    shown = set(form["_fields"]) if "_fields" in form else None
     out: dict[str, Any] = {}
     for f in fields:
+        if shown is not None and f.key not in shown:
+            continue
         name = f"v:{f.key}"
         if f.widget == "text":
             text = {lang: " ".join(one(f"{name}:{lang}").split()) for lang in ("nl", "en")}
             out[f.key] = {lang: v for lang, v in text.items() if v} or None
-        elif f.widget == "checks":
-            out[f.key] = [v for v in form.get(name, []) if v] or None
+        elif f.widget in ("checks", "refs"):
+            out[f.key] = [v.strip() for v in form.get(name, []) if v.strip()] or None
         elif f.widget == "lines":
             out[f.key] = [line.strip() for line in one(name).splitlines() if line.strip()] or None
         elif f.widget == "check":
