@@ -41,9 +41,10 @@ from kg.curation import history
 from kg.curation.field_errors import FieldError, from_problem, from_result
 from kg.curation.files import JOURNAL, added_file_path, record_path, remove_atomic, write_atomic
 from kg.curation.record_edit import etag, key_lines
-from kg.errors import EditConflict, SourceError, ValidationFailed
-from kg.importer.lookup import Lookup
+from kg.errors import EditConflict, Problem, SourceError, ValidationFailed
+from kg.records.format import FOLDERS, GEMEENTE, MUNICIPALITY_CSV
 from kg.records.record_file import read_checked
+from kg.records.reference import read_concept_codes, read_municipalities
 from kg.settings import Settings
 from kg.shacl.report import ValidationReport
 from kg.store.folders import CURRENT, build_root
@@ -138,9 +139,12 @@ def _record_errors(settings: Settings, change: Change, path: Path) -> list[Field
     probe = staging / path.name  # the id must equal the file name: the same name, elsewhere
     write_atomic(probe, change.text.encode("utf-8"))
     try:
-        lookup = Lookup.read(settings.data_dir, settings.ontology_dir / "vocabularies")
-        known = lookup.ids | {(change.kind, change.id)} | _added_ids(settings, change)
-        _, problems = read_checked(probe, change.kind, known, lookup.concepts)
+        found: list[Problem] = []  # problems of the reference data are the build's to report
+        concepts = read_concept_codes(settings.ontology_dir / "vocabularies", found)
+        known = {(kind, p.stem) for folder, kind in FOLDERS.items() for p in (settings.data_dir / folder).glob("*.yaml")}
+        known |= {(GEMEENTE.name, r.id) for r in read_municipalities(settings.data_dir / MUNICIPALITY_CSV, found)}
+        known |= {(change.kind, change.id)} | _added_ids(settings, change)
+        _, problems = read_checked(probe, change.kind, known, concepts)
     finally:
         probe.unlink(missing_ok=True)
     lines = key_lines(change.text)

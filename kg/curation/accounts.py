@@ -17,6 +17,7 @@ manages accounts (:func:`allows`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import sqlite3
@@ -152,7 +153,7 @@ class Accounts:
         unknown name, so the answer's timing does not tell which names exist."""
         with self._db() as db:
             row = db.execute("SELECT name, role, pseudonym, password FROM users WHERE name=?", (name,)).fetchone()
-        stored = row[3] if row and row[3] else _DUMMY_HASH
+        stored = row[3] if row and row[3] else _dummy_hash()
         try:
             self._hasher.verify(stored, password)
         except (VerificationError, InvalidHashError):
@@ -244,5 +245,8 @@ def _check_role(role: str) -> None:
         raise CurationError(f"'{role}' is not a role; the roles are {', '.join(ROLES)}.")
 
 
-#: Verified against when a name is unknown (see :meth:`Accounts.check_password`).
-_DUMMY_HASH = PasswordHasher().hash("not a password of anyone")
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when a name is unknown (see :meth:`Accounts.check_password`); made on
+    first use, not at import: an argon2 hash takes a good part of a second, on every ``kg`` command."""
+    return PasswordHasher().hash("not a password of anyone")
