@@ -248,3 +248,21 @@ def test_sign_in_attempts_are_limited(site: Deployment, tmp_path: Path) -> None:
         server.stop()
     assert [a.status_code for a in answers[:5]] == [401] * 5
     assert answers[5].status_code == 429 and int(answers[5].headers["retry-after"]) > 0
+
+
+def test_the_records_list_shows_each_records_warnings_from_the_live_build(site: Deployment) -> None:
+    import rdflib
+
+    from kg.namespaces import SH
+
+    report = rdflib.Graph().parse((Path(site.settings.store) / "current" / "artefacts" / "validation-report.ttl").resolve())
+    iri = f"{site.settings.base_iri}/id/praktijk/{LEUVEN}"
+    warnings = sum(1 for result in report.subjects(rdflib.URIRef(SH.focusNode.value), None)
+                   if str(report.value(result, rdflib.URIRef(SH.focusNode.value))).split("#")[0] == iri
+                   and str(report.value(result, rdflib.URIRef(SH.resultSeverity.value))).endswith("Warning"))
+    with sign_in(site, "cu") as browser:
+        page = browser.get("/beheer", params={"soort": "praktijk", "q": "leuven-strategie"})
+    assert page.status_code == 200
+    row = page.text.split(f"<code>{LEUVEN}</code>")[1].split("</tr>")[0]
+    expected = "in orde" if warnings == 0 else f"{warnings} waarschuwing" + ("" if warnings == 1 else "en")
+    assert expected in row

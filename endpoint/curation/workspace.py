@@ -10,6 +10,7 @@ answer whether the name exists or not.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -22,6 +23,7 @@ from endpoint.curation.auth import COOKIE, accounts_of, check_csrf, client_key, 
 from endpoint.errors import HTTPProblem
 from endpoint.layout import reader_of, render
 from endpoint.state import state_of
+from kg.artefacts.reader import ArtefactReader
 from kg.curation import history
 from kg.curation.files import record_path
 from kg.curation.form import EDITABLE_KINDS
@@ -106,6 +108,26 @@ def records_of(data_dir: Path, kind: str) -> list[tuple[str, str]]:
     return [(path.stem, _title(path, path.stat().st_mtime)) for path in sorted(folder.glob("*.yaml"))]
 
 
+@dataclass
+class _Checks:
+    """The SHACL results per record of one build, read once per build from its report."""
+
+    build_id: str = ""
+    counts: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
+
+
+def validation_counts(request: Request) -> dict[tuple[str, str], dict[str, int]]:
+    """Warnings and violations per record in the live build's SHACL report."""
+    state = state_of(request.app)
+    store = state.store
+    cached = state.part(_Checks, _Checks)
+    if cached.build_id != store.build_id:
+        fresh = _Checks(store.build_id, ArtefactReader(store.artefacts_dir).validation_counts(state.settings.base_iri))
+        state.replace(_Checks, fresh)
+        cached = fresh
+    return cached.counts
+
+
 def last_changes(settings_dir: Path) -> dict[tuple[str, str], dict[str, Any]]:
     """The latest audit entry of each record."""
     return {(e["kind"], e["id"]): e for e in history.read(settings_dir / history.AUDIT_LOG) if "kind" in e}
@@ -121,7 +143,8 @@ async def records(request: Request) -> Response:
         raise HTTPProblem(404, f"'{kind}' is not a kind of record curators edit.")
     q = request.query_params.get("q", "").strip().casefold()
     changes = last_changes(settings.curation_dir)
-    rows = [{"id": rid, "title": title, "change": changes.get((kind, rid))}
+    checks = validation_counts(request)
+    rows = [{"id": rid, "title": title, "change": changes.get((kind, rid)), "checks": checks.get((kind, rid), {})}
             for rid, title in records_of(settings.data_dir, kind) if not q or q in title.casefold() or q in rid]
     page = render("beheer/records.html", reader_of(request), "/beheer", session=session, kind=kind, kinds=EDITABLE_KINDS,
                   rows=rows, q=request.query_params.get("q", ""), query={"soort": kind, "q": request.query_params.get("q")})

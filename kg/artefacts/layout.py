@@ -43,6 +43,7 @@ __all__ = [
     "LDES",
     "RDF_SUFFIXES",
     "SITEMAP",
+    "VALIDATION_REPORT",
     "VOID",
     "Names",
     "Queryable",
@@ -60,6 +61,8 @@ CATALOG = "catalog"
 VOID = "void"
 LDES = "ldes"
 SITEMAP = "sitemap.xml"
+#: The SHACL report of the build (the gate's results; the curator workspace shows them per record).
+VALIDATION_REPORT = "validation-report.ttl"
 
 #: The one dataset this service publishes (its IRI is ``{base}/id/dataset/{name}``).
 DATASET_NAME = "lokaalcirculair"

@@ -32,7 +32,7 @@ import pyoxigraph as ox
 
 from kg.artefacts.catalog import CATALOG_STEP
 from kg.artefacts.dumps import DUMPS_STEP, NQUADS_DUMP
-from kg.artefacts.layout import CATALOG, DUMPS, VOID
+from kg.artefacts.layout import CATALOG, DUMPS, VALIDATION_REPORT, VOID
 from kg.artefacts.step import EVERYTHING, ArtefactInputs
 from kg.artefacts.void import VOID_STEP
 from kg.build.artefact_steps import ARTEFACT_STEPS, run_ready_steps
@@ -62,8 +62,6 @@ __all__ = ["ARTEFACT_STEPS", "VALIDATION_REPORT", "BuildResult", "build", "check
 #: quads) the triple dumps alone take longer than the rest of the change; a test may set it.
 DEFER_DUMPS_FROM = 100_000
 
-#: The SHACL report of a build that went live, among its artefacts.
-VALIDATION_REPORT = "validation-report.ttl"
 
 
 @dataclass
