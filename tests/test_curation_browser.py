@@ -107,6 +107,7 @@ def test_what_the_gate_refuses_is_shown_at_the_field_and_nothing_is_published(br
         page.locator("#v-titel-nl").fill("")
         page.get_by_role("button", name="Publiceren").click()
         expect(page.locator("#veld-titel .field-error")).to_contain_text("Nederlandse tekst")
+        expect(page.locator("#v-titel-nl")).to_have_attribute("aria-describedby", "fout-titel")  # read out with the field
         expect(page.locator(".form-errors")).to_contain_text("Niet gepubliceerd")
         expect(page.locator("#v-titel-en")).to_have_value("Circular city strategy")  # what was typed is kept
         assert site.record().read_bytes() == before
