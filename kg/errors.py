@@ -19,8 +19,10 @@ boundary where they are raised, with ``raise ... from exc``.
      │    │    └── UpdateRefused  6    403  SPARQL Update: the endpoint is read-only
      │    ├── QueryTimeout        6    503  the query ran past its deadline (or waited too long for a worker)
      │    └── QueryLimited        6    429  the client is past its share of the query workers
-     └── ReleaseRefused           7    409  `kg release` refused: the version exists, is malformed, or
-                                           the live build's dumps do not match their checksums
+     ├── CurationError            2    400  a curator's request cannot be done as asked (account, kind, id)
+     ├── ReleaseRefused           7    409  `kg release` refused: the version exists, is malformed, or
+     │                                     the live build's dumps do not match their checksums
+     └── EditConflict             7    412  a record changed since the curator read it (nothing written)
 
 Each class carries its exit code, HTTP status and title as data, so the CLI and
 the one HTTP error handler read them from the exception instead of guessing
@@ -61,6 +63,29 @@ class ConfigError(KGError):
     """A setting (environment variable or option) has a value we cannot use."""
 
     exit_code = 2
+
+
+class CurationError(KGError):
+    """A curator's request cannot be done as asked: an unknown account, a short password, a
+    kind that is not edited, an id that is not an id. Nothing was changed."""
+
+    exit_code = 2
+    http_status = 400
+    title = "Bad Request"
+
+
+class EditConflict(KGError):
+    """A record file is no longer the version a curator's change was based on: someone
+    published in between. Nothing was written; the curator starts again from the new version."""
+
+    exit_code = 7
+    http_status = 412
+    title = "Precondition Failed"
+
+    def __init__(self, message: str, current: str | None) -> None:
+        #: The ETag of the version now published (None when the record no longer exists).
+        self.current = current
+        super().__init__(message)
 
 
 @dataclass(frozen=True)

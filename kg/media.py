@@ -23,6 +23,7 @@ _UTF8_TYPES = frozenset({
     "application/ld+json", "application/n-triples", "application/n-quads", "application/rdf+xml",
     "application/trig", "application/sparql-results+json", "application/sparql-results+xml", "application/json",
     "application/xhtml+xml", "application/xml", "application/problem+json", "application/geo+json",
+    "application/yaml",
 })
 
 
@@ -96,6 +97,9 @@ JSON = Format("application/json", "json", "JSON")
 #: DataCite metadata of a release (``/releases/{version}/datacite.xml`` and ``.json``); files, not negotiated.
 DATACITE_XML = "application/vnd.datacite.datacite+xml"
 DATACITE_JSON = "application/vnd.datacite.datacite+json"
+
+#: A record file as curated (the write API of the curator workspace reads and writes it; RFC 9512).
+RECORD_YAML = Format("application/yaml", "yaml", "YAML")
 
 ALL_FORMATS: tuple[Format, ...] = (
     HTML, TURTLE, JSONLD, NTRIPLES, RDFXML, NQUADS, TRIG, SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV, GEOJSON,

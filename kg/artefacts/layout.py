@@ -71,6 +71,8 @@ QUALITY = "quality"
 #: The SHACL report of a build that went live, among its artefacts.
 VALIDATION_REPORT = "validation-report.ttl"
 SITEMAP = "sitemap.xml"
+#: The SHACL report of the build (the gate's results; the curator workspace shows them per record).
+VALIDATION_REPORT = "validation-report.ttl"
 
 #: The URL path of the releases (``/releases/{version}/{file}``).
 RELEASES_PATH = "releases"

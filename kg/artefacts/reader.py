@@ -59,6 +59,31 @@ class ArtefactReader:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
+    # --- the SHACL report ----------------------------------------------------------------
+
+    def validation_counts(self, base_iri: str) -> dict[tuple[str, str], dict[str, int]]:
+        """Results of the build's SHACL report per record (kind, id): how many of each
+        severity (``Violation``, ``Warning``, ``Info``); a focus node ``…/id/praktijk/x#rol-2``
+        counts for its record. Empty when the build kept no report."""
+        path = self.folder / VALIDATION_REPORT
+        if not path.is_file():
+            return {}
+        store = ox.Store()
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+        counts: dict[tuple[str, str], dict[str, int]] = {}
+        prefix = f"{base_iri}/id/"
+        query = ("SELECT ?focus ?severity WHERE { ?r <http://www.w3.org/ns/shacl#focusNode> ?focus ; "
+                 "<http://www.w3.org/ns/shacl#resultSeverity> ?severity }")
+        for row in store.query(query):  # type: ignore[union-attr]
+            focus, severity = row["focus"], row["severity"]
+            if not isinstance(focus, ox.NamedNode) or not focus.value.startswith(prefix):
+                continue
+            kind, _, rid = focus.value[len(prefix):].partition("#")[0].partition("/")
+            name = str(severity.value).rpartition("#")[2] if isinstance(severity, ox.NamedNode) else "Violation"
+            per = counts.setdefault((kind, rid), {})
+            per[name] = per.get(name, 0) + 1
+        return counts
+
     # --- catalogue and VoID ------------------------------------------------------------
 
     def rdf_document(self, stem: str, suffix: str) -> Path:

@@ -22,6 +22,7 @@ from typing import Callable, ParamSpec, TypeVar
 
 import click
 
+from kg.cli.curation_commands import curate, users
 from kg.cli.import_report import render_results
 from kg.cli.result_table import render
 from kg.cli.startup import check_remote, check_sources, check_store, load_settings
@@ -299,3 +300,10 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     # Replace this process (same pid, so whoever started `kg serve` can stop the server).
     os.execve(sys.executable, [sys.executable, "-m", "endpoint", "--host", host, "--port", str(port),
                                "--workers", str(workers)], dict(os.environ))
+
+
+# The workspace's accounts and publications (kg.cli.curation_commands); errors as every command's.
+for _group in (users, curate):
+    for _command in _group.commands.values():
+        _command.callback = _reports_errors(_command.callback)  # type: ignore[arg-type]
+    main.add_command(_group)
