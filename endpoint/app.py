@@ -99,6 +99,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state.opened_store = store if store is not None else open_store(settings)
+        if settings.curation:  # a publication a crash interrupted is finished before the workspace opens
+            await curation.recover_at_start(settings)
         watcher = asyncio.create_task(_watch_builds(state, settings.reload_interval))
         try:
             yield
@@ -145,6 +147,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         front: Front | None = getattr(module, "front", None)
         if front is not None:
             app.front = front(app.front or app.framework, app)
+    if settings.curation:  # the workspace and the write API exist only when turned on (KG_CURATION)
+        app.include_router(curation.workspace_router)
     app.front = Compression(app.front or app.framework)  # outermost: every surface's answers alike
     return app
 

@@ -5,7 +5,7 @@ answers are compressed the same way:
 
 * **what**: HTML, CSS, JavaScript, JSON (JSON-LD, SPARQL JSON, problem+json), XML (RDF/XML,
   SPARQL XML), Turtle, N-Triples, N-Quads, TriG, CSV, TSV, SVG; with status 200 and at least
-  :data:`MIN_SIZE` bytes. Never the dumps (:data:`UNCOMPRESSED_PATHS`; ``application/gzip`` is
+  :data:`MIN_SIZE` bytes. Never the dumps or a release's files (:data:`UNCOMPRESSED_PATHS`; ``application/gzip`` is
   not text-like anyway): their byte ranges and resumed downloads keep meaning the file's bytes.
   Never an answer that already has a ``Content-Encoding``, never a request with ``Range`` (it
   passes through untouched); ``HEAD`` gets the headers GET would get, without a length;
@@ -48,8 +48,10 @@ _TEXT_LIKE = re.compile(
     rb"^(text/|application/(json|ld\+json|problem\+json|sparql-results\+(json|xml)|xml|rdf\+xml|n-triples|n-quads|trig|"
     rb"javascript|manifest\+json|geo\+json)|image/svg\+xml)"
 )
-#: The dumps keep their bytes, so that byte ranges and resumed downloads of them keep working.
-UNCOMPRESSED_PATHS = ("/dumps/",)
+#: The dumps and a release's files keep their bytes, so that byte ranges and resumed downloads
+#: of them keep working and a release's ETag stays the SHA-256 its manifest and citation state
+#: (the release pages under the same prefix are small; they go out uncompressed too).
+UNCOMPRESSED_PATHS = ("/dumps/", "/releases/")
 _SUFFIX = re.compile(rb'-(br|gzip)"')
 #: Compressed bodies of answers with a strong ETag, by (path and query, ETag, coding).
 _KEPT: LRU[tuple[bytes, bytes, str], bytes] = LRU(2048, 64 * 1024 * 1024)

@@ -14,11 +14,15 @@ boundary where they are raised, with ``raise ... from exc``.
      ├── ValidationFailed         4    422  the SHACL gate found Violations (carries the report)
      ├── StoreError               5    503  the store cannot be opened, loaded or switched
      │    └── NoBuildError        5    503  there is no built store yet (run `kg build`)
-     └── QueryError               6    400  a SPARQL query is wrong
-          ├── QueryRefused        6    400  valid SPARQL this endpoint does not run (SERVICE)
-          │    └── UpdateRefused  6    403  SPARQL Update: the endpoint is read-only
-          ├── QueryTimeout        6    503  the query ran past its deadline (or waited too long for a worker)
-          └── QueryLimited        6    429  the client is past its share of the query workers
+     ├── QueryError               6    400  a SPARQL query is wrong
+     │    ├── QueryRefused        6    400  valid SPARQL this endpoint does not run (SERVICE)
+     │    │    └── UpdateRefused  6    403  SPARQL Update: the endpoint is read-only
+     │    ├── QueryTimeout        6    503  the query ran past its deadline (or waited too long for a worker)
+     │    └── QueryLimited        6    429  the client is past its share of the query workers
+     ├── CurationError            2    400  a curator's request cannot be done as asked (account, kind, id)
+     ├── ReleaseRefused           7    409  `kg release` refused: the version exists, is malformed, or
+     │                                     the live build's dumps do not match their checksums
+     └── EditConflict             7    412  a record changed since the curator read it (nothing written)
 
 Each class carries its exit code, HTTP status and title as data, so the CLI and
 the one HTTP error handler read them from the exception instead of guessing
@@ -59,6 +63,29 @@ class ConfigError(KGError):
     """A setting (environment variable or option) has a value we cannot use."""
 
     exit_code = 2
+
+
+class CurationError(KGError):
+    """A curator's request cannot be done as asked: an unknown account, a short password, a
+    kind that is not edited, an id that is not an id. Nothing was changed."""
+
+    exit_code = 2
+    http_status = 400
+    title = "Bad Request"
+
+
+class EditConflict(KGError):
+    """A record file is no longer the version a curator's change was based on: someone
+    published in between. Nothing was written; the curator starts again from the new version."""
+
+    exit_code = 7
+    http_status = 412
+    title = "Precondition Failed"
+
+    def __init__(self, message: str, current: str | None) -> None:
+        #: The ETag of the version now published (None when the record no longer exists).
+        self.current = current
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -187,3 +214,16 @@ class QueryLimited(QueryError):
         super().__init__(message)
         self.retry_after = retry_after
         self.headers = {"Retry-After": str(retry_after)}
+
+
+class ReleaseRefused(KGError):
+    """``kg release`` cannot freeze this release; nothing was written.
+
+    A release never changes once made, so a version that exists is refused rather than
+    replaced; so is a malformed version, and a live build whose dumps no longer match their
+    SHA-256 files (a release must be exactly what was published).
+    """
+
+    exit_code = 7
+    http_status = 409
+    title = "Conflict"

@@ -23,6 +23,7 @@ _UTF8_TYPES = frozenset({
     "application/ld+json", "application/n-triples", "application/n-quads", "application/rdf+xml",
     "application/trig", "application/sparql-results+json", "application/sparql-results+xml", "application/json",
     "application/xhtml+xml", "application/xml", "application/problem+json", "application/geo+json",
+    "application/yaml",
 })
 
 
@@ -89,6 +90,16 @@ SPARQL_TSV = Format("text/tab-separated-values", "tsv", "TSV", results=ox.QueryR
 #: GeoJSON (RFC 7946): a document about a place as a Feature, a list as a FeatureCollection.
 #: Not an RDF format, so not among DOCUMENT_FORMATS: only things with a geometry offer it.
 GEOJSON = Format("application/geo+json", "geojson", "GeoJSON")
+#: Plain JSON: the metadata documents of OGC API – Features (landing page, collections).
+#: Not in ALL_FORMATS: ``json`` as a name keeps meaning SPARQL JSON or JSON-LD where those are offered.
+JSON = Format("application/json", "json", "JSON")
+
+#: DataCite metadata of a release (``/releases/{version}/datacite.xml`` and ``.json``); files, not negotiated.
+DATACITE_XML = "application/vnd.datacite.datacite+xml"
+DATACITE_JSON = "application/vnd.datacite.datacite+json"
+
+#: A record file as curated (the write API of the curator workspace reads and writes it; RFC 9512).
+RECORD_YAML = Format("application/yaml", "yaml", "YAML")
 
 ALL_FORMATS: tuple[Format, ...] = (
     HTML, TURTLE, JSONLD, NTRIPLES, RDFXML, NQUADS, TRIG, SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV, GEOJSON,

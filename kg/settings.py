@@ -12,7 +12,7 @@ import ipaddress
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The repository (or installed source tree) this package lives in: the home
@@ -130,6 +130,13 @@ class Settings(BaseSettings):
             "when unset it is taken from each request."
         ),
     )
+    short_links_dir: Path | None = Field(
+        None,
+        description=(
+            "Where the query page's short links are kept, across builds (KG_SHORT_LINKS_DIR); "
+            "default: the folder short-links in the embedded store folder, or in KG_ARTEFACTS_DIR for a remote store."
+        ),
+    )
     ldes_page_size: int = Field(100, ge=1, description="Members per LDES page (KG_LDES_PAGE_SIZE).")
     # Who publishes this deployment: a fact of the deployment, not of the sources (docs/harvesting.md).
     publisher_iri: str = Field(
@@ -155,6 +162,18 @@ class Settings(BaseSettings):
         None, description="Organisational mailbox of the catalogue's contact point (KG_CONTACT_EMAIL); when unset, its URL.",
     )
     reload_interval: float = Field(1.0, gt=0, description="Seconds between checks for a new build (KG_RELOAD_INTERVAL).")
+    # The curator workspace (/beheer, /api/records): off unless asked for; docs in the README's "Curating data".
+    curation: bool = Field(
+        False, description="Turn on the curator workspace and the write API (KG_CURATION=on); off, the service is read-only.",
+    )
+    curation_dir: Path = Field(
+        PROJECT_ROOT / "var" / "curation",
+        description=(
+            "Accounts, sessions, the publication journal and the audit log of the workspace (KG_CURATION_DIR); "
+            "never inside KG_DATA_DIR."
+        ),
+    )
+    session_hours: float = Field(8.0, gt=0, description="Hours a curator's browser session lasts (KG_SESSION_HOURS).")
 
     @field_validator("base_iri")
     @classmethod
@@ -186,6 +205,13 @@ class Settings(BaseSettings):
         if value is not None and (value.count("@") != 1 or " " in value or value.startswith("mailto:")):
             raise ValueError("must be an e-mail address such as info@example.be (without mailto:)")
         return value
+
+    @model_validator(mode="after")
+    def _curation_outside_data(self) -> "Settings":
+        data, curation = self.data_dir.resolve(), self.curation_dir.resolve()
+        if curation == data or data in curation.parents:
+            raise ValueError(f"KG_CURATION_DIR ({self.curation_dir}) must not lie inside KG_DATA_DIR ({self.data_dir})")
+        return self
 
     @classmethod
     def from_env(cls, **overrides: Any) -> "Settings":

@@ -55,6 +55,9 @@ COLUMNS = [
     "geldig_tot",
     "vervangen_door",
     "gewijzigd",
+    # Added later, so at the end: files written before them still line up column by column.
+    "arrondissement_fr",
+    "provincie_fr",
 ]
 
 
@@ -74,6 +77,9 @@ class Gemeente:
     geldig_van: str = ""
     geldig_tot: str = ""
     vervangen_door: str = ""
+    #: French names as the 2019-2024 file gives them; empty for the codes of 2025 (their file has none).
+    arrondissement_fr: str = ""
+    provincie_fr: str = ""
 
     def row(self) -> dict[str, str]:
         """The CSV row, with the codes derived from the NIS code and province name."""
@@ -89,6 +95,8 @@ class Gemeente:
             "geldig_tot": self.geldig_tot,
             "vervangen_door": self.vervangen_door,
             "gewijzigd": MODIFIED,
+            "arrondissement_fr": self.arrondissement_fr,
+            "provincie_fr": self.provincie_fr,
         }
 
 
@@ -136,6 +144,8 @@ def derive(reference: Path) -> list[Gemeente]:
             provincie=r["province_NL"],
             geldig_tot=LAST_DAY_BEFORE_MERGER if successor else "",
             vervangen_door=successor,
+            arrondissement_fr=r["arrondissement_FR"],
+            provincie_fr=r["province_FR"],
         )
     missing = sorted(set(replaced_by) - set(result))
     if missing:

@@ -58,8 +58,8 @@ TYPES = {"string", "text", "decimal", "bool", "struct", *PATTERNS}
 NOT_RECORDS = {
     SKOS.Concept: "the concepts of ontology/vocabularies/, loaded as they are",
     SKOS.ConceptScheme: "the concept schemes of ontology/vocabularies/",
-    CIRC.Arrondissement: "a place derived from the municipality rows (kg.rdf.mapping _places)",
-    CIRC.Provincie: "a place derived from the municipality rows (kg.rdf.mapping _places)",
+    CIRC.Arrondissement: "a place derived from the municipality rows (kg.rdf.places)",
+    CIRC.Provincie: "a place derived from the municipality rows (kg.rdf.places)",
     GEO.Geometry: "an outline or point of data/reference/geometrieen.csv (kg.rdf.geometry), a hash node of a place",
     CIRC.Vertaling: "a text's 'vertaald' mark, on any text of any key (kg.rdf.annotations); tested below",
 }

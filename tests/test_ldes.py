@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
@@ -27,6 +28,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from kg.artefacts.ldes_history import read_history
+from kg.artefacts.releases import freeze
 from kg.artefacts.step import ArtefactInputs, ArtefactStep
 from kg.build.pipeline import ARTEFACT_STEPS, build
 from kg.settings import PROJECT_ROOT, Settings
@@ -97,6 +99,8 @@ def stream(tmp_path_factory: pytest.TempPathFactory) -> Stream:
     settings = _copy_settings(tmp_path_factory.mktemp("ldes"))
     build(settings)
     first = _members(settings)
+    # A release of the first build: the changes below come after it (issue 18's replay rule).
+    freeze(settings, "1.0.0", "Voor de wijziging.", "Before the change.")
     result = Stream(settings, _change(settings), _delete(settings))
     build(settings)
     second = _members(settings)
@@ -207,6 +211,24 @@ def test_replaying_the_stream_gives_exactly_the_dump(replayed: Replay, stream: S
         if str(AS.Delete) not in member.types:
             triples |= member.triples
     assert triples == _dump(stream.settings)
+
+
+def test_replaying_up_to_a_release_gives_exactly_its_dump(replayed: Replay, stream: Stream) -> None:
+    """A harvester replays the members up to the release's time (its ``ldes_last_time``,
+    the stream's ``prov:generatedAtTime``) and gets the release's dump, though the stream
+    went on: the change and the removal made after the release are not in it."""
+    release = Path(stream.settings.store) / "releases" / "1.0.0"
+    cut = datetime.fromisoformat(json.loads((release / "RELEASE.json").read_text(encoding="utf-8"))["ldes_last_time"])
+    upto = [m for m in replayed.members if datetime.fromisoformat(m.time) <= cut]
+    assert len(upto) < len(replayed.members)
+    assert any(m.entity == stream.changed for m in replayed.members if m not in upto)
+    triples: set[tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]] = set()
+    for member in _latest(upto).values():
+        if str(AS.Delete) not in member.types:
+            triples |= member.triples
+    frozen = gzip.decompress((release / "lokaalcirculair.nt.gz").read_bytes()).decode("utf-8")
+    assert triples == set(rdflib.Graph().parse(data=frozen, format="nt"))
+    assert triples != _dump(stream.settings)
 
 
 def test_a_changed_record_has_a_newer_version(replayed: Replay, stream: Stream) -> None:

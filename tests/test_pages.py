@@ -20,6 +20,8 @@ import rdflib
 from conftest import Server
 from pages_support import fixture_server  # noqa: F401  (fixture)
 
+from kg.settings import PROJECT_ROOT
+
 LEUVEN = "/doc/praktijk/leuven-strategie-circulaire-stad"
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "Accept-Language": "nl-BE,nl;q=0.9"}
 HTML_EN = {**HTML, "Accept-Language": "en-GB,en;q=0.9"}
@@ -255,9 +257,39 @@ def test_home_page_shows_counts_and_the_ways_in(http: httpx.Client, server: Serv
     for way in ("/praktijken", "/themas", "/gemeenten", "/organisaties", "/financiering", "/zoeken", "/sparql", "/dumps/", "/catalog"):
         assert way in hrefs, way
     assert "Materialen" in p.link_texts("/doc/concept/thema/")
-    # Provinces with a practice (#17: the coaching records in West-Vlaanderen no longer state a place of their own).
-    assert "Vlaams-Brabant" in {text for h, text in p.links if h.startswith("/gemeenten#")}
+    # Provinces with a practice: Leuven's strategy names its place (Vlaams-Brabant); the coaching
+    # records name no place, but Stad Roeselare and Stad Oostende take part (West-Vlaanderen).
+    assert {"Vlaams-Brabant", "West-Vlaanderen"} <= {text for h, text in p.links if h.startswith("/gemeenten#")}
     assert http.head("/").status_code == 200
+
+
+def test_a_practice_page_shows_the_sources_lists_with_the_lists_inside_their_items(http: httpx.Client) -> None:
+    r = http.get("/doc/praktijk/doe-netwerk-lokaal-circulair", headers=HTML)
+    section = r.text.split('<section id="opsomming-klimaatplan">', 1)[1].split("</section>", 1)[0]
+    # 001: "Klimaatplan 2030 / Bijdrage vanuit sector Afval / LT-visie afvalverwerking …": a list in an item.
+    assert "<h3>Klimaatplan 2030" in section
+    assert re.search(r'<li id="opsomming-klimaatplan-1">Bijdrage vanuit sector Afval<ol><li id="opsomming-klimaatplan-1.1">'
+                     r"LT-visie afvalverwerking</li>", section)
+    assert "(de opsomming in de bron gaat verder)" in section  # the "…" after the second heading's list
+    english = http.get("/doc/praktijk/doe-netwerk-lokaal-circulair", headers=HTML_EN).text
+    assert "Lists in the sources" in english and "list goes on)" in english
+
+
+def test_home_page_facets_and_the_example_query_count_the_same_places(http: httpx.Client) -> None:
+    # One rule everywhere (#17): a practice is in a municipality it names (dct:spatial), or that a
+    # local government leading it or taking part in it governs. Home page, facet and query 02 agree.
+    home = {text for h, text in page(http, "/").links if h.startswith("/gemeenten#")}
+    listing = http.get("/praktijken", headers={"Accept": "text/html"}).text
+    provinces = listing.split('name="provincie"', 1)[1].split("</select>", 1)[0]
+    facet = dict(re.findall(r'<option value="\d{5}">([^<]+?) \((\d+)\)</option>', provinces))
+    query = (PROJECT_ROOT / "queries" / "02-praktijken-per-provincie.rq").read_text()
+    answer = http.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}).json()
+    counted = {b["naam"]["value"]: b["praktijken"]["value"] for b in answer["results"]["bindings"]}
+    assert home == set(facet) == set(counted)
+    assert facet == counted
+    # The place reached through a participant is not published as the practice's place.
+    roeselare = page(http, "/doc/gemeente/36015")
+    assert "(via Stad Roeselare)" in roeselare.visible
 
 
 def test_practice_list_filters_combine_and_count(http: httpx.Client) -> None:
@@ -368,3 +400,14 @@ def test_language_switch_and_links_stay_on_this_host(fx: httpx.Client) -> None:
     p = page(fx, "/doc/praktijk/proef", lang="en")
     for href, _ in p.links:
         assert href.startswith(("/", "#", "https://data.vlaanderen.be/", "https://creativecommons.org/")), href
+
+
+def test_a_municipality_that_ended_is_told_apart_by_its_period_in_filters_and_cards(fx: httpx.Client) -> None:
+    """Two municipalities of one name (Tielt before and after the 2025 merger) must not look alike in
+    the filters of /praktijken and /kaart, nor on the practice cards: each shows its period."""
+    for path in ("/praktijken", "/kaart"):
+        html = fx.get(path, headers=HTML).text
+        select = html.split('<select id="f-gemeente"', 1)[1].split("</select>", 1)[0]
+        assert re.search(r'<option value="46014"[^>]*>Oudstad, tot 2024 \(\d+\)</option>', select), (path, select[:500])
+    english = fx.get("/praktijken", params={"lang": "en"}, headers=HTML).text
+    assert re.search(r'>(<span lang="nl">)?Oudstad(</span>)?</a> <span class="note">\(until 2024\)</span>', english)

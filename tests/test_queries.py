@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from endpoint.sparql.query_page import example_queries
+from endpoint.sparql.examples import example_queries
 from kg.settings import PROJECT_ROOT
 
 QUERIES = PROJECT_ROOT / "queries"
@@ -233,6 +233,9 @@ def test_praktijken_per_provincie_op_de_kaart(http: httpx.Client) -> None:
     rows = run(http, "praktijken-per-provincie-op-de-kaart")
     assert {r["naam"] for r in rows} == {"Antwerpen", "Vlaams-Brabant", "West-Vlaanderen", "Oost-Vlaanderen", "Limburg"}
     assert int(next(r for r in rows if r["naam"] == "Vlaams-Brabant")["praktijken"]) >= 1  # Leuven
+    # The same rule as query 02 (a named place, or a participating government's territory), so both agree.
+    counted = {r["naam"]: r["praktijken"] for r in run(http, "praktijken-per-provincie")}
+    assert {r["naam"]: r["praktijken"] for r in rows if int(r["praktijken"])} == counted
     for r in rows:
         assert r["omtrek"].startswith("<http://www.opengis.net/def/crs/OGC/1.3/CRS84> ")
         assert json.loads(r["geojson"])["type"] in ("Polygon", "MultiPolygon")
@@ -243,3 +246,16 @@ def test_every_example_runs_in_every_result_format(http: httpx.Client, example: 
     for fmt in ("json", "xml", "csv", "tsv"):
         r = http.get("/sparql", params={"query": example["query"], "format": fmt})
         assert r.status_code == 200, (example["name"], fmt, r.text)
+
+
+def test_looptijd_per_bron(http: httpx.Client) -> None:
+    rows = run(http, "looptijd-per-bron")
+    pilot = sorted((r["bron"], r["begin"], r["einde"]) for r in rows
+                   if r["praktijk"] == "id/praktijk/lokaal-circulair-begeleiding-circulair-pilootproject")
+    # 003: "Deze begeleiding loopt van november 2022 tot april 2023."; 001: "3 – 9 maanden vanaf
+    # september 2022 – april 2023": two sources, two periods, both kept.
+    assert pilot == [("id/bron/lokaal-circulair-begeleiding", "2022-11", "2023-04"),
+                     ("id/bron/vlaanderen-circulair-presentatie-lokaal-circulair", "2022-09", "2023-04")]
+    aal = [r for r in rows if r["praktijk"] == "id/praktijk/aal-circulair"]
+    assert [(r["begin"], r["einde"], r["citaat"]) for r in aal] == [("2017-12", "2020-02", "Looptijd: 12/2017 tot 02/2020")]
+

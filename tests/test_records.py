@@ -136,6 +136,20 @@ def test_missing_required_keys_and_end_before_start(tmp_path: Path) -> None:
     assert any("The end '2019' lies before the start '2020-05'." in p for p in problems)
 
 
+def test_a_source_period_needs_a_date_its_order_and_a_cited_source(tmp_path: Path) -> None:
+    data, vocab = make_data(tmp_path)
+    path = data / "praktijken" / "strategie.yaml"
+    periods = ('periodes:\n  - bron: fiche\n'                                   # line 8: no date at all
+               '  - start: "2021-03"\n    einde: "2020"\n    bron: fiche\n'      # line 9: ends before it starts
+               '  - start: "2020"\n    bron: andere-fiche\n')                    # line 13: a source the record does not cite
+    path.write_text(path.read_text().replace('start: "2020"\n', 'start: "2020"\n' + periods))
+    problems = problems_of(data, vocab)
+    assert any(":8: A period ('periodes' item) has a 'start', an 'einde' or both" in p for p in problems)
+    assert any(":9: The end '2020' of this period lies before its start '2021-03'." in p for p in problems)
+    assert any(":13: 'bron' refers to bron 'andere-fiche', which does not exist in data/." in p for p in problems)
+    assert any(":13: 'periodes.2.bron' names 'andere-fiche', which is not one of the record's 'bronnen'." in p for p in problems)
+
+
 def test_broken_yaml_gives_line_and_column(tmp_path: Path) -> None:
     data, vocab = make_data(tmp_path)
     path = data / "praktijken" / "strategie.yaml"

@@ -137,3 +137,20 @@ def test_ldes_is_an_event_stream(client: httpx.Client) -> None:
     quads = ox.parse(r.content, ox.RdfFormat.TRIG, base_iri=str(r.url))
     types = {q.object.value for q in quads if q.predicate.value.endswith("#type")}
     assert "https://w3id.org/ldes#EventStream" in types
+
+
+def test_a_negotiated_answer_varies_by_accept_even_after_the_same_bytes_were_asked_by_suffix(client: httpx.Client) -> None:
+    """The per-build cache keeps headers with each body: the suffix's answer (no Vary: Accept) must
+    not be replayed for a request that negotiated, or a shared cache would serve Turtle to a browser."""
+    path = "/doc/organisatie/vlaanderen-circulair"
+    by_suffix = client.get(path + ".ttl")
+    negotiated = client.get(path, headers={"Accept": "text/turtle"})
+    assert by_suffix.status_code == negotiated.status_code == 200
+    assert by_suffix.content == negotiated.content
+    assert "accept" not in _vary(by_suffix)  # Accept-Encoding (compression) may be there
+    assert "accept" in _vary(negotiated)
+
+
+def _vary(response: httpx.Response) -> set[str]:
+    """The header names a response varies by, lower case: ``Vary`` is a comma-separated list."""
+    return {name.strip().lower() for name in response.headers.get("vary", "").split(",") if name.strip()}

@@ -64,6 +64,33 @@ def test_real_data() -> None:
     assert report.conforms
 
 
+def test_periods_and_lists_inside_items_broken_at_the_rdf_level() -> None:
+    """The shapes of issue 17's per-source periods and nested list items, on the real data with
+    defects the record checks would have stopped: both engines must find the same."""
+    corpus = load_corpus(PROJECT_ROOT / "data", ONTOLOGY / "vocabularies")
+    dcat = "http://www.w3.org/ns/dcat#"
+    schema = "http://schema.org/"
+    out = []
+    for graph in map_corpus(corpus, BASE, ONTOLOGY / "circulair.ttl"):
+        quads, g = list(graph.quads), graph.graph
+        if graph.id == "aal-circulair":  # a period with no date, and one with two starts, one not a date
+            period = ox.NamedNode(graph.subject.value + "#periode-1")
+            quads = [q for q in quads if not (q.subject == period and q.predicate.value.startswith(dcat))]
+            second = ox.NamedNode(graph.subject.value + "#periode-2")
+            quads += [ox.Quad(graph.subject, DCT.temporal, second, g), ox.Quad(second, RDF.type, DCT.PeriodOfTime, g),
+                      ox.Quad(second, ox.NamedNode(dcat + "startDate"), ox.Literal("2017"), g),
+                      ox.Quad(second, ox.NamedNode(dcat + "startDate"), ox.Literal("2018", datatype=ox.NamedNode(
+                          "http://www.w3.org/2001/XMLSchema#gYear")), g)]
+        elif graph.id == "doe-netwerk-lokaal-circulair":  # an item of an item that is no item, at a wrong IRI
+            item = ox.NamedNode(graph.subject.value + "#opsomming-klimaatplan-1")
+            quads.append(ox.Quad(item, ox.NamedNode(schema + "itemListElement"), ox.NamedNode(graph.subject.value + "#x"), g))
+        out.append(RecordGraph(graph.kind, graph.id, graph.graph, graph.subject, tuple(quads), graph.record))
+    report = assert_same(out)
+    components = {r.component.rsplit("#", 1)[-1] for r in report.violations}
+    assert {"OrConstraintComponent", "MaxCountConstraintComponent", "ClassConstraintComponent", "PatternConstraintComponent"} <= components
+    assert {r.focus_node.rsplit("#", 1)[-1] for r in report.violations} >= {"periode-1", "periode-2", "opsomming-klimaatplan-1"}
+
+
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[RecordGraph], dict[str, str]]:
     """150 synthetic practices, one in ten with a defect the SHACL shapes (not the record checks) catch."""

@@ -357,6 +357,45 @@ def test_coaching_durations_are_month_ranges_and_criteria_and_menu_are_items(sto
     assert counts == {"selectiecriterium": (6, None), "menukaart": (6, "true")}
 
 
+def test_each_source_gives_its_own_period_with_its_precision(store: GraphStore) -> None:
+    rows = select(store, """PREFIX dcat: <http://www.w3.org/ns/dcat#>
+        SELECT ?bron ?start ?end (DATATYPE(?start) AS ?type) WHERE {
+          <%s/id/praktijk/lokaal-circulair-begeleiding-circulaire-strategie> dct:temporal ?t .
+          ?t a dct:PeriodOfTime ; prov:wasDerivedFrom ?bron ; dcat:startDate ?start ; dcat:endDate ?end }""" % B)
+    # 003: "Deze begeleiding loopt van november 2022 tot juni 2023."; 001: "3 – 6 maanden vanaf
+    # september 2022 – juni 2023". Both are stated, each by its own source, to the month.
+    assert sorted((r["bron"].rpartition("/")[2], r["start"], r["end"], r["type"]) for r in rows) == [
+        ("lokaal-circulair-begeleiding", "2022-11", "2023-06", "http://www.w3.org/2001/XMLSchema#gYearMonth"),
+        ("vlaanderen-circulair-presentatie-lokaal-circulair", "2022-09", "2023-06", "http://www.w3.org/2001/XMLSchema#gYearMonth"),
+    ]
+    # 004: "Startdatum: 2020" - a year, and no end.
+    leuven = select(store, """PREFIX dcat: <http://www.w3.org/ns/dcat#>
+        SELECT ?start (DATATYPE(?start) AS ?type) ?end WHERE { <%s/id/praktijk/leuven-strategie-circulaire-stad> dct:temporal ?t .
+        ?t dcat:startDate ?start OPTIONAL { ?t dcat:endDate ?end } }""" % B)
+    assert [(r["start"], r["type"], r.get("end")) for r in leuven] == [("2020", "http://www.w3.org/2001/XMLSchema#gYear", None)]
+    # The deck's start is stated by the deck, so it is no longer a reading's value (only the choice is).
+    assert not ask(store, "?r a circ:Lezing ; rdf:subject <%s/id/praktijk/lokaal-circulair-begeleiding-circulaire-strategie> ; "
+                          "rdf:predicate schema:startDate ; rdf:object ?o" % B)
+
+
+def test_a_list_inside_a_list_item_keeps_its_structure(store: GraphStore) -> None:
+    rows = select(store, f"""SELECT ?item ?sub WHERE {{ {NETWORK} circ:opsomming ?l . ?l dct:title "Klimaatplan 2030"@nl ;
+        schema:itemListElement ?i . ?i rdf:value ?item ; schema:position ?n . ?i schema:itemListElement ?s .
+        ?s rdf:value ?sub ; schema:position ?m }} ORDER BY ?n ?m""")
+    # 001, slide "Klimaatplan 2030": three headings, each with its own list; the second ends in "…".
+    assert [(r["item"], r["sub"]) for r in rows][:4] == [
+        ("Bijdrage vanuit sector Afval", "LT-visie afvalverwerking"), ("Bijdrage vanuit sector Afval", "Voorvergisting GFT-afval"),
+        ("Bijdrage vanuit sector Afval", "Kunststoffen: selectieve inzameling en verwerking"),
+        ("CE als transversale maatregel", "Verderzetten van transitieprogramma")]
+    assert len(rows) == 9
+    assert ask(store, f"""{NETWORK} circ:opsomming/schema:itemListElement ?i .
+        ?i rdf:value "CE als transversale maatregel"@nl ; circ:onvolledig true""")
+    # "Industrie:" with its two lines is an item with two items, not one flattened text.
+    industry = select(store, f"""SELECT ?sub WHERE {{ {NETWORK} circ:opsomming/schema:itemListElement ?i .
+        ?i rdf:value "Industrie:"@nl ; schema:itemListElement ?s . ?s rdf:value ?sub ; schema:position ?m }} ORDER BY ?m""")
+    assert [r["sub"] for r in industry] == ["Circulaire economie als basiskader", "Industriële symbiose in clusters"]
+
+
 # --- 8. the municipality reference ------------------------------------------------------------------
 
 
@@ -365,3 +404,32 @@ def test_every_arrondissement_follows_the_refnis_code_rule(store: GraphStore) ->
     assert select(store, """SELECT ?g WHERE { ?g a circ:Gemeente ; skos:notation ?n ; circ:arrondissement/skos:notation ?a
         FILTER(?a != CONCAT(SUBSTR(?n, 1, 2), "000")) }""") == []
     assert len(select(store, "SELECT ?g WHERE { ?g a circ:Gemeente ; circ:arrondissement ?a }")) == 312
+
+
+def test_places_carry_the_french_names_the_reference_data_gives_with_its_source(store: GraphStore) -> None:
+    # Statbel REFNIS (2019-2024 compilation): "West-Vlaanderen" / "Flandre occidentale", "Ieper" / "Ypres",
+    # and the municipalities with language facilities, e.g. Mesen / Messines, Drogenbos / Drogenbos.
+    rows = {(r["s"].removeprefix(B), r["fr"]) for r in select(store, """SELECT ?s ?fr WHERE {
+        ?s skos:prefLabel ?fr ; prov:wasDerivedFrom <%s/id/bron/statbel-refnis> FILTER(lang(?fr) = "fr") }""" % B)}
+    assert {("/id/provincie/30000", "Flandre occidentale"), ("/id/arrondissement/33000", "Ypres"),
+            ("/id/gemeente/33016", "Messines"), ("/id/gemeente/23098", "Drogenbos")} <= rows
+    # Every province and arrondissement has one French name, and no place has two.
+    assert select(store, """SELECT ?s WHERE { ?s a ?c VALUES ?c { circ:Provincie circ:Arrondissement }
+        FILTER NOT EXISTS { ?s skos:prefLabel ?fr FILTER(lang(?fr) = "fr") } }""") == []
+    assert select(store, """SELECT ?s WHERE { ?s skos:prefLabel ?a , ?b FILTER(lang(?a) = "fr" && lang(?b) = "fr" && ?a != ?b) }""") == []
+    # The 12 codes of 2025: their French names are not in the reference data, so none is published.
+    assert select(store, """SELECT ?s WHERE { ?s a circ:Gemeente ; schema:validFrom ?v ; skos:prefLabel ?fr
+        FILTER(lang(?fr) = "fr") }""") == []
+
+
+def test_a_link_titled_in_two_languages_is_one_link_with_a_title_per_language(store: GraphStore) -> None:
+    # A page the records link to is one foaf:page IRI; its title in each language is a literal of
+    # that one IRI (dct:title), at most one per language, never a second link.
+    assert select(store, """SELECT ?page WHERE { ?x foaf:page ?page . ?page dct:title ?a , ?b
+        FILTER(?a != ?b && lang(?a) = lang(?b)) }""") == []
+    modelling = "https://ce-center.vlaanderen-circulair.be/nl/publicaties/publicatie-2/7-modelling-job-creation-in-the-circular-economy-in-flanders"
+    titles = select(store, f"SELECT ?x (lang(?t) AS ?l) WHERE {{ ?x foaf:page <{modelling}> . <{modelling}> dct:title ?t }}")
+    assert sorted(r["l"] for r in titles) == ["en", "nl"] and len({r["x"] for r in titles}) == 1
+    # Its English title is no source's: it is marked a translation.
+    assert ask(store, f"?v a circ:Vertaling ; rdf:subject <{modelling}> ; rdf:predicate dct:title ; rdf:object ?t FILTER(lang(?t) = 'en')")
+

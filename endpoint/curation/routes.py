@@ -22,14 +22,23 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from endpoint.curation import editing, records_api, sheet_form, workspace
+from endpoint.curation.publishing import recover_at_start
 from endpoint.errors import HTTPProblem
 from endpoint.state import state_of
 from kg.importer.propose import propose
 from kg.importer.text_input import MAX_SHEET_BYTES
 
-__all__ = ["router"]
+__all__ = ["WORKSPACE_ROUTERS", "recover_at_start", "router", "workspace_router"]
 
 router = APIRouter()
+#: The curator workspace (/beheer) and the write API (/api/records), included by the app only
+#: with KG_CURATION=on (docs/curation.md).
+workspace_router = APIRouter()
+#: The routers of the workspace (a test walks their write routes: each must ask for a role).
+WORKSPACE_ROUTERS = (records_api.router, workspace.router, sheet_form.router, editing.router)
+for _router in WORKSPACE_ROUTERS:
+    workspace_router.include_router(_router)
 
 
 async def _sheet(request: Request) -> tuple[bytes, str]:

@@ -29,9 +29,10 @@ from endpoint.errors import HTTPProblem
 from endpoint.layout import reader_of, render
 from endpoint.state import state_of
 from kg.artefacts.layout import DUMPS, sha256_of
-from kg.artefacts.reader import ArtefactReader
+from kg.artefacts.reader import ArtefactReader, ReleaseShelf
 from kg.media import Format, with_charset
 from kg.settings import Settings
+from kg.store.folders import RELEASES, build_root
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=60"
@@ -47,6 +48,11 @@ def settings_of(request: Request) -> Settings:
 def artefacts_of(request: Request) -> ArtefactReader:
     """The artefacts of the live build, through the one reader of the web tier."""
     return ArtefactReader(state_of(request.app).store.artefacts_dir)
+
+
+def shelf_of(request: Request) -> ReleaseShelf:
+    """The releases kept beside the builds of this service's store root."""
+    return ReleaseShelf(build_root(settings_of(request)) / RELEASES)
 
 
 def file_etag(path: Path, stat: os.stat_result, variant: str = "") -> str:
@@ -65,14 +71,17 @@ def is_current(request: Request, etag: str, last_modified: str | None) -> bool:
     return not_modified(request.headers.get("if-none-match"), request.headers.get("if-modified-since"), etag, last_modified)
 
 
-def serve_file(request: Request, path: Path, media_type: str, cache_control: str, headers: dict[str, str] | None = None) -> Response:
-    """A file from disk with ETag, Last-Modified, 304, ranges and streaming."""
+def serve_file(request: Request, path: Path, media_type: str, cache_control: str, headers: dict[str, str] | None = None,
+               sha256: str | None = None) -> Response:
+    """A file from disk with ETag (from ``sha256`` when the caller knows the published one),
+    Last-Modified, 304, ranges and streaming."""
     try:
         stat = path.stat()
     except OSError:
         raise HTTPProblem(404, f"There is nothing at {request.url.path} in the current build.",
                           key="error_nothing_at", params={"path": request.url.path}) from None
-    etag, modified = file_etag(path, stat), file_date(stat.st_mtime)
+    etag = digest_etag(sha256) if sha256 else file_etag(path, stat)
+    modified = file_date(stat.st_mtime)
     common = {"ETag": etag, "Last-Modified": modified, "Cache-Control": cache_control, **(headers or {})}
     if is_current(request, etag, modified):
         return Response(status_code=304, headers=common)

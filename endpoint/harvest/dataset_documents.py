@@ -41,6 +41,7 @@ class Described:
     """The triples of a document by subject and predicate, with the questions a view asks."""
 
     def __init__(self, triples: list[ox.Triple]) -> None:
+        self.triples = triples
         self._props: dict[str, dict[str, list[Any]]] = {}
         for t in triples:
             self._props.setdefault(term_value(t.subject), {}).setdefault(t.predicate.value, []).append(t.object)
@@ -48,6 +49,11 @@ class Described:
     def get(self, subject: str, predicate: ox.NamedNode) -> list[Any]:
         """Every object of (subject, predicate)."""
         return self._props.get(subject, {}).get(predicate.value, [])
+
+    def subjects(self, predicate: ox.NamedNode, obj: str) -> list[str]:
+        """Every subject with ``obj`` (an IRI) as an object of ``predicate``, in order."""
+        return sorted(s for s, props in self._props.items()
+                      if any(getattr(o, "value", None) == obj for o in props.get(predicate.value, [])))
 
     def first(self, subject: str, predicate: ox.NamedNode) -> Any | None:
         found = self.get(subject, predicate)

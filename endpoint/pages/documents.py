@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from endpoint.pages import jsonld
 from endpoint.pages.labels import LABEL_PROPERTIES
 from kg.media import Format
-from kg.namespaces import DCT, FOAF, PREFIXES, PROV, RDF, XSD
+from kg.namespaces import CIRC, DCT, FOAF, PREFIXES, PROV, RDF, SCHEMA, XSD
 from kg.rdf.iris import Target
 from kg.store.graph_store import GraphStore
 from kg.terms import term_value
@@ -209,17 +209,23 @@ def _metadata(target: Target, entity: ox.NamedNode, own: list[ox.Triple], page: 
     return doc, meta
 
 
+#: The one path of hash nodes three levels deep: an enumeration, its item, the list inside the item.
+_OPSOMMING, _ITEM = CIRC.opsomming.value, SCHEMA.itemListElement.value
+
+
 def _own(store: GraphStore, e: str) -> list[ox.Triple]:
-    """Triples about ``e`` and its hash sub-resources (reached from ``e``, two levels deep).
+    """Triples about ``e`` and its hash sub-resources (reached from ``e``, two levels deep, and a
+    third only along an enumeration's items: the list inside an item, ``#opsomming-x-2.1``).
 
     Every lookup has a bound subject, so the cost does not grow with the store.
     """
     sub = f'isIRI(?{{v}}) && STRSTARTS(STR(?{{v}}), "{e}#")'
     return list(dict.fromkeys(_construct(
         store,
-        f"CONSTRUCT {{ <{e}> ?p ?o . ?a ?ap ?ao . ?b ?bp ?bo }} WHERE {{ {{ <{e}> ?p ?o }} "
+        f"CONSTRUCT {{ <{e}> ?p ?o . ?a ?ap ?ao . ?b ?bp ?bo . ?c ?cp ?co }} WHERE {{ {{ <{e}> ?p ?o }} "
         f"UNION {{ <{e}> ?x ?a FILTER({sub.format(v='a')}) ?a ?ap ?ao }} "
-        f"UNION {{ <{e}> ?x ?m FILTER({sub.format(v='m')}) ?m ?y ?b FILTER({sub.format(v='b')}) ?b ?bp ?bo }} }}",
+        f"UNION {{ <{e}> ?x ?m FILTER({sub.format(v='m')}) ?m ?y ?b FILTER({sub.format(v='b')}) ?b ?bp ?bo }} "
+        f"UNION {{ <{e}> <{_OPSOMMING}> ?m . ?m <{_ITEM}> ?n . ?n <{_ITEM}> ?c FILTER({sub.format(v='c')}) ?c ?cp ?co }} }}",
     )))
 
 

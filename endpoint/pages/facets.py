@@ -10,6 +10,12 @@ its facets, already widened where a reader expects it:
   finds practices filed under *Hergebruik bouwmaterialen*;
 - municipalities include the successors of a merged one, so a 2019 practice in
   Kruibeke is found under Beveren-Kruibeke-Zwijndrecht (and still under Kruibeke);
+  they also include the municipality of each local government that leads or takes part
+  in the practice (role *trekker* or *deelnemer*, its ``besluit:werkingsgebied``), as
+  example query 02 counts them: a coaching trajectory's sources name the coached city,
+  not a place, so the place is reached through the city and never published as
+  ``dct:spatial`` (``direct_municipalities`` are the stated places alone, and
+  ``through`` says which participant brought each other one);
   provinces come from the municipalities;
 - organisations are every agent of the practice, with their roles, and the funders
   of its grants (in the role *financier*); programmes include those of its grants;
@@ -25,7 +31,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from kg.namespaces import CIRC, DCT, PROV, SCHEMA, SKOS
+from kg.namespaces import BESLUIT, CIRC, DCT, PROV, SCHEMA, SKOS
 from kg.store.graph_store import GraphStore
 
 #: Filter parameters of /praktijken → (facet attribute, how a value becomes an IRI path).
@@ -44,6 +50,11 @@ FILTERS: dict[str, tuple[str, str]] = {
 }
 
 
+#: The roles through which a local government's territory counts as a place of the practice
+#: (the same two as example query 02): not a contact, a coach or a funder.
+PARTICIPANT_ROLES = ("trekker", "deelnemer")
+
+
 @dataclass
 class Practice:
     """One practice and its facets (IRIs)."""
@@ -55,6 +66,8 @@ class Practice:
     direct_concepts: set[str] = field(default_factory=set)
     municipalities: set[str] = field(default_factory=set)
     direct_municipalities: set[str] = field(default_factory=set)
+    #: municipality → the participating local governments whose territory it is (not a stated place).
+    through: dict[str, set[str]] = field(default_factory=dict)
     provinces: set[str] = field(default_factory=set)
     organisations: set[str] = field(default_factory=set)
     roles: set[str] = field(default_factory=set)
@@ -100,8 +113,11 @@ class PracticeIndex:
         """A copy with the practices among the ``touched`` IRIs read again (after an incremental
         build: a practice's facets come from its own graph and from the grants that name it,
         and a changed grant touches the practice it points at)."""
-        fresh = PracticeIndex.load(store, self.base, touched) if touched else self
-        gone = set(touched)
+        changed = set(touched)
+        # A changed organisation (its territory) changes the places of the practices it takes part in.
+        again = sorted(changed | {p.iri for p in self.practices.values() if p.organisations & changed})
+        fresh = PracticeIndex.load(store, self.base, again) if again else self
+        gone = set(again)
         kept = [p for iri, p in self.practices.items() if iri not in gone]
         return PracticeIndex(self.base, kept + list(fresh.practices.values()), fresh.broader)
 
@@ -139,6 +155,18 @@ class PracticeIndex:
             p = practices[row["p"].value]
             p.direct_municipalities.add(row["g"].value)
             for g in _closure(row["g"].value, successors):
+                p.municipalities.add(g)
+                p.provinces |= province.get(g, set())
+        roles = " ".join(f"<{base}/id/concept/rol/{code}>" for code in PARTICIPANT_ROLES)
+        for row in store.select(
+            f"SELECT ?p ?agent ?g WHERE {{ {v}?p a <{CIRC.Praktijk.value}> ; <{PROV.qualifiedAssociation.value}> ?a . "
+            f"?a <{PROV.agent.value}> ?agent ; <{PROV.hadRole.value}> ?role . VALUES ?role {{ {roles} }} "
+            f"?agent <{BESLUIT.werkingsgebied.value}> ?g }}"
+        ):
+            p = practices[row["p"].value]
+            stated = p.municipalities - p.through.keys()  # the named places and their successors, read above: those explain themselves
+            for g in _closure(row["g"].value, successors) - stated:
+                p.through.setdefault(g, set()).add(row["agent"].value)
                 p.municipalities.add(g)
                 p.provinces |= province.get(g, set())
 

@@ -28,10 +28,13 @@ from endpoint.pages.page_model import (
     incoming_links,
     query_comment,
     schema_json,
+    schema_ref,
+    set_ref,
+    set_value,
 )
 from endpoint.pages.place_maps import area_map, locator_map, municipality_map
 from endpoint.pages.related_lists import SCHEME_FILTERS, grants_of, ordered_roles, practice_links, roles_of, scheme_tree, total_of
-from endpoint.pages.view_models import Lang, Link, View, compact, figure, readings, translations
+from endpoint.pages.view_models import Lang, Link, View, compact, enumeration, figure, readings, translations
 from kg.namespaces import DCT, PROV, SCHEMA, SKOS
 from kg.terms import term_value
 
@@ -78,20 +81,21 @@ def praktijk(site: Site, page: Page, lang: Lang, number: int) -> None:
         "results": [(s.fragment, s.text("rdf:value")) for s in main.subs("circ:resultaat")],
         "lessons": [(k, items) for k, items in lessons if items],
         "figures": [figure(s) for s in main.subs("circ:kerncijfer")],
+        "lists": [enumeration(s) for s in main.subs("circ:opsomming")],
         "investment": main.amount("circ:investeringsbedrag"),
         "pages": [lang.link(v.value) for v in main.values("foaf:page") if isinstance(v, ox.NamedNode)],
         "parts": incoming_links(page.description, lang, "dct:isPartOf"),
         "publications": incoming_links(page.description, lang, "prov:wasGeneratedBy"),
         "period": _period(main, lang),
+        "source_periods": [(lang.period(sub.literal("dcat:startDate"), sub.literal("dcat:endDate")), sub.link("prov:wasDerivedFrom"),
+                            sub.text("dct:description")) for sub in main.subs("dct:temporal")],
         "incoming": incoming_groups(page.description, lang, ("schema:fundedItem", "dct:isPartOf", "prov:wasGeneratedBy")),
         "map": locator_map(site.places, [link.iri for link in main.links("dct:spatial")], lang),
     })
     schema = base_schema(main, "Project", page.title, page.description)
-    if main.literal("schema:startDate"):
-        schema["startDate"] = main.literal("schema:startDate")
-    if main.literal("schema:endDate"):
-        schema["endDate"] = main.literal("schema:endDate")
-    places = [{"@type": "AdministrativeArea", "@id": link.iri, "name": link.label} for link in main.links("dct:spatial")]
+    set_value(schema, "startDate", main.literal("schema:startDate"))
+    set_value(schema, "endDate", main.literal("schema:endDate"))
+    places = [schema_ref("AdministrativeArea", link) for link in main.links("dct:spatial")]
     if places:
         schema["location"] = places
     keywords = [link.label for link in main.links("dct:subject")]
@@ -99,7 +103,7 @@ def praktijk(site: Site, page: Page, lang: Lang, number: int) -> None:
         schema["keywords"] = keywords
     funders = {f.iri: f for g in grants for f in g["funders"]}
     if funders:
-        schema["funder"] = [{"@type": "Organization", "@id": f.iri, "name": f.label} for f in funders.values()]
+        schema["funder"] = [schema_ref("Organization", f) for f in funders.values()]
     page.schema = schema
     page.sparql = (PREFIXES + query_comment(lang, "q_practice")
                    + "SELECT ?actor (MIN(?actorName) AS ?name) (MIN(?roleName) AS ?role) WHERE {\n"
@@ -138,11 +142,9 @@ def organisatie(site: Site, page: Page, lang: Lang, number: int) -> None:
     homepage = main.link("foaf:homepage")
     if homepage:
         schema["url"] = homepage.iri
-    if main.literal("schema:email"):
-        schema["email"] = main.literal("schema:email")
+    set_value(schema, "email", main.literal("schema:email"))
     area = main.link("besluit:werkingsgebied")
-    if area:
-        schema["areaServed"] = {"@type": "AdministrativeArea", "@id": area.iri, "name": area.label}
+    set_ref(schema, "areaServed", "AdministrativeArea", area)
     page.schema = schema
     page.sparql = (PREFIXES + query_comment(lang, "q_organisation")
                    + "SELECT ?practice (MIN(?practiceTitle) AS ?title) (MIN(?roleName) AS ?role) WHERE {\n"
@@ -157,10 +159,8 @@ def persoon(site: Site, page: Page, lang: Lang, number: int) -> None:
     page.data["incoming"] = incoming_groups(page.description, lang, ("prov:agent", "prov:wasAssociatedWith"))
     schema = base_schema(page.main, "Person", page.title, page.description)
     org = page.main.link("org:memberOf")
-    if org:
-        schema["affiliation"] = {"@type": "Organization", "@id": org.iri, "name": org.label}
-    if page.main.literal("schema:email"):
-        schema["email"] = page.main.literal("schema:email")
+    set_ref(schema, "affiliation", "Organization", org)
+    set_value(schema, "email", page.main.literal("schema:email"))
     page.schema = schema
 
 
@@ -168,10 +168,13 @@ def gemeente(site: Site, page: Page, lang: Lang, number: int) -> None:
     main, e = page.main, page.main.iri
 
     def note(practice: str) -> str:
+        """Why a practice is listed when it does not name this municipality: a participant governs it, or a predecessor is named."""
         p = site.practices.practices.get(practice)
         if p is None or e in p.direct_municipalities:
             return ""
-        return ", ".join(lang.label(g) for g in sorted(p.direct_municipalities))
+        if e in p.through:
+            return str(lang.t["through_participant"]).format(names=", ".join(sorted(lang.label(a) for a in p.through[e])))
+        return str(lang.t["in_predecessor"]).format(place=", ".join(lang.label(g) for g in sorted(p.direct_municipalities)))
 
     page.data.update({
         "practices": practice_links(site, site.practices.under(e), lang, number, note),
@@ -193,8 +196,7 @@ def gemeente(site: Site, page: Page, lang: Lang, number: int) -> None:
     if page.data["same_as"]:
         schema["sameAs"] = [link.iri for link in page.data["same_as"]]
     province = main.link("circ:provincie")
-    if province:
-        schema["containedInPlace"] = {"@type": "AdministrativeArea", "@id": province.iri, "name": province.label}
+    set_ref(schema, "containedInPlace", "AdministrativeArea", province)
     page.schema = schema
     page.sparql = (PREFIXES + query_comment(lang, "q_municipality")
                    + "SELECT ?practice (MIN(?practiceTitle) AS ?title) WHERE {\n"
@@ -252,8 +254,7 @@ def concept(site: Site, page: Page, lang: Lang, number: int) -> None:
     })
     schema = base_schema(main, "DefinedTerm", page.title, page.description)
     schema["termCode"] = e.rsplit("/", 1)[-1]
-    if scheme:
-        schema["inDefinedTermSet"] = {"@type": "DefinedTermSet", "@id": scheme.iri, "name": scheme.label}
+    set_ref(schema, "inDefinedTermSet", "DefinedTermSet", scheme)
     page.schema = schema
     page.sparql = (PREFIXES + query_comment(lang, "q_concept")
                    + "SELECT ?practice (MIN(?practiceTitle) AS ?title) WHERE {\n"
@@ -289,8 +290,7 @@ def programma(site: Site, page: Page, lang: Lang, number: int) -> None:
     })
     schema = base_schema(page.main, "FundingScheme", page.title, page.description)
     funder = page.main.link("schema:funder")
-    if funder:
-        schema["funder"] = {"@type": "Organization", "@id": funder.iri, "name": funder.label}
+    set_ref(schema, "funder", "Organization", funder)
     page.schema = schema
     page.sparql = (PREFIXES + query_comment(lang, "q_programme")
                    + f"SELECT ?grant ?amount ?practice WHERE {{\n  ?grant dct:isPartOf <{e}> .\n"
@@ -307,11 +307,9 @@ def financiering(site: Site, page: Page, lang: Lang, number: int) -> None:
             schema["amount"] = {"@type": "MonetaryAmount", "value": sub.literal("schema:value"),
                                 "currency": sub.literal("schema:currency") or "EUR"}
     funder = main.link("schema:funder")
-    if funder:
-        schema["funder"] = {"@type": "Organization", "@id": funder.iri, "name": funder.label}
+    set_ref(schema, "funder", "Organization", funder)
     funded = main.link("schema:fundedItem")
-    if funded:
-        schema["fundedItem"] = {"@type": "Project", "@id": funded.iri, "name": funded.label}
+    set_ref(schema, "fundedItem", "Project", funded)
     page.schema = schema
 
 
@@ -320,8 +318,7 @@ def publicatie(site: Site, page: Page, lang: Lang, number: int) -> None:
     schema = base_schema(page.main, "Dataset" if page.main.has("rdf:type") and any(
         v.value == SCHEMA.Dataset.value for v in page.main.values("rdf:type")) else "CreativeWork", page.title, page.description)
     publisher = page.main.link("dct:publisher")
-    if publisher:
-        schema["publisher"] = {"@type": "Organization", "@id": publisher.iri, "name": publisher.label}
+    set_ref(schema, "publisher", "Organization", publisher)
     page.schema = schema
 
 

@@ -4,8 +4,12 @@ A request goes down this list; each module imports only modules below it::
 
     routes               the two ways in (the fast path ahead of FastAPI, the routes) and answer_query
     query_page           the HTML query page          service_description   GET /sparql for data clients
+    short_links          /sparql/links and /s/{id}    examples      queries/*.rq, /.well-known/sparql-examples
+    completions          the editor's terms of the live build
     replies              status, headers and body of every answer and refusal
     protocol             request → query, dataset, format (a Job), or a refusal
+    parse_errors         short parse errors (line, column, the text there)
+    prefixes             the project prefixes declared for a query that uses them
     query_guard          no UPDATE, no SERVICE; the query's form, FROM and determinism
     engine               the runner of one application (started in the background), prepared requests
     query_runner         answer cache → inline memo → worker pool

@@ -33,6 +33,9 @@ class Job:
     max_bytes: int = 50_000_000
     #: No RAND/NOW/UUID/STRUUID (see :mod:`endpoint.sparql.query_guard`): the same job has one answer per build.
     deterministic: bool = True
+    #: Lines the endpoint put before the query (the project prefixes it declared, see
+    #: :mod:`endpoint.sparql.prefixes`): a parse error's line is told without them.
+    prologue: int = 0
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,14 @@ carrying its status)::
     POST with another media type / charset           415
     body that is not UTF-8 / not url-encoded UTF-8   400
     body larger than KG_MAX_BODY_BYTES               413
-    syntax error                                     400 with the parser's line:column (the store's)
+    syntax error                                     400, short: line, column, the text there (parse_errors)
     no acceptable format                             406 listing the offers
     deadline KG_QUERY_TIMEOUT passed                 503 naming the limit (the worker pool's)
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import parse_qsl
@@ -37,6 +38,7 @@ from starlette.types import Receive, Scope
 
 from endpoint import conneg
 from endpoint.sparql.jobs import Job
+from endpoint.sparql.prefixes import declare
 from endpoint.sparql.query_guard import QueryShape, inspect
 from kg import media
 from kg.errors import KGError, UpdateRefused
@@ -69,6 +71,7 @@ FORMAT_WORDS: dict[str, tuple[media.Format, ...]] = {
 #: A graph name that never holds a triple: the empty part of a dataset given only in part.
 EMPTY_GRAPH = "urn:x-lokaalcirculair:empty-graph"
 
+_FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
 _FORM, _DIRECT, _UPDATE = "application/x-www-form-urlencoded", "application/sparql-query", "application/sparql-update"
 _READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted (the update parameter was sent)."
 
@@ -271,8 +274,14 @@ def _one_query(values: list[str], where: str) -> str:
 
 
 def plan(request: QueryRequest, method: str, accept: str | None, settings: Settings) -> Job | None:
-    """The job a query request asks for; None when it asks for the query page (a browser following a query link)."""
+    """The job a query request asks for; None when it asks for the query page (a browser following a query link).
+
+    The project prefixes the query uses without declaring them are declared (see :mod:`endpoint.sparql.prefixes`).
+    """
     shape = inspect(request.query)
+    query, prologue = declare(request.query, shape)
+    if prologue and _FROM.search(request.query):  # FROM circ:… names a graph with a prefix only now declared
+        shape = inspect(query)
     offers = GRAPH_OFFERS if shape.form in ("CONSTRUCT", "DESCRIBE") else RESULT_OFFERS
     if method == "POST":  # the page answers GET only; a POST always gets data
         offers = offers[:-1]
@@ -280,8 +289,8 @@ def plan(request: QueryRequest, method: str, accept: str | None, settings: Setti
     if fmt is media.HTML:
         return None
     default_graphs, named_graphs = dataset(request.params, shape)
-    return Job(request.query, default_graphs, named_graphs, fmt.media_type, settings.max_result_rows,
-               settings.max_result_bytes, shape.deterministic)
+    return Job(query, default_graphs, named_graphs, fmt.media_type, settings.max_result_rows,
+               settings.max_result_bytes, shape.deterministic, prologue)
 
 
 def answer_format(params: Mapping[str, list[str]], accept: str | None, offers: tuple[media.Format, ...]) -> media.Format:

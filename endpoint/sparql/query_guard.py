@@ -73,6 +73,10 @@ class QueryShape:
     default_graphs: tuple[str, ...]  # FROM
     named_graphs: tuple[str, ...]  # FROM NAMED
     deterministic: bool  # no RAND/NOW/UUID/STRUUID: the same query does the same work
+    #: Prefix names the query declares (PREFIX) and uses (in prefixed names), for the project prefixes
+    #: the endpoint declares itself (:mod:`endpoint.sparql.prefixes`).
+    prefixes_declared: frozenset[str] = frozenset()
+    prefixes_used: frozenset[str] = frozenset()
 
     @property
     def has_dataset(self) -> bool:
@@ -99,6 +103,7 @@ def inspect(query: str) -> QueryShape:
     deterministic = True
     pending: str | None = None  # "PREFIX", "PREFIX name", "BASE", "FROM", "FROM NAMED"
     prefix_name = ""
+    used: set[str] = set()
     for match in _TOKEN.finditer(query):
         kind = match.lastgroup
         if kind in ("ws", "comment", "string", "lang", "var", "other"):
@@ -130,6 +135,8 @@ def inspect(query: str) -> QueryShape:
         if pending == "PREFIX":
             prefix_name, pending = word.rstrip(":"), "PREFIX name"
             continue
+        if ":" in word:
+            used.add(word.partition(":")[0])
         if pending in ("FROM", "FROM NAMED"):
             if upper == "NAMED" and pending == "FROM":
                 pending = "FROM NAMED"
@@ -160,4 +167,6 @@ def inspect(query: str) -> QueryShape:
         tuple(default_graphs),
         tuple(named_graphs),
         deterministic,
+        frozenset(prefixes),
+        frozenset(used),
     )

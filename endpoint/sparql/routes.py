@@ -28,8 +28,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from endpoint import conneg
 from endpoint.headers import CORS
+from endpoint.sparql import examples, short_links
 from endpoint.sparql.engine import engine_of
 from endpoint.sparql.fairness import client_of
+from endpoint.sparql.jobs import Job
+from endpoint.sparql.parse_errors import is_parse_error, readable
 from endpoint.sparql.protocol import ALLOW, PATH, carries_query, header, plan, public_root, read_query_request
 from endpoint.sparql.query_page import query_page
 from endpoint.sparql.replies import answer_response, error_response
@@ -52,6 +55,7 @@ async def answer_query(scope: Scope, receive: Receive) -> Response | None:
     method = scope["method"]
     engine = engine_of(scope["app"])
     settings = engine.settings
+    job: Job | None = None
     try:
         if not carries_query(method):
             return None
@@ -66,6 +70,10 @@ async def answer_query(scope: Scope, receive: Receive) -> Response | None:
             if key is not None:
                 engine.prepare(key, job)
         answer = await engine.run(job, client_of(scope, engine.trusted_proxies), _disconnected(receive))
+    except QueryError as exc:
+        if job is not None and is_parse_error(str(exc)):  # told in the query's own lines, short
+            exc = QueryError(readable(str(exc), job.query.split("\n", job.prologue)[-1], job.prologue))
+        return error_response(scope, exc)
     except Exception as exc:  # noqa: BLE001 - every error is answered here, an unforeseen one as a logged 500
         return error_response(scope, exc)
     return answer_response(scope, answer, settings)
@@ -85,6 +93,8 @@ def _disconnected(receive: Receive) -> Disconnect:
 # --- the routes ----------------------------------------------------------------------------------
 
 router = APIRouter()
+router.include_router(short_links.router)
+router.include_router(examples.router)
 
 
 @router.get(PATH, summary="SPARQL 1.1 endpoint (queries, query page, Service Description)")
@@ -104,7 +114,7 @@ def home(request: Request) -> Response:
         raise QueryError("Ask for the Service Description as Turtle, JSON-LD, N-Triples or RDF/XML, or for the HTML page.")
     state = state_of(request.app)
     if fmt is media.HTML:
-        return HTMLResponse(query_page(request, state.settings), headers={"Vary": "Accept"})
+        return HTMLResponse(query_page(request, state.settings), headers={"Vary": "Accept, Accept-Language"})
     body = service_description(public_root(request.scope, state.settings), state.store, fmt)
     return Response(body, media_type=None, headers={"Content-Type": fmt.content_type, "Vary": "Accept", **dict(CORS)})
 

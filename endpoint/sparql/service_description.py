@@ -4,13 +4,17 @@ Clients (and crawlers of linked-data catalogues) learn from it where the
 endpoint is, that its default graph is the union of all graphs, which answer
 formats it writes (from :mod:`kg.media`, so a new format appears here by
 itself) and how large the data is; it points on to the VoID description, the
-DCAT catalogue and the LDES feed.
+DCAT catalogue and the LDES feed. It lists the prefixes the endpoint declares for
+every query that uses them without declaring them (``sh:declare`` with
+``sh:prefix``/``sh:namespace``, as SHACL declares prefixes; see
+:mod:`endpoint.sparql.prefixes`).
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
+from endpoint.sparql.prefixes import DECLARED
 from endpoint.sparql.protocol import PATH
 from kg import media
 from kg.namespaces import PREFIXES
@@ -59,6 +63,12 @@ def service_description(root: str, store: GraphStore, fmt: media.Format) -> byte
     ]
     for local in _FORMAT_IRIS:
         triples.append(ox.Triple(service, n(sd, "resultFormat"), ox.NamedNode(_FORMATS_NS + local)))
+    for name, namespace in DECLARED.items():
+        declaration = ox.NamedNode(f"{endpoint}#prefix-{name}")
+        triples.append(ox.Triple(service, n(PREFIXES["sh"], "declare"), declaration))
+        triples.append(ox.Triple(declaration, n(PREFIXES["sh"], "prefix"), ox.Literal(name)))
+        triples.append(ox.Triple(declaration, n(PREFIXES["sh"], "namespace"),
+                                 ox.Literal(namespace, datatype=n(PREFIXES["xsd"], "anyURI"))))
     info = store.build_info()
     if info is not None:
         count = ox.Literal(str(info.triples), datatype=ox.NamedNode(PREFIXES["xsd"] + "integer"))
@@ -66,6 +76,6 @@ def service_description(root: str, store: GraphStore, fmt: media.Format) -> byte
         triples.append(ox.Triple(dataset, n(void, "triples"), count))
     assert fmt.rdf is not None, fmt
     if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-        prefixes = {k: PREFIXES[k] for k in ("sd", "void", "dct", "rdfs")}
+        prefixes = {k: PREFIXES[k] for k in ("sd", "void", "dct", "rdfs", "sh", "xsd")}
         return ox.serialize(triples, format=fmt.rdf, prefixes=prefixes) or b""
     return ox.serialize(triples, format=fmt.rdf) or b""

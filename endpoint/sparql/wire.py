@@ -16,7 +16,7 @@ message (so it keeps its HTTP status and title):
 
 >>> job = Job("ASK {}", ("urn:g",))
 >>> job_from_message(unframe(frame(job_message(job, "b1"))))
-('b1', Job(query='ASK {}', default_graphs=('urn:g',), named_graphs=(), media_type='application/sparql-results+json', max_rows=10000, max_bytes=50000000, deterministic=True))
+('b1', Job(query='ASK {}', default_graphs=('urn:g',), named_graphs=(), media_type='application/sparql-results+json', max_rows=10000, max_bytes=50000000, deterministic=True, prologue=0))
 >>> type(error_from_message("UpdateRefused", "read-only")).__name__
 'QueryError'
 """

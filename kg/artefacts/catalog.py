@@ -6,6 +6,8 @@ Portals (Metadata Vlaanderen / Datavindplaats, data.gov.be, data.europa.eu) harv
 * the hand-written part, ``metadata/catalog.ttl``: titles and descriptions (nl, en),
   keywords, themes, licence, spatial coverage, the data services and the code-list values
   they use; readable Turtle, reviewed like the ontology;
+* the releases recorded in the data, as a ``dcat:DatasetSeries`` of versions
+  (:mod:`kg.artefacts.catalog_releases`);
 * what only a build knows, added here: one ``dcat:Distribution`` per dump with media type,
   compression, ``dcat:byteSize`` and ``spdx:checksum`` (SHA-256), download URL; the dates
   (``dct:issued``: the first version in the LDES history, i.e. the graph's first publication;
@@ -27,12 +29,16 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from kg.artefacts.layout import CATALOG, DUMPS, LDES, Names, Queryable, dump_media_type, select, write_rdf
+from kg.artefacts.catalog_distributions import DCATAP, DUMP_DESCRIPTIONS, dump_distribution
+from kg.artefacts.catalog_quality import quality_catalog_triples
+from kg.artefacts.catalog_releases import release_triples
+from kg.artefacts.layout import CATALOG, DUMPS, LDES, Names, Queryable, select, write_rdf
 from kg.artefacts.ldes_history import History, read_history
+from kg.artefacts.release_layout import read_registry
 from kg.artefacts.step import ArtefactInputs, ArtefactStep, Need
 from kg.errors import Problem, SourceError
 from kg.media import DUMP_FORMATS, Dump
-from kg.namespaces import DCAT, DCT, FOAF, PREFIXES, RDF, SCHEMA, SKOS, SPDX, XSD, Namespace
+from kg.namespaces import DCAT, DCT, FOAF, PREFIXES, RDF, RDFS, SCHEMA, SKOS, XSD, Namespace
 from kg.settings import PROJECT_ROOT, Settings
 
 __all__ = ["CATALOG_STEP", "METADATA", "PREFIXES_CATALOG", "catalog_triples", "load_metadata", "publisher_triples", "write_catalog"]
@@ -40,32 +46,15 @@ __all__ = ["CATALOG_STEP", "METADATA", "PREFIXES_CATALOG", "catalog_triples", "l
 METADATA = PROJECT_ROOT / "metadata" / "catalog.ttl"
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-DCATAP = Namespace("http://data.europa.eu/r5r/")
-IANA = "http://www.iana.org/assignments/media-types/"
-FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
-LICENCE = ox.NamedNode("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")
-STABLE = ox.NamedNode("http://publications.europa.eu/resource/authority/planned-availability/STABLE")
 
 PREFIXES_CATALOG: dict[str, str] = {
     **{k: PREFIXES[k] for k in ("dcat", "dct", "foaf", "rdf", "rdfs", "skos", "spdx", "xsd", "adms", "prov")},
+    "dqv": "http://www.w3.org/ns/dqv#", "ldqd": "http://www.w3.org/2016/05/ldqd#",
     "dcatap": DCATAP.prefix,
     "vcard": VCARD.prefix,
     "mdcat": "https://data.vlaanderen.be/ns/metadata-dcat#",
     "void": PREFIXES["void"],
     "sd": PREFIXES["sd"],
-}
-
-#: Per dump file: (key for its IRI, EU file type, the W3C standard it follows, title nl, title en).
-_DUMP_DESCRIPTIONS: dict[str, tuple[str, str, str, str, str]] = {
-    "lokaalcirculair.nq.gz": ("nq-gz", "RDF_N_QUADS", "https://www.w3.org/TR/n-quads/",
-                              "Volledige dump, N-Quads (gzip), met één benoemde graaf per record",
-                              "Full dump, N-Quads (gzip), one named graph per record"),
-    "lokaalcirculair.nt.gz": ("nt-gz", "RDF_N_TRIPLES", "https://www.w3.org/TR/n-triples/",
-                              "Volledige dump, N-Triples (gzip)", "Full dump, N-Triples (gzip)"),
-    "lokaalcirculair.ttl": ("ttl", "RDF_TURTLE", "https://www.w3.org/TR/turtle/",
-                            "Volledige dump, Turtle", "Full dump, Turtle"),
-    "lokaalcirculair.jsonld": ("jsonld", "JSON_LD", "https://www.w3.org/TR/json-ld11/",
-                               "Volledige dump, JSON-LD", "Full dump, JSON-LD"),
 }
 
 
@@ -104,26 +93,45 @@ def write_catalog(inputs: ArtefactInputs) -> None:
     write_rdf(folder, CATALOG, triples, PREFIXES_CATALOG, first=names.base + "/id/")
 
 
-#: Reads the store (the temporal coverage), the dumps (sizes, checksums) and
-#: the LDES history (the dates).
+#: Reads the store (the temporal coverage), the dumps (sizes, checksums), the LDES
+#: history (the dates) and the quality measurements (linked from the dataset).
 CATALOG_STEP = ArtefactStep(
     "catalog", "DCAT-AP catalogue (Turtle, JSON-LD, RDF/XML, N-Triples)", write_catalog,
-    needs=frozenset({Need.STORE, Need.DUMPS, Need.LDES}),
+    needs=frozenset({Need.STORE, Need.DUMPS, Need.LDES, Need.QUALITY}),
 )
 
 
 def catalog_triples(settings: Settings, names: Names, store: Queryable, dumps: Path, history: History | None) -> list[ox.Triple]:
     """Every triple of the catalogue document. ``store`` answers SPARQL (a ``BuildSlot``)."""
     out = load_metadata(names)
-    out.extend(list(publisher_triples(settings, names, out)))
+    frozen = list(release_triples(names, read_registry(settings.data_dir), out))
+    out.extend(list(publisher_triples(settings, names, out + frozen)))
     out.extend(_dumps(names, dumps))
+    out.extend(quality_catalog_triples(names, dumps.parent))
     out.extend(_temporal(names, store))
     issued, modified = _dates(history)
     dated = {t.subject for t in out if t.predicate == RDF.type and t.object in _DATED}
     for resource in sorted(dated, key=str):
         out.append(ox.Triple(resource, DCT.issued, issued))
         out.append(ox.Triple(resource, DCT.modified, modified))
+    out.extend(frozen)  # a release keeps its own dates
+    out.extend(_rights(names, out))
     return out
+
+
+def _rights(names: Names, triples: list[ox.Triple]) -> Iterator[ox.Triple]:
+    """The terms of reuse as a ``dct:RightsStatement`` on every distribution (``dct:licence``
+    names the licence; this says in words what it asks of a reuser)."""
+    statement = ox.NamedNode(names.catalog.value + "#gebruiksvoorwaarden")
+    yield ox.Triple(statement, RDF.type, DCT.RightsStatement)
+    yield ox.Triple(statement, RDFS.label, ox.Literal(
+        "Vrij te hergebruiken, ook commercieel, onder CC BY 4.0: vermeld 'Kennisgraaf Lokaal Circulair' en de versie of "
+        "de datum van de gegevens.", language="nl"))
+    yield ox.Triple(statement, RDFS.label, ox.Literal(
+        "Free to reuse, commercially too, under CC BY 4.0: credit 'Lokaal Circulair knowledge graph' and the release or "
+        "the date of the data.", language="en"))
+    for dist in sorted({t.subject for t in triples if t.predicate == RDF.type and t.object == DCAT.Distribution}, key=str):
+        yield ox.Triple(dist, DCT.rights, statement)
 
 
 _DATED = (DCAT.Catalog, DCAT.Dataset, DCAT.DataService, DCAT.Distribution)
@@ -150,38 +158,11 @@ def _seconds(time_text: str) -> str:
 
 def _dumps(names: Names, dumps: Path) -> Iterator[ox.Triple]:
     """One distribution per dump file present, with size and checksum of the file itself."""
-    dataset = names.dataset
     for name, _fmt in _present(dumps):
-        key, file_type, standard, title_nl, title_en = _DUMP_DESCRIPTIONS[name]
-        media, compression = dump_media_type(name)
-        dist = names.distribution(f"lokaalcirculair-{key}")
-        url = ox.NamedNode(names.url(DUMPS, name))
-        checksum = ox.NamedNode(dist.value + "#sha256")
-        yield from (
-            ox.Triple(dataset, DCAT.distribution, dist),
-            ox.Triple(dist, RDF.type, DCAT.Distribution),
-            ox.Triple(dist, DCT.identifier, ox.Literal(f"lokaalcirculair-{key}")),
-            ox.Triple(dist, DCT.title, ox.Literal(title_nl, language="nl")),
-            ox.Triple(dist, DCT.title, ox.Literal(title_en, language="en")),
-            ox.Triple(dist, DCT.description, ox.Literal(
-                f"De hele kennisgraaf als één bestand ({name}); controleer het met de SHA-256 in {name}.sha256.", language="nl")),
-            ox.Triple(dist, DCT.description, ox.Literal(
-                f"The whole knowledge graph as one file ({name}); check it against the SHA-256 in {name}.sha256.", language="en")),
-            ox.Triple(dist, DCAT.downloadURL, url),
-            ox.Triple(dist, DCAT.accessURL, url),
-            ox.Triple(dist, DCAT.mediaType, ox.NamedNode(IANA + media)),
-            ox.Triple(dist, DCT["format"], ox.NamedNode(FILE_TYPE + file_type)),
-            ox.Triple(dist, DCT.conformsTo, ox.NamedNode(standard)),
-            ox.Triple(dist, DCAT.byteSize, ox.Literal(str((dumps / name).stat().st_size), datatype=XSD.nonNegativeInteger)),
-            ox.Triple(dist, SPDX.checksum, checksum),
-            ox.Triple(checksum, RDF.type, SPDX.Checksum),
-            ox.Triple(checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
-            ox.Triple(checksum, SPDX.checksumValue, ox.Literal(_read_sha256(dumps, name), datatype=XSD.hexBinary)),
-            ox.Triple(dist, DCT.license, LICENCE),
-            ox.Triple(dist, DCATAP.availability, STABLE),
-        )
-        if compression:
-            yield ox.Triple(dist, DCAT.compressFormat, ox.NamedNode(IANA + compression))
+        key = DUMP_DESCRIPTIONS[name][0]
+        identifier = f"lokaalcirculair-{key}"
+        yield from dump_distribution(names.dataset, names.distribution(identifier), identifier, names.url(DUMPS, name),
+                                     name, (dumps / name).stat().st_size, _read_sha256(dumps, name))
 
 
 def _read_sha256(dumps: Path, name: str) -> str:
@@ -218,7 +199,8 @@ def publisher_triples(settings: Settings, names: Names, triples: list[ox.Triple]
         yield ox.Triple(contact, VCARD.hasEmail, ox.NamedNode("mailto:" + settings.contact_email))
     else:
         yield ox.Triple(contact, VCARD.hasURL, ox.NamedNode(names.url()))
-    published = {t.subject for t in triples if t.predicate == RDF.type and t.object in (DCAT.Catalog, DCAT.Dataset, DCAT.DataService)}
+    kinds = (DCAT.Catalog, DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries)
+    published = {t.subject for t in triples if t.predicate == RDF.type and t.object in kinds}
     for subject in sorted(published, key=str):
         yield ox.Triple(subject, DCT.publisher, publisher)
         yield ox.Triple(subject, DCAT.contactPoint, contact)

@@ -10,7 +10,12 @@ one place both sides take the layout from, so they cannot drift apart::
       catalog.{ttl,jsonld,rdf,nt}                                  served at /catalog
       void.{ttl,jsonld,rdf,nt}                                     served at /.well-known/void
       ldes/                                                        served at /ldes (see kg.artefacts.ldes)
+      quality.{ttl,jsonld,rdf,nt}                                  served at /kwaliteit (kg.artefacts.quality)
+      validation-report.ttl                                        served at /kwaliteit/validatierapport.ttl
       sitemap.xml (+ sitemap-{n}.xml beyond 50 000 pages)          served at /sitemap.xml
+
+and, beside the builds, the frozen releases (:mod:`kg.artefacts.release_layout`), served at
+``/releases/{version}/``.
 
 Two bases, on purpose:
 
@@ -41,8 +46,11 @@ __all__ = [
     "DATASET_NAME",
     "DUMPS",
     "LDES",
+    "QUALITY",
     "RDF_SUFFIXES",
+    "RELEASES_PATH",
     "SITEMAP",
+    "VALIDATION_REPORT",
     "VOID",
     "Names",
     "Queryable",
@@ -59,7 +67,15 @@ DUMPS = "dumps"
 CATALOG = "catalog"
 VOID = "void"
 LDES = "ldes"
+QUALITY = "quality"
+#: The SHACL report of a build that went live, among its artefacts.
+VALIDATION_REPORT = "validation-report.ttl"
 SITEMAP = "sitemap.xml"
+#: The SHACL report of the build (the gate's results; the curator workspace shows them per record).
+VALIDATION_REPORT = "validation-report.ttl"
+
+#: The URL path of the releases (``/releases/{version}/{file}``).
+RELEASES_PATH = "releases"
 
 #: The one dataset this service publishes (its IRI is ``{base}/id/dataset/{name}``).
 DATASET_NAME = "lokaalcirculair"
@@ -118,6 +134,18 @@ class Names:
     def service(self, key: str) -> ox.NamedNode:
         """A data service (``sparql``, ``ldes``): ``{base}/id/dataservice/{key}``."""
         return ox.NamedNode(f"{self.base}/id/dataservice/{key}")
+
+    @property
+    def series(self) -> ox.NamedNode:
+        """The knowledge graph as a ``dcat:DatasetSeries`` whose members are its releases."""
+        return ox.NamedNode(f"{self.base}/id/datasetreeks/{DATASET_NAME}")
+
+    def release(self, version: str) -> ox.NamedNode:
+        """Release ``version`` as a dataset of its own: ``{base}/id/dataset/lokaalcirculair/1.0.0``.
+
+        Never reused and never redescribed otherwise: what a paper cites.
+        """
+        return ox.NamedNode(f"{self.dataset.value}/{version}")
 
     def void_node(self, fragment: str) -> ox.NamedNode:
         """A node described only in the VoID document (partitions, linksets)."""

@@ -22,12 +22,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.artefacts.layout import DUMPS, LDES, SITEMAP
+from kg.artefacts.layout import DUMPS, LDES, QUALITY, SITEMAP, VALIDATION_REPORT
 from kg.artefacts.ldes_history import PAGES, SHAPE, STREAM, History, member_location, page_path, read_history
+from kg.artefacts.release_layout import ReleaseManifest, read_manifest, release_file_names, valid_version, version_key
 from kg.errors import StoreError
 from kg.media import DUMP_FORMATS, Dump
 
-__all__ = ["LDES_PAGES", "ArtefactReader", "DumpFile", "parse_ldes_document"]
+__all__ = ["LDES_PAGES", "ArtefactReader", "DumpFile", "ReleaseShelf", "parse_ldes_document"]
 
 #: The path segment of the LDES pages (``/ldes/pagina/{n}``).
 LDES_PAGES = PAGES
@@ -57,6 +58,31 @@ class ArtefactReader:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+
+    # --- the SHACL report ----------------------------------------------------------------
+
+    def validation_counts(self, base_iri: str) -> dict[tuple[str, str], dict[str, int]]:
+        """Results of the build's SHACL report per record (kind, id): how many of each
+        severity (``Violation``, ``Warning``, ``Info``); a focus node ``…/id/praktijk/x#rol-2``
+        counts for its record. Empty when the build kept no report."""
+        path = self.folder / VALIDATION_REPORT
+        if not path.is_file():
+            return {}
+        store = ox.Store()
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+        counts: dict[tuple[str, str], dict[str, int]] = {}
+        prefix = f"{base_iri}/id/"
+        query = ("SELECT ?focus ?severity WHERE { ?r <http://www.w3.org/ns/shacl#focusNode> ?focus ; "
+                 "<http://www.w3.org/ns/shacl#resultSeverity> ?severity }")
+        for row in store.query(query):  # type: ignore[union-attr]
+            focus, severity = row["focus"], row["severity"]
+            if not isinstance(focus, ox.NamedNode) or not focus.value.startswith(prefix):
+                continue
+            kind, _, rid = focus.value[len(prefix):].partition("#")[0].partition("/")
+            name = str(severity.value).rpartition("#")[2] if isinstance(severity, ox.NamedNode) else "Violation"
+            per = counts.setdefault((kind, rid), {})
+            per[name] = per.get(name, 0) + 1
+        return counts
 
     # --- catalogue and VoID ------------------------------------------------------------
 
@@ -132,8 +158,55 @@ class ArtefactReader:
                 return found
         return []
 
+    # --- quality -----------------------------------------------------------------------
+
+    def validation_report(self) -> Path:
+        """The SHACL report of the build (``/kwaliteit/validatierapport.ttl``)."""
+        return self.folder / VALIDATION_REPORT
+
     # --- sitemap -----------------------------------------------------------------------
 
     def sitemap(self, part: int | None = None) -> Path:
         """``sitemap.xml``, or its part ``sitemap-{n}.xml`` beyond 50 000 pages."""
         return self.folder / (SITEMAP if part is None else f"sitemap-{part}.xml")
+
+
+class ReleaseShelf:
+    """The frozen releases (``releases/`` of the store root), as the web tier reads them.
+
+    Versions are checked against the version pattern (digits and dots) and file names against
+    the fixed list of release files, so no path from a request can leave a release's folder.
+
+    >>> shelf = ReleaseShelf(Path("releases"))
+    >>> shelf.file("1.0.0", "lokaalcirculair.ttl"), shelf.file("1.0.0", "../x"), shelf.file("../x", "lokaalcirculair.ttl")
+    (PosixPath('releases/1.0.0/lokaalcirculair.ttl'), None, None)
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def versions(self) -> list[ReleaseManifest]:
+        """Every complete release on this machine (a manifest present), oldest first."""
+        if not self.folder.is_dir():
+            return []
+        found = [m for p in self.folder.iterdir() if valid_version(p.name) and (m := read_manifest(p)) is not None]
+        return sorted(found, key=lambda m: version_key(m.version))
+
+    def manifest(self, version: str) -> ReleaseManifest | None:
+        """The manifest of ``version``; None when there is no such release here."""
+        return read_manifest(self.folder / version) if valid_version(version) else None
+
+    def quality_triples(self, version: str) -> list[ox.Triple]:
+        """The quality measurements frozen with release ``version`` (none when it has none)."""
+        path = self.file(version, f"{QUALITY}.ttl")
+        try:
+            return [ox.Triple(q.subject, q.predicate, q.object)
+                    for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)] if path else []
+        except (OSError, SyntaxError):
+            return []
+
+    def file(self, version: str, name: str) -> Path | None:
+        """A file of release ``version`` by name, only from the fixed list; None otherwise."""
+        if not valid_version(version) or name not in release_file_names():
+            return None
+        return self.folder / version / name

@@ -32,6 +32,7 @@ from typing import Union
 from kg.artefacts.void_statistics import VoidStatistics
 from kg.rdf.mapping import RecordGraph
 from kg.settings import Settings
+from kg.shacl.report import ValidationReport
 from kg.store.build_slot import BuildSlot
 
 __all__ = ["EVERYTHING", "ArtefactInputs", "ArtefactStep", "Need", "Summary"]
@@ -46,6 +47,7 @@ class Need(Enum):
     STORE = "the new store, loaded and past the SHACL gate"
     DUMPS = "the dumps of the new store with their SHA-256 files"
     LDES = "this build's LDES history (artefacts/ldes)"
+    QUALITY = "this build's data-quality measurements (artefacts/quality.*)"
 
 
 #: Everything the build can offer, once the gate has passed.
@@ -64,6 +66,8 @@ class ArtefactInputs:
     slot: BuildSlot
     #: The VoID statistics, when the build measured them ahead (in the SHACL child).
     void_statistics: VoidStatistics | None = None
+    #: The SHACL report of the gate (what the quality measurements count); set before the steps run.
+    report: ValidationReport | None = None
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from kg.namespaces import VOID as V
 from kg.rdf.mapping import RecordGraph
 from kg.terms import term_value
 
-__all__ = ["VOID_STEP", "void_triples", "write_void"]
+__all__ = ["VOID_STEP", "class_partition", "void_triples", "write_void"]
 
 #: Kinds whose first record is shown as an example resource, in this order.
 _EXAMPLE_KINDS = ("praktijk", "organisatie", "gemeente", "financiering", "conceptscheme")
@@ -115,7 +115,7 @@ def _statistics(ds: ox.NamedNode, names: Names, measured: VoidStatistics) -> Ite
     for cls, count in classes:
         if not isinstance(cls, ox.NamedNode):
             continue
-        node = names.void_node("klasse-" + _fragment(cls.value))
+        node = class_partition(names, cls)
         yield ox.Triple(ds, V.classPartition, node)
         yield ox.Triple(node, V["class"], cls)
         yield ox.Triple(node, V.entities, _integer(count))
@@ -157,6 +157,11 @@ def _namespace(iri: str) -> str:
 
 
 _PREFIX_OF = {ns: prefix for prefix, ns in {**PREFIXES, **PREFIXES_CATALOG}.items()}
+
+
+def class_partition(names: Names, cls: ox.NamedNode) -> ox.NamedNode:
+    """The VoID class partition of ``cls`` (what a per-kind quality measurement is computed on)."""
+    return names.void_node("klasse-" + _fragment(cls.value))
 
 
 def _fragment(iri: str) -> str:

@@ -2,7 +2,8 @@
 
 Each step declares what it needs (:class:`kg.artefacts.step.ArtefactStep`); the order here
 is the one place that says which comes first. The LDES history comes before the catalogue
-and the sitemap because their dates are read from it; the dumps before the catalogue and
+and the sitemap because their dates are read from it; the quality measurements before the
+catalogue, which links them; the dumps before the catalogue and
 VoID, which describe them.
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 from kg.artefacts.catalog import CATALOG_STEP
 from kg.artefacts.dumps import DUMPS_STEP
 from kg.artefacts.ldes import LDES_STEP
+from kg.artefacts.quality import QUALITY_STEP
 from kg.artefacts.sitemap import SITEMAP_STEP
 from kg.artefacts.step import ArtefactInputs, ArtefactStep, Need
 from kg.artefacts.void import VOID_STEP
@@ -22,7 +24,7 @@ from kg.build.stopwatch import Stopwatch
 __all__ = ["ARTEFACT_STEPS", "run_ready_steps"]
 
 #: Steps run in order after the store is loaded and before the switch (a test may add one).
-ARTEFACT_STEPS: list[ArtefactStep] = [DUMPS_STEP, LDES_STEP, CATALOG_STEP, VOID_STEP, SITEMAP_STEP]
+ARTEFACT_STEPS: list[ArtefactStep] = [DUMPS_STEP, LDES_STEP, QUALITY_STEP, CATALOG_STEP, VOID_STEP, SITEMAP_STEP]
 
 
 def run_ready_steps(

@@ -9,6 +9,7 @@ changed ("the shapes changed") when it falls back to a full build:
 * ``shapes``: every file of ``KG_SHAPES_DIR``;
 * ``ontology``: every file of ``KG_ONTOLOGY_DIR`` (the ontology and the vocabularies);
 * ``reference``: every file of ``KG_DATA_DIR`` outside the record folders (the municipalities);
+* ``queries``: the example queries of ``KG_QUERIES_DIR`` (the build's examples graph);
 * ``settings``: the settings a build's output depends on (:data:`BUILD_SETTINGS`);
 * ``code``: the source of :mod:`kg`, ``metadata/`` (catalogue, LDES member shape), and the
   versions of Python and pyoxigraph.
@@ -42,6 +43,7 @@ PART_NAMES = {
     "shapes": "the shapes (KG_SHAPES_DIR) changed",
     "ontology": "the ontology or a vocabulary (KG_ONTOLOGY_DIR) changed",
     "reference": "the reference data (municipalities) changed",
+    "queries": "the example queries (KG_QUERIES_DIR) changed",
     "settings": f"a setting the build depends on changed ({', '.join('KG_' + s.upper() for s in BUILD_SETTINGS)})",
     "code": "the code (kg/, metadata/) or the Python or pyoxigraph version changed",
 }
@@ -79,6 +81,7 @@ def fingerprint(settings: Settings) -> dict[str, str]:
         "shapes": hash_files(_files(settings.shapes_dir), settings.shapes_dir),
         "ontology": hash_files(_files(settings.ontology_dir), settings.ontology_dir),
         "reference": hash_files(_files(settings.data_dir, skip=FOLDERS), settings.data_dir),
+        "queries": hash_files(sorted(settings.queries_dir.glob("*.rq")), settings.queries_dir),
         "settings": hashlib.sha256(repr(sorted(chosen.items())).encode()).hexdigest(),
         "code": hashlib.sha256(
             (hash_files(code, PROJECT_ROOT) + platform.python_version() + ox.__version__).encode()

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.artefacts.examples_graph import examples_graph
 from kg.build.affected import Footprint, affected_focus, footprint
 from kg.build.build_state import BuildState, DamagedState, RecordEntry, chunk_path, load_state
 from kg.build.fingerprint import PART_NAMES, changed_parts, fingerprint
@@ -228,7 +229,8 @@ def _map_changed(settings: Settings, changes: Changes, problems: list[Problem], 
     problems += found
     if problems:
         raise SourceError(sorted(problems, key=lambda p: (str(p.file), p.line)))
-    extra = map_corpus(reference, iris, ontology)
+    # The examples graph last, as in a full build (kg.build.pipeline), so the dumps are the same.
+    extra = map_corpus(reference, iris, ontology) + [examples_graph(settings.queries_dir, settings.base_iri)]
     return [g for g in graphs if isinstance(g, StoredGraph)], extra
 
 

@@ -32,7 +32,8 @@ import pyoxigraph as ox
 
 from kg.artefacts.catalog import CATALOG_STEP
 from kg.artefacts.dumps import DUMPS_STEP, NQUADS_DUMP
-from kg.artefacts.layout import CATALOG, DUMPS, VOID
+from kg.artefacts.examples_graph import examples_graph
+from kg.artefacts.layout import CATALOG, DUMPS, VALIDATION_REPORT, VOID
 from kg.artefacts.step import EVERYTHING, ArtefactInputs
 from kg.artefacts.void import VOID_STEP
 from kg.build.artefact_steps import ARTEFACT_STEPS, run_ready_steps
@@ -62,8 +63,6 @@ __all__ = ["ARTEFACT_STEPS", "VALIDATION_REPORT", "BuildResult", "build", "check
 #: quads) the triple dumps alone take longer than the rest of the change; a test may set it.
 DEFER_DUMPS_FROM = 100_000
 
-#: The SHACL report of a build that went live, among its artefacts.
-VALIDATION_REPORT = "validation-report.ttl"
 
 
 @dataclass
@@ -152,6 +151,11 @@ def _build_into(slot: BuildSlot, settings: Settings, watch: Stopwatch, work: Pat
     data_dir, vocab_dir, ontology, _ = paths(settings)
     with watch.stage("read and map records"):
         batch = read_and_map(data_dir, vocab_dir, settings.base_iri, ontology, work)
+        # The example queries as data: a graph of the store like the ontology's, so also in the
+        # dumps and the LDES stream (which replays to exactly the dump).
+        examples = examples_graph(settings.queries_dir, settings.base_iri)
+        batch.extra.append(examples)
+        batch.graphs.append(examples)
     inputs = ArtefactInputs(settings, slot.build_id, batch.graphs, slot)
     manifest: dict[str, Any] = {}
     done: set[str] = set()
@@ -243,6 +247,7 @@ def _finish(slot: BuildSlot, settings: Settings, watch: Stopwatch, inputs: Artef
     """What every build does once the gate has passed: the artefacts, the state for the next
     build (unless ``save`` is false: it is there already), the upload to a remote store, the switch."""
     (slot.artefacts_dir / VALIDATION_REPORT).write_text(report.to_turtle(), encoding="utf-8")
+    inputs.report = report
     run_ready_steps(ARTEFACT_STEPS, inputs, EVERYTHING, done, watch, manifest)
     if save and raw is not None and not settings.is_remote:  # else no incremental build could use it
         with watch.stage("state for the next build"):

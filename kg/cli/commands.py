@@ -22,6 +22,7 @@ from typing import Callable, ParamSpec, TypeVar
 
 import click
 
+from kg.cli.curation_commands import curate, users
 from kg.cli.import_report import render_results
 from kg.cli.result_table import render
 from kg.cli.startup import check_remote, check_sources, check_store, load_settings
@@ -117,6 +118,55 @@ def build(ctx: click.Context, quiet: bool, full: bool) -> None:
         f"Store: {settings.store if settings.is_remote else build_root(settings) / CURRENT}\n"
         f"Dumps: {build_root(settings) / CURRENT / ARTEFACTS / 'dumps'}"
     )
+
+
+@main.command()
+@click.argument("version")
+@click.option("--note", required=True, help="What this release is, in Dutch (its release note).")
+@click.option("--note-en", required=True, help="The release note in English.")
+@click.option("--no-build", is_flag=True, help="Only freeze; the catalogue lists the release from the next build on.")
+@click.pass_context
+@_reports_errors
+def release(ctx: click.Context, version: str, note: str, note_en: str, no_build: bool) -> None:
+    """Freeze the live build as release VERSION (MAJOR.MINOR.PATCH), for good.
+
+    Copies its dumps to releases/VERSION/ of the store root (checked against their
+    SHA-256, read-only, never pruned), records the release in
+    data/reference/releases/VERSION.json, and builds, so that the catalogue lists it.
+    A version that exists is refused (exit 7): a release never changes.
+    """
+    from kg.artefacts.releases import freeze
+    from kg.build.pipeline import build as run_build
+
+    settings = _settings(ctx)
+    manifest = freeze(settings, version, note, note_en)
+    size = sum(size for size, _sha in manifest.files.values())
+    click.echo(f"Release {version} frozen from build {manifest.build_id}: {len(manifest.files)} dumps "
+               f"({size / 1e6:.1f} MB), SHA-256 checked; recorded in "
+               f"{settings.data_dir / 'reference' / 'releases' / (version + '.json')}.")
+    if not no_build:
+        result = run_build(settings, progress=_Progress(True))
+        click.echo(f"Catalogue updated by build {result.build_id}.")
+    click.echo(f"Cite: {settings.public_url or settings.base_iri}/releases/{version}/")
+
+
+@main.command()
+@click.pass_context
+@_reports_errors
+def releases(ctx: click.Context) -> None:
+    """List the releases on this machine and check every file against its SHA-256."""
+    from kg.artefacts.release_layout import read_registry
+    from kg.artefacts.releases import verify
+
+    settings = _settings(ctx)
+    broken = False
+    for manifest in read_registry(settings.data_dir):
+        problems = verify(settings, manifest.version)
+        broken = broken or bool(problems)
+        state = "intact" if not problems else "; ".join(problems)
+        click.echo(f"{manifest.version}  {manifest.issued}  build {manifest.build_id}  {state}")
+    if broken:
+        sys.exit(1)
 
 
 @main.command()
@@ -250,3 +300,10 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     # Replace this process (same pid, so whoever started `kg serve` can stop the server).
     os.execve(sys.executable, [sys.executable, "-m", "endpoint", "--host", host, "--port", str(port),
                                "--workers", str(workers)], dict(os.environ))
+
+
+# The workspace's accounts and publications (kg.cli.curation_commands); errors as every command's.
+for _group in (users, curate):
+    for _command in _group.commands.values():
+        _command.callback = _reports_errors(_command.callback)  # type: ignore[arg-type]
+    main.add_command(_group)

@@ -70,6 +70,8 @@ def map_sheet(sheet: Sheet, lookup: Lookup, *, name: str, bron: str | None, toda
     _texts(proposal, sheet)
     if start[0]:
         record["start"] = start[0]
+        # The sheet's start, attributed to the sheet (docs/records.md, 'periodes'): another source may differ.
+        record["periodes"] = [{"start": start[0], "bron": record["bronnen"][0]}]
     if start[1]:
         info = sheet.info["start"]
         proposal.note(("start",) if start[0] else (), info.number, info.text, start[0] or "(left out)", start[1], name="start")

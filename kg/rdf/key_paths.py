@@ -127,13 +127,24 @@ def _item_by_id(data: Mapping[str, Any], key: str, spec: Field, item_id: str, pr
             if sub in _VALUE_KEYS and sub not in item:
                 sub = next((k for k in _VALUE_KEYS if k in item), sub)
             return (key, index, sub) if sub else (key, index)
-    for index, item in enumerate(data.get(key) or ()):  # an item of an item: an enumeration's #opsomming-{id}-{n}
-        prefix, _, position = item_id.rpartition("-")
+    # An item of an item: an enumeration's #opsomming-{id}-{n}, or a list inside that item, #opsomming-{id}-{n}.{m}
+    # (ids have no dots, so the dot tells the two apart).
+    head, dot, nested = item_id.partition(".")
+    prefix, _, position = head.rpartition("-")
+    for index, item in enumerate(data.get(key) or ()):
         if str(item.get("id")) == prefix and position.isdigit():
-            for inner, inner_spec in (spec.fields or {}).items():
-                if inner_spec.node is not None and inner_spec.many:
-                    found = item.get(inner) or []
-                    n = int(position) - 1
-                    sub = _sub_key(inner_spec.fields or {}, found[n] if 0 <= n < len(found) else {}, predicate_iri or "")
-                    return (key, index, inner, n, sub) if sub else (key, index, inner, n)
+            return (key, index, *_item_path(spec.fields or {}, item, int(position) - 1, nested if dot else "", predicate_iri or ""))
     return (key,)
+
+
+def _item_path(fields: Mapping[str, Field], parent: Mapping[str, Any], n: int, nested: str, predicate_iri: str) -> KeyPath:
+    """The path below an enumeration to its item ``n`` (0-based), or to that item's item ``nested`` (1-based)."""
+    for inner, inner_spec in fields.items():
+        if inner_spec.node is not None and inner_spec.many:
+            found = parent.get(inner) or []
+            item = found[n] if 0 <= n < len(found) else {}
+            if nested.isdigit():
+                return (inner, n, *_item_path(inner_spec.fields or {}, item, int(nested) - 1, "", predicate_iri))
+            sub = _sub_key(inner_spec.fields or {}, item, predicate_iri)
+            return (inner, n, sub) if sub else (inner, n)
+    return ()

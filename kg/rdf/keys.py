@@ -24,7 +24,18 @@ from pyoxigraph import Literal, NamedNode
 from kg.namespaces import XSD
 from kg.rdf.iris import Iris
 from kg.rdf.literals import date_literal, decimal_literal
-from kg.records.format import ACTOR, ENUMERATION, FIGURE, LIST_ITEM, PERIOD, PRAKTIJK, RECORD_KINDS, Field
+from kg.records.format import (
+    ACTOR,
+    ENUMERATION,
+    FIGURE,
+    LIST_ITEM,
+    PERIOD,
+    PRAKTIJK,
+    RECORD_KINDS,
+    SOURCE_PERIOD,
+    SUB_ITEM,
+    Field,
+)
 
 __all__ = [
     "ACTOR_KEYS",
@@ -33,6 +44,8 @@ __all__ = [
     "FIGURE_KEYS",
     "PERIOD_KEYS",
     "SIMPLE_KEYS",
+    "SOURCE_PERIOD_KEYS",
+    "SUB_ITEM_KEYS",
     "TEXT_LISTS",
     "Key",
     "Term",
@@ -143,9 +156,13 @@ ACTOR_KEYS = _keys(list(ACTOR.items()))
 #: The keys of an enumeration and of one of its items, on their hash nodes.
 ENUMERATION_KEYS = _keys(list(ENUMERATION.items()))
 LIST_ITEM_KEYS = _keys(list(LIST_ITEM.items()))
+SUB_ITEM_KEYS = _keys(list(SUB_ITEM.items()))
 
 #: The keys of one period of an organisation's municipality, on its hash node.
 PERIOD_KEYS = _keys(list(PERIOD.items()))
+
+#: The keys of one source's period of a practice (``periodes`` item), on its ``dct:PeriodOfTime`` node.
+SOURCE_PERIOD_KEYS = _keys(list(SOURCE_PERIOD.items()))
 
 
 def _text_lists() -> dict[str, tuple[NamedNode, NamedNode, str]]:

@@ -28,15 +28,39 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.namespaces import ADMS, BESLUIT, CIRC, DCT, EU_LANGUAGE, FOAF, ORG, OSLO_GEMEENTE, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from kg.namespaces import ADMS, BESLUIT, CIRC, DCT, EU_LANGUAGE, FOAF, ORG, OSLO_GEMEENTE, OWL, PROV, RDF, SCHEMA, SKOS, XSD
 from kg.rdf.annotations import reading_quads, translation_quads
 from kg.rdf.geometry import REGION, geometry_quads, region_quads
 from kg.rdf.iris import Iris
-from kg.rdf.keys import ACTOR_KEYS, ENUMERATION_KEYS, FIGURE_KEYS, LIST_ITEM_KEYS, PERIOD_KEYS, SIMPLE_KEYS, TEXT_LISTS, Key, Term
-from kg.rdf.literals import date_literal, decimal_literal, text_literals
+from kg.rdf.keys import (
+    ACTOR_KEYS,
+    ENUMERATION_KEYS,
+    FIGURE_KEYS,
+    LIST_ITEM_KEYS,
+    PERIOD_KEYS,
+    SIMPLE_KEYS,
+    SOURCE_PERIOD_KEYS,
+    SUB_ITEM_KEYS,
+    TEXT_LISTS,
+    Key,
+    Term,
+)
+from kg.rdf.literals import decimal_literal, text_literals
+from kg.rdf.places import STATBEL_SOURCE, place_graphs
 from kg.rdf.record_graph import RecordGraph
 from kg.rdf.turtle_documents import map_ontology, map_vocabulary
-from kg.records.format import ENUMERATION, FINANCIERING, GEMEENTE, INDICATOR, KINDS, PRAKTIJK, RECORD_KINDS, Field, ItemNode
+from kg.records.format import (
+    ENUMERATION,
+    FINANCIERING,
+    GEMEENTE,
+    INDICATOR,
+    KINDS,
+    LIST_ITEM,
+    PRAKTIJK,
+    RECORD_KINDS,
+    Field,
+    ItemNode,
+)
 from kg.records.geometries import Geometry
 from kg.records.record import Corpus, Record, Text
 
@@ -47,9 +71,6 @@ __all__ = [
     "map_record",
     "map_vocabulary",
 ]
-
-#: Where municipality, arrondissement and province facts come from (a ``bron`` record).
-STATBEL_SOURCE = "statbel-refnis"
 
 _LANGUAGES = {"nl": "NLD", "en": "ENG", "fr": "FRA", "de": "DEU"}
 _EUR = Literal("EUR")
@@ -68,8 +89,10 @@ _OBSERVATION_NODE = _node(INDICATOR.fields, "observaties")
 _INVESTMENT_NODE = _node(PRAKTIJK.fields, "investeringsbedrag")
 _GRANT_NODE = _node(FINANCIERING.fields, "bedrag")
 _PERIOD_NODE = _node(RECORD_KINDS["organisatie"].fields, "werkingsgebieden")
+_SOURCE_PERIOD_NODE = _node(PRAKTIJK.fields, "periodes")
 _LIST_NODE = _node(PRAKTIJK.fields, "opsommingen")
 _ITEM_NODE = _node(ENUMERATION, "items")
+_SUB_ITEM_NODE = _node(LIST_ITEM, "items")
 _NIS_NODE = _node(GEMEENTE.fields, "nis")
 _TEXT_NODES = {key: _node(PRAKTIJK.fields, key) for key in TEXT_LISTS}
 #: The classes every record of a kind has.
@@ -154,6 +177,12 @@ class _Graph:
                 self.add(item_node, RDF.type, _ITEM_NODE.cls)
                 self.add(item_node, SCHEMA.position, _position(index))
                 self.keys(item_node, item, LIST_ITEM_KEYS)
+                for sub_index, sub in enumerate(item.get("items") or (), start=1):  # a list inside the item
+                    sub_node = _hash(subject, _SUB_ITEM_NODE.local(position=sub_index, id=f"{enumeration['id']}-{index}"))
+                    self.add(item_node, SCHEMA.itemListElement, sub_node)
+                    self.add(sub_node, RDF.type, _SUB_ITEM_NODE.cls)
+                    self.add(sub_node, SCHEMA.position, _position(sub_index))
+                    self.keys(sub_node, sub, SUB_ITEM_KEYS)
 
     def figures(self, subject: NamedNode, predicate: NamedNode, node: ItemNode, figures: Sequence[Mapping[str, Any]]) -> None:
         """Key figures or indicator observations: value (or range), unit, date, area."""
@@ -198,6 +227,11 @@ def _praktijk(g: _Graph, s: NamedNode, data: Mapping[str, Any]) -> None:
                 g.add(node, RDF.value, literal)
                 g.translated(node, RDF.value, text, literal)
             g.add(node, SCHEMA.position, _position(index))
+    for index, period in enumerate(data.get("periodes") or (), start=1):  # each source's own period
+        node = _hash(s, _SOURCE_PERIOD_NODE.local(position=index))
+        g.add(s, DCT.temporal, node)
+        g.add(node, RDF.type, _SOURCE_PERIOD_NODE.cls)
+        g.keys(node, period, SOURCE_PERIOD_KEYS)
     g.figures(s, CIRC.kerncijfer, _FIGURE_NODE, data.get("kerncijfers") or ())
     g.enumerations(s, data.get("opsommingen") or ())
     g.links(s, data.get("links") or ())
@@ -301,43 +335,6 @@ def map_record(record: Record, iris: Iris, predecessors: Sequence[str] = (), geo
 # --------------------------------------------------------------------------- derived
 
 
-def _places(municipalities: Sequence[Record], iris: Iris, geometries: Mapping[tuple[str, str], Geometry]) -> list[RecordGraph]:
-    """Arrondissements and provinces, from the columns of the municipality rows.
-
-    A place takes its name from the first row (in NIS order) that names it and its
-    ``dct:modified`` from the latest row about it, so the result is deterministic.
-    """
-    graphs: list[RecordGraph] = []
-    for kind, code_key, name_key in (
-        ("arrondissement", "arrondissement_code", "arrondissement"),
-        ("provincie", "provincie_code", "provincie"),
-    ):
-        rows: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-        for record in municipalities:
-            if record.data.get(code_key):
-                rows[str(record.data[code_key])].append(record.data)
-        for code in sorted(rows):
-            subject = iris.entity(kind, code)
-            g = _Graph(iris, iris.graph(kind, code))
-            g.add(subject, RDF.type, CIRC.Arrondissement if kind == "arrondissement" else CIRC.Provincie)
-            name = next((row[name_key] for row in rows[code] if row.get(name_key)), None)
-            if name:
-                g.add(subject, SKOS.prefLabel, Literal(str(name), language="nl"))
-                g.add(subject, RDFS.label, Literal(str(name), language="nl"))
-            g.add(subject, SKOS.notation, Literal(code))
-            if kind == "arrondissement":
-                provinces = sorted({str(row["provincie_code"]) for row in rows[code] if row.get("provincie_code")})
-                for province in provinces:
-                    g.add(subject, SCHEMA.containedInPlace, iris.entity("provincie", province))
-            g.add(subject, PROV.wasDerivedFrom, iris.entity("bron", STATBEL_SOURCE))
-            modified = max((str(row["gewijzigd"]) for row in rows[code] if row.get("gewijzigd")), default=None)
-            if modified:
-                g.add(subject, DCT.modified, date_literal(modified))
-            g.quads += geometry_quads(subject, g.name, geometries[(kind, code)]) if (kind, code) in geometries else ()
-            graphs.append(RecordGraph(kind, code, g.name, subject, tuple(g.quads), None))
-    return graphs
-
-
 def map_corpus(corpus: Corpus, base_iri: str | Iris, ontology: Path | None = None) -> list[RecordGraph]:
     """Every named graph of the knowledge graph, in a fixed order: the records (by kind,
     then id), arrondissements, provinces, concept schemes (by file name), the ontology,
@@ -366,7 +363,7 @@ def _map_corpus(corpus: Corpus, iris: Iris, ontology: Path | None) -> list[Recor
         for record in corpus.of_kind(kind):
             before = sorted(predecessors.get(record.id, ())) if kind == "gemeente" else ()
             graphs.append(map_record(record, iris, before, corpus.geometries.get((kind, record.id))))
-    graphs.extend(_places(municipalities, iris, corpus.geometries))
+    graphs.extend(place_graphs(municipalities, iris, corpus.geometries))
     if REGION in corpus.geometries:  # the region is only a place of its own once it has an outline
         subject, name, quads = region_quads(iris, corpus.geometries[REGION])
         graphs.append(RecordGraph(REGION[0], REGION[1], name, subject, tuple(quads), None))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import Problem
-from kg.records.format import ACTOR, FIGURE, LANG_PATTERN, PATTERNS, TRANSLATED, Field, reading_field
+from kg.records.format import ACTOR, FIGURE, LANG_PATTERN, PATTERNS, SOURCE_PERIOD, TRANSLATED, Field, reading_field
 from kg.records.record import KeyPath, Record, Text
 from kg.records.yaml_lines import LineList, LineMap
 
@@ -208,8 +208,18 @@ def check_references(
         _check_readings(record, fields, data, records, concepts, problems)
     if not prefix and record.kind == "praktijk":
         start, end = data.get("start"), data.get("einde")
-        if isinstance(start, str) and isinstance(end, str) and end[: len(start)] < start[: len(end)]:
+        if _ends_before(start, end):
             problems.append(Problem(record.path, record.line("einde"), f"The end '{end}' lies before the start '{start}'."))
+        cited = set(data.get("bronnen") or ())
+        for i, period in enumerate(data.get("periodes") or ()):
+            if period.get("bron") not in cited:
+                problems.append(Problem(record.path, record.line("periodes", i, "bron"),
+                                        f"'periodes.{i}.bron' names '{period.get('bron')}', which is not one of the record's 'bronnen'."))
+
+
+def _ends_before(start: Any, end: Any) -> bool:
+    """Whether a date ends before it starts, compared at the precision both have ("2020-05" .. "2020" is fine)."""
+    return isinstance(start, str) and isinstance(end, str) and end[: len(start)] < start[: len(end)]
 
 
 def _check_readings(
@@ -276,4 +286,8 @@ def _struct_rule(fields: Mapping[str, Field], value: Mapping[str, Any]) -> str |
         return "An actor names exactly one of 'organisatie' or 'persoon'."
     if fields is FIGURE and "waarde" not in value and not ("min" in value and "max" in value):
         return "A figure has a 'waarde', or a range written as 'min' and 'max'."
+    if fields is SOURCE_PERIOD and "start" not in value and "einde" not in value:
+        return "A period ('periodes' item) has a 'start', an 'einde' or both, as its source states them."
+    if fields is SOURCE_PERIOD and _ends_before(value.get("start"), value.get("einde")):
+        return f"The end '{value['einde']}' of this period lies before its start '{value['start']}'."
     return None

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from kg.namespaces import ADMS, BESLUIT, CIRC, DCT, FOAF, FRAPO, GEO, ORG, OWL, PERSON, PROV, RDF, RDFS, SCHEMA, SKOS
+from kg.namespaces import ADMS, BESLUIT, CIRC, DCAT, DCT, FOAF, FRAPO, GEO, ORG, OWL, PERSON, PROV, RDF, RDFS, SCHEMA, SKOS
 from kg.records.field_types import (
     LANG_PATTERN,
     PATTERNS,
@@ -59,6 +59,8 @@ __all__ = [
     "PATTERNS",
     "PERIOD",
     "PRAKTIJK",
+    "SOURCE_PERIOD",
+    "SUB_ITEM",
     "PROVENANCE",
     "READING",
     "RECORD_KINDS",
@@ -125,15 +127,35 @@ PERIOD: Mapping[str, Field] = {
     "tot": _f("day", SCHEMA.validThrough),
 }
 
-#: One item of a source's enumeration (``opsommingen[].items``), in source order, with the
-#: concepts it names (only those its words name: docs/records.md, "What counts as stated").
-LIST_ITEM: Mapping[str, Field] = {
+#: The time a practice ran as one source states it (``periodes`` item): sources may disagree
+#: (the coaching web page says "van november 2022 tot juni 2023", the deck "vanaf september
+#: 2022 – juni 2023"), so each gives its own ``dct:PeriodOfTime``, its dates at the precision
+#: the source writes them (a year, a month or a day), attributed to that source.
+SOURCE_PERIOD: Mapping[str, Field] = {
+    "start": _f("date", DCAT.startDate),
+    "einde": _f("date", DCAT.endDate),
+    "bron": _f("ref", PROV.wasDerivedFrom, required=True, target="bron"),
+    "citaat": _f("text", DCT.description),
+}
+
+#: One item of an item (``opsommingen[].items[].items``): a list inside a list item of the source
+#: ("Klimaatplan 2030" → "Bijdrage vanuit sector Afval" → "LT-visie afvalverwerking"), one level deep.
+SUB_ITEM: Mapping[str, Field] = {
     "tekst": _f("text", RDF.value, required=True),
     "themas": _many("code", DCT.subject, CIRC.thema, scheme="thema"),
     "actiedomeinen": _many("code", DCT.subject, CIRC.actiedomein, scheme="actiedomein"),
     "beleidsinstrumenten": _many("code", DCT.subject, CIRC.beleidsinstrument, scheme="beleidsinstrument"),
     "waardeketens": _many("code", DCT.subject, CIRC.waardeketen, scheme="waardeketen"),
     "afgebroken": _f("bool", CIRC.afgebroken),
+}
+#: One item of a source's enumeration (``opsommingen[].items``), in source order, with the
+#: concepts it names (only those its words name: docs/records.md, "What counts as stated"),
+#: and the source's list inside it, if any (``items``: ``#opsomming-{id}-{n}.{m}``).
+LIST_ITEM: Mapping[str, Field] = {
+    **SUB_ITEM,
+    "onvolledig": _f("bool", CIRC.onvolledig),
+    "items": _many("struct", fields=SUB_ITEM, written=(SCHEMA.itemListElement,),
+                   node=ItemNode("opsomming-{id}.{position}", CIRC.OpsommingItem, (SCHEMA.position,))),
 }
 #: A titled enumeration of a source (``opsommingen`` item): survey answers, context lists,
 #: selection criteria; a ``circ:Opsomming`` whose items are ``circ:OpsommingItem`` nodes.
@@ -145,7 +167,7 @@ ENUMERATION: Mapping[str, Field] = {
     "onvolledig": _f("bool", CIRC.onvolledig),
     "afgebroken": _f("bool", CIRC.afgebroken),
     "items": _many("struct", fields=LIST_ITEM, written=(SCHEMA.itemListElement,),
-                   node=ItemNode("opsomming-{id}-{position}", CIRC.OpsommingItem, (SCHEMA.position,))),
+                   node=ItemNode("opsomming-{id}-{position}", CIRC.OpsommingItem, (SCHEMA.position, SCHEMA.itemListElement))),
 }
 
 #: The keys every record has (``bron`` has no ``bronnen``), first in the checks.
@@ -169,6 +191,7 @@ PRAKTIJK = RecordKind("praktijk", "praktijken", (CIRC.Praktijk,), {
     "reden": _f("text", CIRC.reden),
     "start": _f("date", SCHEMA.startDate),
     "einde": _f("date", SCHEMA.endDate),
+    "periodes": _many("struct", fields=SOURCE_PERIOD, written=(DCT.temporal,), node=ItemNode("periode-{position}", DCT.PeriodOfTime)),
     "status": _f("code", ADMS.status, scheme="status"),
     "themas": _many("code", DCT.subject, CIRC.thema, scheme="thema"),
     "actiedomeinen": _many("code", DCT.subject, CIRC.actiedomein, scheme="actiedomein"),
@@ -308,7 +331,7 @@ def reading_field(fields: Mapping[str, Field], over: str) -> Field | None:
     return None
 
 
-_PLACE_NAME = "the name of the {place}: written in that place's own graph (kg.rdf.mapping)"
+_PLACE_NAME = "the name of the {place}: written in that place's own graph (kg.rdf.places)"
 
 #: Municipalities: the rows of ``data/reference/gemeenten.csv`` (Statbel REFNIS facts),
 #: keys in the order their triples are written; the CSV's header is :data:`MUNICIPALITY_COLUMNS`.
@@ -326,6 +349,9 @@ GEMEENTE = RecordKind("gemeente", None, (CIRC.Gemeente, GEO.Feature), {
     "geldig_tot": _f("day", SCHEMA.validThrough),
     "vervangen_door": _f("nis", DCT.isReplacedBy),
     "gewijzigd": _f("day", DCT.modified, required=True),
+    # French names of the places above, as the reference data gives them (last: added later).
+    "arrondissement_fr": _f("string", unmapped=_PLACE_NAME.format(place="arrondissement, in French")),
+    "provincie_fr": _f("string", unmapped=_PLACE_NAME.format(place="province, in French")),
 }, id_key="nis", derived={
     DCT.replaces: "the municipalities whose 'vervangen_door' names this one",
     # From data/reference/geometrieen.csv (kg.rdf.geometry): the outline #geometrie and a point #punt.

@@ -12,6 +12,8 @@ one (the graph itself then lives on the SPARQL server)::
       builds/<build-id>/incremental/   what the next build reuses: record hashes, chunks, SHACL results
       builds/.tmp-<build-id>/          a build in progress (removed if it died)
       history/                         reserved; the LDES history lives in each build's artefacts/ldes
+      releases/<version>/              a release (`kg release`): its dumps and RELEASE.json, read-only,
+                                       never pruned, never rewritten (kg.artefacts.releases)
       build.lock                       one build at a time
 
 >>> from kg.settings import Settings
@@ -27,12 +29,14 @@ from kg.errors import ConfigError
 from kg.settings import Settings
 
 __all__ = [
-    "ARTEFACTS", "BUILD_INFO", "BUILDS", "CURRENT", "HISTORY", "INCREMENTAL", "LOCK", "OXIGRAPH", "TEMPORARY", "build_root",
+    "ARTEFACTS", "BUILD_INFO", "BUILDS", "CURRENT", "HISTORY", "INCREMENTAL", "LOCK", "OXIGRAPH", "RELEASES", "TEMPORARY", "build_root",
 ]
 
 CURRENT = "current"
 BUILDS = "builds"
 HISTORY = "history"
+#: The frozen releases, beside the builds: pruning (which only looks under builds/) cannot reach them.
+RELEASES = "releases"
 LOCK = "build.lock"
 #: Inside a build's folder.
 OXIGRAPH = "oxigraph"

@@ -1,0 +1,183 @@
+"""A curator in a real (headless) Chromium: sign in, find the Leuven practice, change its
+description and publish it live, see the gate's messages at the fields (Dutch and English
+pages), and make a new practice from the Leuven sheet through the import form.
+
+Real ``kg serve`` with ``KG_CURATION=on`` on the tests' own copy of ``data/``
+(:mod:`curation_support`); Debian's ``chromium`` driven by Playwright, as ``test_browser.py``.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+import pytest
+from curation_support import LEUVEN, PASSWORDS, TITLE_LIMIT, Deployment, deploy
+from test_browser import ARGS, CHROMIUM
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (scripts/setup --test does it)"),
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    deployment = deploy(tmp_path_factory.mktemp("curation-browser"))
+    yield deployment
+    deployment.server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _local(site: Deployment) -> str:
+    """``localhost``: a trustworthy origin, where Chromium keeps the workspace's Secure cookie on plain HTTP."""
+    return site.url.replace("127.0.0.1", "localhost")
+
+
+def _sign_in(page: object, site: Deployment, user: str, path: str = "/beheer") -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    page.goto(_local(site) + path)
+    expect(page.locator("h1")).to_have_text("Aanmelden" if "lang=en" not in path else "Sign in")
+    page.get_by_label("Naam" if "lang=en" not in path else "Name").fill(user)
+    page.get_by_label("Wachtwoord" if "lang=en" not in path else "Password").fill(PASSWORDS[user])
+    page.locator("form.curation-form button[type=submit]").click()
+
+
+def _ask(site: Deployment, query: str) -> bool:
+    answer = httpx.get(f"{site.url}/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    return answer.status_code == 200 and bool(answer.json()["boolean"])
+
+
+def test_an_editor_changes_the_leuven_description_and_sees_it_live(browser: object, site: Deployment) -> None:
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    context = browser.new_context(locale="nl-BE")
+    page = context.new_page()
+    try:
+        _sign_in(page, site, "ed")
+        expect(page.locator("h1")).to_have_text("Records")
+        page.get_by_label("Zoeken").fill("Leuven")
+        page.locator("form.curation-search button").click()
+        page.get_by_role("link", name="Strategie circulaire stad").click()
+        expect(page.locator("h1")).to_contain_text(LEUVEN)
+
+        description = page.locator("#v-beschrijving-nl")
+        sentence = "De stad publiceert elk jaar een voortgangsrapport."
+        description.fill(description.input_value() + " " + sentence)
+        started = time.monotonic()
+        page.get_by_role("button", name="Publiceren").click()
+        expect(page.locator("h1")).to_have_text("Gepubliceerd")
+        expect(page.locator(".live")).to_contain_text("Live")
+        assert sentence.encode() in site.record().read_bytes()
+
+        query = f'ASK {{ ?p <http://purl.org/dc/terms/description> ?d FILTER(CONTAINS(STR(?d), "{sentence}")) }}'
+        # Waiting, not measuring: how fast it is live is benchmarks/curation_publish.py's business.
+        while not _ask(site, query):
+            assert time.monotonic() - started < 120, "the change never reached the SPARQL answers"
+            time.sleep(0.2)
+        page.get_by_role("link", name="Bekijk de pagina").click()
+        expect(page.locator("main")).to_contain_text(sentence)
+    finally:
+        context.close()
+
+
+def test_what_the_gate_refuses_is_shown_at_the_field_and_nothing_is_published(browser: object, site: Deployment) -> None:
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    context = browser.new_context(locale="nl-BE")
+    page = context.new_page()
+    before = site.record().read_bytes()
+    try:
+        _sign_in(page, site, "ed", f"/beheer/praktijk/{LEUVEN}")
+        page.locator("#v-titel-nl").fill("")
+        page.get_by_role("button", name="Publiceren").click()
+        expect(page.locator("#veld-titel .field-error")).to_contain_text("Nederlandse tekst")
+        expect(page.locator("#v-titel-nl")).to_have_attribute("aria-describedby", "fout-titel")  # read out with the field
+        expect(page.locator(".form-errors")).to_contain_text("Niet gepubliceerd")
+        expect(page.locator("#v-titel-en")).to_have_value("Circular city strategy")  # what was typed is kept
+        assert site.record().read_bytes() == before
+
+        # The same form in English: the SHACL gate's own message, in English, at the title.
+        page.goto(_local(site) + f"/beheer/praktijk/{LEUVEN}?lang=en")
+        expect(page.locator("#veld-titel legend")).to_contain_text("Title")
+        page.locator("#v-titel-en").fill("Circular " * (TITLE_LIMIT // 8))
+        page.get_by_role("button", name="Publish").click()
+        expect(page.locator("#veld-titel .field-error")).to_contain_text(f"at most {TITLE_LIMIT} characters")
+        expect(page.locator("body")).not_to_contain_text("hoogstens")
+        assert site.record().read_bytes() == before
+    finally:
+        context.close()
+
+
+def test_a_new_practice_from_the_leuven_sheet_through_the_import_form(browser: object, site: Deployment, tmp_path: Path) -> None:
+    """The Leuven sheet itself is refused (the practice exists); under another title it becomes
+    a new practice: the importer's guesses in the form, its review notes at their fields in
+    Dutch, corrected by the curator, published with the sheet's source record, and live."""
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    sheet = next((site.settings.data_dir / "sources").glob("004_*.txt"))
+    second = tmp_path / "leuven-tweede-fiche.txt"
+    second.write_text(sheet.read_text(encoding="utf-8").replace("Strategie circulaire stad", "Strategie circulaire stad (tweede fiche)", 1),
+                      encoding="utf-8")
+    context = browser.new_context(locale="nl-BE")
+    page = context.new_page()
+    try:
+        _sign_in(page, site, "ed")
+        page.get_by_role("link", name="Nieuwe praktijk uit een fiche").click()
+        page.get_by_label("Fiche (bestand)").set_input_files(str(sheet))
+        page.get_by_role("button", name="Voorstel maken").click()
+        expect(page.locator("[role=alert]")).to_contain_text(LEUVEN)
+
+        page.get_by_label("Fiche (bestand)").set_input_files(str(second))
+        page.get_by_role("button", name="Voorstel maken").click()
+        expect(page.locator("#v-id")).to_have_value(f"{LEUVEN}-tweede-fiche")
+        expect(page.locator("#v-titel-nl")).to_have_value("Strategie circulaire stad (tweede fiche)")
+        # The importer guessed the kind from the title: the note is at the field, in Dutch.
+        expect(page.locator("#veld-type .review-note")).to_contain_text("de titel noemt een strategie")
+        expect(page.locator(".added-files")).to_contain_text("data/sources/")
+        page.locator("#v-titel-en").fill("Circular city strategy (second sheet)")
+        page.get_by_role("button", name="Publiceren").click()
+        expect(page.locator("h1")).to_have_text("Gepubliceerd")
+        page.get_by_role("link", name="Bekijk de pagina").click()
+        expect(page.locator("h1")).to_have_text("Strategie circulaire stad (tweede fiche)")
+    finally:
+        context.close()
+    record = site.record(f"{LEUVEN}-tweede-fiche").read_text(encoding="utf-8")
+    assert "Circular city strategy (second sheet)" in record and "REVIEW" not in record
+    assert any(path.read_bytes() == second.read_bytes() for path in (site.settings.data_dir / "sources").glob("*.txt"))
+
+
+def test_the_sheet_form_in_english_shows_the_notes_in_english(browser: object, site: Deployment) -> None:
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    sheet = next((site.settings.data_dir / "sources").glob("004_*.txt"))
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    try:
+        _sign_in(page, site, "cu", "/beheer/praktijk/nieuw/fiche?lang=en")
+        page.goto(_local(site) + "/beheer/praktijk/nieuw/fiche?lang=en")
+        text = sheet.read_text(encoding="utf-8").replace("Strategie circulaire stad", "Strategie circulaire stad (Engelse test)", 1)
+        page.get_by_label("or the sheet's text").fill(text)
+        page.get_by_role("button", name="Propose a record").click()
+        expect(page.locator("#veld-type .review-note")).to_contain_text("the title names a strategy")
+        expect(page.locator("body")).not_to_contain_text("de titel noemt")
+        expect(page.locator("form.curation-form")).to_contain_text("Your role (curator) may not publish")
+    finally:
+        context.close()

@@ -1,0 +1,116 @@
+"""``kill -9`` during a publication: the record file, the live build and the LDES stay as they
+were, and the next publication (or ``kg curate recover``) puts ``data/`` back.
+
+The real chain on a real ``kg serve``: a publication through the API starts ``kg curate
+publish``; the test waits until that process has journalled the old bytes and written the new
+record file (the journal exists), then kills it with SIGKILL while it builds.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+import pytest
+from conftest import Server, free_port
+from curation_support import LEUVEN, Deployment, deploy, kg
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    deployment = deploy(tmp_path_factory.mktemp("curation-crash"))
+    yield deployment
+    deployment.server.stop()
+
+
+def _publisher_of(server_pid: int) -> int | None:
+    """The pid of the server's ``kg curate publish`` child, if one runs."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        parent = int(stat.rpartition(")")[2].split()[1])
+        if parent == server_pid and b"curate" in cmdline and b"publish" in cmdline:
+            return int(entry.name)
+    return None
+
+
+def _ldes_files(site: Deployment) -> dict[str, bytes]:
+    live = (Path(site.settings.store) / "current").resolve() / "artefacts"
+    return {str(p.relative_to(live)): p.read_bytes() for p in sorted(live.rglob("*")) if p.is_file() and "ldes" in str(p)}
+
+
+def _publish_and_kill(site: Deployment, new: bytes, etag: str, also_server: bool) -> list[httpx.Response]:
+    """PUT ``new`` and SIGKILL the publication (and the server too, with ``also_server``) once
+    the new file is written and the build runs; the answers the client got."""
+    path, journal = site.record(), site.settings.curation_dir / "journal.json"
+    answers: list[httpx.Response] = []
+
+    def put() -> None:
+        with site.api("ed") as api:
+            try:
+                answers.append(api.put(f"/api/records/praktijk/{LEUVEN}", content=new,
+                                       headers={"Content-Type": "application/yaml", "If-Match": etag}))
+            except httpx.HTTPError:
+                pass  # the server died under the request
+
+    thread = threading.Thread(target=put)
+    thread.start()
+    killed = False
+    deadline = time.monotonic() + 60
+    while not killed and time.monotonic() < deadline and thread.is_alive():
+        publisher = _publisher_of(site.server.process.pid)
+        if publisher is not None and journal.exists() and path.read_bytes() == new:
+            if also_server:
+                os.kill(site.server.process.pid, signal.SIGKILL)
+            os.kill(publisher, signal.SIGKILL)  # the window: the file written, the build not switched
+            killed = True
+        time.sleep(0.01)
+    thread.join()
+    assert killed, "the publication finished before the test could catch it building"
+    return answers
+
+
+def test_kill_9_while_building_leaves_the_live_build_and_puts_data_back(site: Deployment) -> None:
+    path = site.record()
+    before, build, ldes = path.read_bytes(), site.live_build(), _ldes_files(site)
+    journal = site.settings.curation_dir / "journal.json"
+    with site.api("ed") as api:
+        etag = api.get(f"/api/records/praktijk/{LEUVEN}").headers["etag"]
+    new = before.replace(b"websitenaam: Leuven2030", b"websitenaam: Leuven 2030 (crash)")
+    answers = _publish_and_kill(site, new, etag, also_server=False)
+    assert answers[0].status_code == 503
+    # Nothing went live: the same build, the same LDES; the journal knows the old bytes.
+    assert site.live_build() == build and _ldes_files(site) == ldes
+    assert journal.exists()
+    recovered = kg(site.settings, "curate", "recover")
+    assert recovered.returncode == 0 and "put back" in recovered.stdout
+    assert path.read_bytes() == before and not journal.exists()
+    # And the workspace goes on: the same change published again goes live.
+    with site.api("ed") as api:
+        again = api.put(f"/api/records/praktijk/{LEUVEN}", content=new, headers={"Content-Type": "application/yaml", "If-Match": etag})
+    assert again.status_code == 200 and path.read_bytes() == new and site.live_build() != build
+
+
+def test_kill_9_of_the_server_during_a_publication_is_undone_when_it_starts_again(site: Deployment) -> None:
+    path = site.record()
+    before, build = path.read_bytes(), site.live_build()
+    with site.api("ed") as api:
+        etag = api.get(f"/api/records/praktijk/{LEUVEN}").headers["etag"]
+    new = before.replace(b"start: \"2020\"", b"start: \"2017\"")
+    assert new != before
+    _publish_and_kill(site, new, etag, also_server=True)
+    site.server.process.wait(10)
+    assert path.read_bytes() == new  # half done: written, never live
+    site.server = Server(site.settings, free_port(), extra_env={"KG_CURATION": "on", "KG_CURATION_DIR": str(site.settings.curation_dir)})
+    assert path.read_bytes() == before and not (site.settings.curation_dir / "journal.json").exists()
+    assert site.live_build() == build
