@@ -16,7 +16,8 @@ answers are compressed the same way:
   a suffix (``"abc"`` → ``"abc-br"``: the bytes differ, so the tag must), ``Content-Length``
   is the compressed size and ``Accept-Ranges`` is dropped. A client revalidating with a
   suffixed tag is understood: the suffix is taken off ``If-None-Match`` before the
-  application sees it, and put back on the ``304``;
+  application sees it, and put back on the ``304``; and off ``If-Match``, so a write
+  conditional on what a compressed read returned (the curators' ``PUT``) is not refused;
 * **cost**: answers with a strong ETag are compressed once (kept by tag and coding in a
   small LRU); a request without ``Accept-Encoding`` costs one header lookup. Streamed bodies
   are gathered up to :data:`MAX_GATHER` bytes; a longer one is sent as it comes, uncompressed.
@@ -125,6 +126,11 @@ class Compression:
                 range_asked = value
             elif key == b"if-none-match" and _SUFFIX.search(value):
                 revalidates = True
+            elif key == b"if-match" and _SUFFIX.search(value):
+                # A write conditional on the tag of a compressed read (``PUT`` with ``If-Match:
+                # "x-br"``) means the resource's state ``"x"``: the coding is ours, not the
+                # application's, so it comes off whatever this request accepts.
+                scope = {**scope, "headers": [(k, untagged(v) if k == b"if-match" else v) for k, v in scope["headers"]]}
         coding = preferred_coding(accept_encoding) if accept_encoding else None
         if coding is None or range_asked is not None:
             await self.app(scope, receive, _vary_only(send))
