@@ -58,6 +58,8 @@ __all__ = [
 DUMPS = "dumps"
 CATALOG = "catalog"
 VOID = "void"
+#: The named graph of every build holding the VoID statistics and partitions (under the base IRI).
+VOID_GRAPH = "/graph/void"
 LDES = "ldes"
 SITEMAP = "sitemap.xml"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import httpx
 import pyoxigraph as ox
@@ -24,12 +24,13 @@ from kg.store.remote import endpoints
 __all__ = ["publish"]
 
 
-def publish(settings: Settings, slot: BuildSlot, triples: int) -> None:
+def publish(settings: Settings, slot: BuildSlot, triples: int, beside_dump: Sequence[ox.NamedNode] = ()) -> None:
     """Replace the server's dataset with the new build in one transaction (one GSP PUT).
 
     The body is the build's N-Quads dump, decompressed while it streams: no second copy
-    in memory or on disk. Afterwards the server is asked how many quads it holds, so a
-    server that silently dropped data fails the build before it goes live locally.
+    in memory or on disk, then the graphs ``beside_dump`` of the new store that no dump holds
+    (the VoID graph describes the dumps). Afterwards the server is asked how many quads it
+    holds, so a server that silently dropped data fails the build before it goes live locally.
     """
     _, _, gsp = endpoints(settings)
     dump = slot.artefacts_dir / "dumps" / "lokaalcirculair.nq.gz"
@@ -40,6 +41,8 @@ def publish(settings: Settings, slot: BuildSlot, triples: int) -> None:
         with gzip.open(dump, "rb") as handle:
             while chunk := handle.read(1 << 20):
                 yield chunk
+        for graph in beside_dump:
+            yield b"\n" + (ox.serialize(slot.store.quads_for_pattern(None, None, None, graph), format=ox.RdfFormat.N_QUADS) or b"")
 
     timeout = httpx.Timeout(None, connect=10.0)  # a large upload takes as long as it takes
     try:
