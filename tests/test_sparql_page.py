@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Iterator
 
+import httpx
 import pytest
 from conftest import Server
 
@@ -219,11 +220,47 @@ def test_chart_and_map_views_render_and_stay_in_the_url(browser: object, server:
     _rows(page)
     page.click("#views button[data-view=map]")
     page.wait_for_selector(".map-view[data-ready='1'] .leaflet-overlay-pane path")
-    assert page.locator(".map-view .leaflet-overlay-pane path").count() == 2
+    # The answer's two shapes; under them the municipality outlines as the base map (not interactive).
+    assert page.locator(".map-view .leaflet-overlay-pane path.leaflet-interactive").count() == 2
     assert "view=map" in page.url
     page.reload()
     page.wait_for_selector(".map-view[data-ready='1'] .leaflet-overlay-pane path")
     assert outside == []  # no tile server, no CDN
+    page.close()
+
+
+def test_the_map_draws_rows_holding_municipality_iris_over_the_municipality_outlines(browser: object, server: Server) -> None:
+    """Issue #13 for the query page: a column of municipality IRIs is a map (their outlines, shaded
+    by the column of numbers), over today's municipalities as the base map, all from this server."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    outside: list[str] = []
+    page.on("request", lambda req: None if req.url.startswith(server.url) else outside.append(req.url))
+    page.goto(server.url + "/sparql?lang=en")
+    page.wait_for_selector("#editor[data-ready=codemirror] .cm-editor")
+    # Practices per municipality governed by a local government taking part (query 02's path).
+    query = ("SELECT ?gemeente (COUNT(DISTINCT ?p) AS ?praktijken) WHERE {\n  ?p a circ:Praktijk ;\n"
+             "    prov:qualifiedAssociation/prov:agent/besluit:werkingsgebied ?gemeente\n} GROUP BY ?gemeente")
+    _type_query(page, query)
+    page.click("#run")
+    rows = int(_rows(page))
+    assert rows > 3
+    page.click("#views button[data-view=map]")
+    page.wait_for_selector(".map-view[data-ready='1'] .leaflet-overlay-pane path.leaflet-interactive")
+    assert page.locator(".map-view").get_attribute("data-features") == str(rows)
+    assert page.locator(".map-view .leaflet-overlay-pane path.leaflet-interactive").count() == rows
+    base = page.locator(".map-view .leaflet-overlay-pane path:not(.leaflet-interactive)").count()
+    assert base > 250  # today's municipalities of Flanders
+    # Shaded by the count: as many fill opacities as different counts.
+    opacities = set(page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.map-view .leaflet-overlay-pane path.leaflet-interactive')).map(p => p.getAttribute('fill-opacity'))"""))
+    answer = httpx.post(server.url + "/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}).json()
+    counts = {b["praktijken"]["value"] for b in answer["results"]["bindings"]}
+    assert len(opacities) == len(counts) > 1
+    # A click on a municipality opens its page.
+    page.locator(".map-view .leaflet-overlay-pane path.leaflet-interactive").first.click(force=True)
+    page.wait_for_url("**/doc/gemeente/**")
+    assert "lang=en" in page.url
+    assert outside == []
     page.close()
 
 
