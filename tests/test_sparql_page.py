@@ -9,6 +9,7 @@ labelled links; a literal containing markup shows as text.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -261,6 +262,43 @@ def test_the_map_draws_rows_holding_municipality_iris_over_the_municipality_outl
     page.wait_for_url("**/doc/gemeente/**")
     assert "lang=en" in page.url
     assert outside == []
+    page.close()
+
+
+def test_a_large_answer_is_paged_sorted_filtered_and_labelled_in_the_page_language(browser: object, server: Server) -> None:
+    """Thousands of rows are drawn a page of 100 at a time; a column sorts (numbers as numbers) and
+    the filter narrows; our IRIs show their labels in the page's language (English here)."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(server.url + "/sparql?lang=en")
+    page.wait_for_selector("#editor[data-ready=codemirror] .cm-editor")
+    _type_query(page, "SELECT ?s ?n WHERE { ?s ?p ?o BIND(STRLEN(STR(?o)) AS ?n) } LIMIT 2500")
+    page.click("#run")
+    assert _rows(page) == "2500"
+    body = ".results-table tbody tr"
+    assert page.locator(body).count() == 100
+    page.locator(".pager button", has_text="Next").click()
+    assert page.locator(body).first.locator("td").first.inner_text() == "101"
+    sort = page.locator(".results-table th button", has_text="?n")
+    sort.click()
+    sort = page.locator(".results-table th button", has_text="?n")
+    sort.click()  # descending
+    shown = [int(re.match(r"\d+", x).group()) for x in page.locator(".results-table tbody tr td:nth-child(3)").all_inner_texts()]  # type: ignore[union-attr]
+    assert shown == sorted(shown, reverse=True) and len(shown) == 100
+    page.fill("#result-filter", "zzz-nothing-matches-this")
+    assert page.locator(body).count() == 0
+    # Labels in the page's language: the themes' English names, as the endpoint has them.
+    query = ('SELECT ?thema WHERE { ?thema a skos:Concept ; skos:prefLabel ?en '
+             'FILTER(LANG(?en) = "en" && STRSTARTS(STR(?thema), "https://data.lokaalcirculair.be/id/concept/thema/")) } ORDER BY ?thema')
+    _type_query(page, query)
+    page.click("#run")
+    _rows(page)
+    answer = httpx.post(server.url + "/sparql", headers={"Accept": "application/sparql-results+json"},
+                        data={"query": query.replace("SELECT ?thema", "SELECT ?thema ?en")}).json()
+    english = [b["en"]["value"] for b in answer["results"]["bindings"]]
+    assert english
+    page.wait_for_function("n => document.querySelectorAll('.results-table tbody td a').length >= n", arg=len(english))
+    links = page.locator(".results-table tbody td a").all_inner_texts()
+    assert links == english
     page.close()
 
 
