@@ -11,24 +11,11 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Iterator
 
 import httpx
-import pytest
-from conftest import Server
+from conftest import BROWSER_TESTS, Server
 
-pytestmark = pytest.mark.browser
-
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
+pytestmark = BROWSER_TESTS
 
 
 def test_example_query_runs_and_shows_its_rows(browser: object, server: Server) -> None:
