@@ -20,8 +20,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=1, help="Web worker processes.")
     args = parser.parse_args(argv)
     # endpoint.uvicorn_http: uvicorn's httptools protocol writing each answer in one system call.
+    # proxy_headers=False: who the client is behind a proxy is KG_TRUSTED_PROXIES' decision
+    # (endpoint.sparql.fairness), not uvicorn's default of trusting X-Forwarded-For from 127.0.0.1.
     uvicorn.run("endpoint.app:factory", factory=True, host=args.host, port=args.port, workers=args.workers,
-                log_level="warning", access_log=False, http="endpoint.uvicorn_http:HttpProtocol")
+                log_level="warning", access_log=False, proxy_headers=False, http="endpoint.uvicorn_http:HttpProtocol")
 
 
 if __name__ == "__main__":  # not when a worker process imports it

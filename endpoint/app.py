@@ -20,6 +20,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from endpoint import assets
+from endpoint.compression import Compression
 from endpoint.curation import routes as curation
 from endpoint.errors import install_error_handlers
 from endpoint.harvest import routes as harvest
@@ -119,6 +120,9 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     state = app.state.kg = AppState(settings)
+    # Compression twice: inside CORS for what the routes answer (so both paths say Vary alike), and
+    # around the fronts below for what they answer; an answer compressed inside passes the outer one.
+    app.add_middleware(Compression)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -141,6 +145,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         front: Front | None = getattr(module, "front", None)
         if front is not None:
             app.front = front(app.front or app.framework, app)
+    app.front = Compression(app.front or app.framework)  # outermost: every surface's answers alike
     return app
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from kg.media import ALIASES, Format
+from kg.media import ALIASES, JSON_AS_JSONLD, JSONLD, Format
 
 
 @dataclass(frozen=True)
@@ -79,17 +79,23 @@ def negotiate(accept: str | None, offers: Sequence[Format]) -> Format | None:
     for index, offer in enumerate(offers):
         quality = -1.0
         specificity = 0
-        for r in ranges:
-            spec = r.matches(offer.media_type)
-            for alias in offer.also:
-                spec = max(spec, r.matches(alias))
-            if spec > specificity or (spec == specificity and spec and r.q > quality):
-                specificity, quality = spec, r.q
+        for name in (offer.media_type, *offer.also):
+            # An alias (text/n3 for Turtle) counts only where it is more specific than what named the
+            # format itself: "text/rdf+n3, text/turtle;q=0.9" rates Turtle 0.9, as its own type says.
+            alias_specificity, alias_quality = -1, -1.0
+            for r in ranges:
+                spec = r.matches(name)
+                if spec > alias_specificity or (spec == alias_specificity and spec and r.q > alias_quality):
+                    alias_specificity, alias_quality = spec, r.q
+            if alias_specificity > specificity:
+                specificity, quality = alias_specificity, alias_quality
         if specificity == 0 or quality <= 0:
             continue
         key = (quality, -index)
         if best is None or key > (best[0], best[1]):
             best = (quality, -index, offer)
+    if best is None and JSONLD in offers and JSON_AS_JSONLD not in offers and negotiate(accept, (JSON_AS_JSONLD,)):
+        return JSONLD  # a plain JSON client gets the JSON-LD of any RDF resource (it is JSON with a context)
     return best[2] if best else None
 
 

@@ -47,7 +47,7 @@ logger = logging.getLogger("endpoint")
 #: The title of each status this service answers with (RFC 9110 reason phrases).
 TITLES: dict[int, str] = {
     400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 406: "Not Acceptable",
-    410: "Gone", 413: "Content Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Content",
+    410: "Gone", 413: "Content Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Content", 429: "Too Many Requests",
     500: "Internal Server Error", 503: "Service Unavailable", 504: "Gateway Timeout",
 }
 

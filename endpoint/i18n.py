@@ -16,7 +16,7 @@ language writes them::
     >>> choose("nl", "en")
     ('nl', True)
 
-A text in another language than the page's is a :class:`Foreign` string: it compares, sorts and
+A text in another language than the page's is a :class:`Shown` string: it compares, sorts and
 formats like any ``str``, and prints itself inside an element with its ``lang`` (screen readers
 and translators can tell), so a template never has to remember to mark it::
 
@@ -64,31 +64,45 @@ _MONTHS = {
 }
 
 
-class Foreign(str):
-    """A text shown on a page of another language: it carries its language tag (``lang``)."""
+class Shown(str):
+    """A text as a page shows it: its language when that differs from the page's (it then prints
+    inside ``<span lang>``), and whether it is a curators' translation (``circ:Vertaling``) rather
+    than the words of a source (templates add a discreet mark after it). One class for both, so a
+    text keeps what a page must say about it wherever it travels: a label, a description, a list.
 
+    >>> Shown("City of Ostend", translated=True).translated, Shown("Stad Oostende", "nl").lang
+    (True, 'nl')
+    >>> Shown("<b>", "en").__html__(), Shown("<b>").__html__()
+    ('<span lang="en">&lt;b&gt;</span>', '&lt;b&gt;')
+    """
+
+    #: The text's language when it differs from the page's; empty when it is in the page's language.
     lang: str
+    translated: bool
 
-    def __new__(cls, value: str, lang: str) -> "Foreign":
+    def __new__(cls, value: str, lang: str = "", translated: bool = False) -> "Shown":
         text = super().__new__(cls, value)
         text.lang = lang
+        text.translated = translated
         return text
 
     def __html__(self) -> str:
-        """How Jinja's autoescape prints it: escaped, inside ``<span lang>``."""
-        return f'<span lang="{escape(self.lang)}">{escape(str(self))}</span>'
+        """How Jinja's autoescape prints it: escaped, inside ``<span lang>`` when in another language."""
+        if self.lang:
+            return f'<span lang="{escape(self.lang)}">{escape(str(self))}</span>'
+        return str(escape(str(self)))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Foreign, (str(self), self.lang))
+        return (Shown, (str(self), self.lang, self.translated))
 
 
 def shown(text: str, text_lang: str, page: str) -> str:
-    """``text`` as shown on a page in ``page``: marked :class:`Foreign` when its language differs.
+    """``text`` as shown on a page in ``page``: a :class:`Shown` with its language when that differs.
 
     Untagged texts (names, codes) belong to no language and stay plain.
     """
     if text_lang and text_lang.lower()[:2] != page:
-        return Foreign(text, text_lang)
+        return Shown(text, text_lang)
     return text
 
 

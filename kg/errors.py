@@ -17,7 +17,8 @@ boundary where they are raised, with ``raise ... from exc``.
      └── QueryError               6    400  a SPARQL query is wrong
           ├── QueryRefused        6    400  valid SPARQL this endpoint does not run (SERVICE)
           │    └── UpdateRefused  6    403  SPARQL Update: the endpoint is read-only
-          └── QueryTimeout        6    503  the query ran past its deadline
+          ├── QueryTimeout        6    503  the query ran past its deadline (or waited too long for a worker)
+          └── QueryLimited        6    429  the client is past its share of the query workers
 
 Each class carries its exit code, HTTP status and title as data, so the CLI and
 the one HTTP error handler read them from the exception instead of guessing
@@ -157,14 +158,32 @@ class UpdateRefused(QueryRefused):
 
 
 class QueryTimeout(QueryError):
-    """The query ran past its deadline and was stopped."""
+    """The query ran past its deadline and was stopped (or waited for a worker too long: then
+    ``retry_after`` is set, and the answer carries ``Retry-After``)."""
 
     http_status = 503
     title = "Service Unavailable"
 
-    def __init__(self, seconds: float, message: str | None = None) -> None:
+    def __init__(self, seconds: float, message: str | None = None, retry_after: int | None = None) -> None:
         self.seconds = seconds
+        self.headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
         super().__init__(message or (
             f"The query ran longer than the limit of {seconds:g} seconds and was stopped. "
             "Make it more selective (add a LIMIT, narrow the patterns) or run it on a dump."
         ))
+
+
+class QueryLimited(QueryError):
+    """The client is past its limit of concurrent queries or of query time per minute.
+
+    Answered ``429 Too Many Requests`` with ``Retry-After`` (seconds), which the error
+    answer sends as a header (see :func:`endpoint.errors.problem_of`).
+    """
+
+    http_status = 429
+    title = "Too Many Requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.headers = {"Retry-After": str(retry_after)}

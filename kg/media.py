@@ -61,8 +61,17 @@ class Format:
 
 
 HTML = Format("text/html", "html", "HTML")
-TURTLE = Format("text/turtle", "ttl", "Turtle", rdf=ox.RdfFormat.TURTLE, w3c="Turtle")
-JSONLD = Format("application/ld+json", "jsonld", "JSON-LD", rdf=ox.RdfFormat.JSON_LD, w3c="JSON-LD")
+#: Turtle is also what clients asking for N3 get (Turtle is N3's RDF subset; SPARQLWrapper's ``N3``).
+TURTLE = Format(
+    "text/turtle", "ttl", "Turtle", rdf=ox.RdfFormat.TURTLE, w3c="Turtle",
+    also=("application/turtle", "application/x-turtle", "text/n3", "text/rdf+n3", "application/n3"),
+)
+JSONLD = Format(
+    "application/ld+json", "jsonld", "JSON-LD", rdf=ox.RdfFormat.JSON_LD, w3c="JSON-LD", also=("application/x-json+ld",),
+)
+#: What a client asking for plain ``application/json`` gets of an RDF resource: the JSON-LD (JSON
+#: with a context), labelled as asked. Offered beside :data:`JSONLD` wherever it is offered.
+JSON_AS_JSONLD = Format("application/json", "jsonld", "JSON", rdf=ox.RdfFormat.JSON_LD)
 NTRIPLES = Format("application/n-triples", "nt", "N-Triples", rdf=ox.RdfFormat.N_TRIPLES, w3c="N-Triples")
 RDFXML = Format("application/rdf+xml", "rdf", "RDF/XML", rdf=ox.RdfFormat.RDF_XML, w3c="RDF_XML")
 NQUADS = Format("application/n-quads", "nq", "N-Quads", rdf=ox.RdfFormat.N_QUADS, w3c="N-Quads")
@@ -80,6 +89,9 @@ SPARQL_TSV = Format("text/tab-separated-values", "tsv", "TSV", results=ox.QueryR
 #: GeoJSON (RFC 7946): a document about a place as a Feature, a list as a FeatureCollection.
 #: Not an RDF format, so not among DOCUMENT_FORMATS: only things with a geometry offer it.
 GEOJSON = Format("application/geo+json", "geojson", "GeoJSON")
+#: Plain JSON: the metadata documents of OGC API – Features (landing page, collections).
+#: Not in ALL_FORMATS: ``json`` as a name keeps meaning SPARQL JSON or JSON-LD where those are offered.
+JSON = Format("application/json", "json", "JSON")
 
 ALL_FORMATS: tuple[Format, ...] = (
     HTML, TURTLE, JSONLD, NTRIPLES, RDFXML, NQUADS, TRIG, SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV, GEOJSON,
@@ -97,8 +109,10 @@ PREFIXED_FORMATS: frozenset[Format] = frozenset({TURTLE, TRIG, RDFXML})
 _EXTRA_ALIASES: dict[str, Format] = {
     "turtle": TURTLE, "json-ld": JSONLD, "ntriples": NTRIPLES, "n-triples": NTRIPLES, "xml": RDFXML, "rdfxml": RDFXML,
     "nquads": NQUADS, "n-quads": NQUADS, "json": SPARQL_JSON, "htm": HTML, "text/plain": NTRIPLES,
+    "n3": TURTLE, "rdf+xml": RDFXML,
 }
 ALIASES: dict[str, Format] = {
+    **{alias: f for f in ALL_FORMATS for alias in f.also},
     **{f.suffix: f for f in ALL_FORMATS}, **{f.media_type: f for f in ALL_FORMATS}, **_EXTRA_ALIASES,
 }
 BY_MEDIA_TYPE: dict[str, Format] = {f.media_type: f for f in ALL_FORMATS}

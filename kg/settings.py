@@ -8,6 +8,7 @@ README's configuration table; the two must agree.
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
@@ -74,6 +75,41 @@ class Settings(BaseSettings):
         ),
     )
     query_workers: int = Field(2, ge=1, description="Worker processes that run SPARQL queries (KG_QUERY_WORKERS).")
+    query_reserve_workers: int = Field(
+        1, ge=0,
+        description=(
+            "Query workers started beside KG_QUERY_WORKERS and kept for clients with no query running "
+            "(KG_QUERY_RESERVE_WORKERS): one client's runaway queries never hold up another's first query."
+        ),
+    )
+    client_concurrent_queries: int = Field(
+        4, ge=1,
+        description=(
+            "Uncached SPARQL queries one client may have running or waiting at once (KG_CLIENT_CONCURRENT_QUERIES); "
+            "more are answered 429 with Retry-After."
+        ),
+    )
+    client_query_seconds: float = Field(
+        60.0, gt=0,
+        description=(
+            "Seconds of query-worker time one client may use per minute (KG_CLIENT_QUERY_SECONDS); "
+            "past it, 429 with Retry-After until the budget has refilled."
+        ),
+    )
+    queue_timeout: float = Field(
+        10.0, gt=0,
+        description=(
+            "Longest wait for a free query worker, seconds (KG_QUEUE_TIMEOUT); then 503 with Retry-After "
+            "(never longer than KG_QUERY_TIMEOUT)."
+        ),
+    )
+    trusted_proxies: str = Field(
+        "",
+        description=(
+            "Reverse proxies whose Forwarded / X-Forwarded-For header names the client (KG_TRUSTED_PROXIES): "
+            "comma-separated addresses or networks, e.g. 127.0.0.1,10.0.0.0/8; none by default."
+        ),
+    )
     public_url: str | None = Field(
         None,
         description=(
@@ -120,6 +156,16 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("KG_BASE_IRI must be an http(s) IRI, e.g. https://data.lokaalcirculair.be")
         return value.rstrip("/")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            try:
+                ipaddress.ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(f"{part!r} is not an IP address or network (e.g. 10.0.0.1 or 10.0.0.0/8)") from None
+        return value
 
     @field_validator("publisher_iri", "publisher_url", "publisher_type")
     @classmethod

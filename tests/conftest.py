@@ -65,7 +65,7 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
 class OxigraphServer:
     """A real ``oxigraph serve`` (the PyPI package's binary) on a free local port."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, union: bool = True) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.query_url = f"{self.url}/query"
@@ -73,7 +73,8 @@ class OxigraphServer:
         self.log = folder / f"oxigraph-{self.port}.log"
         with open(self.log, "wb") as log:  # the child writes to its own copy of the file descriptor
             self.process = subprocess.Popen(
-                [str(binary), "serve", "--location", str(folder / "oxigraph"), "--bind", f"127.0.0.1:{self.port}", "--union-default-graph"],
+                [str(binary), "serve", "--location", str(folder / "oxigraph"), "--bind", f"127.0.0.1:{self.port}",
+                 *(["--union-default-graph"] if union else [])],
                 stdout=log, stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + 30

@@ -107,7 +107,7 @@ class _PortalTransport(httpx.BaseTransport):
 
     async def _send(self, request: httpx.Request) -> httpx.Response:
         response = await self.asgi.handle_async_request(request)
-        content = await response.aread()
+        content = b"".join([chunk async for chunk in response.aiter_raw()])  # as sent: the client decodes it once
         return httpx.Response(response.status_code, headers=response.headers, stream=httpx.ByteStream(content),
                               extensions=response.extensions)
 

@@ -74,7 +74,9 @@ def paths(server: Server) -> list[str]:
             "/ns/circulair", *sorted(first_of_kind.values()), "/doc/praktijk/leuven-strategie-circulaire-stad",
             "/doc/concept/actiedomein/hergebruik-bouwmaterialen",
             "/catalog", "/dumps/", "/.well-known/void", "/ldes", "/ldes/pagina/1", member.group(1),
-            "/doc/praktijk/bestaat-niet", "/praktijken?van=twintig"]
+            "/doc/praktijk/bestaat-niet", "/praktijken?van=twintig", "/kaart",
+            "/ogc", "/ogc/conformance", "/ogc/collections", "/ogc/collections/gemeenten", "/ogc/collections/gemeenten/items",
+            "/ogc/collections/gemeenten/items/24062", "/ogc/collections/praktijken/items"]
 
 
 def _dutch_only_texts(server: Server, path: str) -> list[str]:

@@ -148,11 +148,35 @@ def test_a_place_document_is_a_valid_geojson_feature(http: httpx.Client, how: st
 
 
 def test_geojson_of_a_thing_without_geometry_is_refused_with_a_reason(http: httpx.Client) -> None:
-    r = http.get("/doc/praktijk/leuven-strategie-circulaire-stad.geojson", headers={"Accept": "application/json"})
+    r = http.get("/doc/organisatie/stad-leuven.geojson", headers={"Accept": "application/json"})
     assert r.status_code == 406
     assert "no geometry" in r.text
     # A browser asking for anything still gets HTML or Turtle, never GeoJSON by surprise.
     assert http.get("/doc/gemeente/24062", headers={"Accept": "*/*"}).headers["content-type"] != "application/geo+json"
+
+
+@pytest.mark.parametrize("how", ["suffix", "format", "accept"])
+def test_a_practice_document_is_a_feature_located_as_in_the_lists(http: httpx.Client, how: str) -> None:
+    """A practice has no outline: its Feature is the MultiPoint of the municipalities it names, the very
+    geometry /praktijken?format=geojson and the OGC collection give it; one without a place is refused."""
+    from geojson_pydantic import Feature
+
+    path = "/doc/praktijk/leuven-strategie-circulaire-stad"
+    url, headers = {"suffix": (f"{path}.geojson", {}), "format": (f"{path}?format=geojson", {}),
+                    "accept": (path, {"Accept": "application/geo+json"})}[how]
+    r = http.get(url, headers=headers)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/geo+json; charset=utf-8"
+    found = Feature.model_validate_json(r.content)
+    assert found.id == "https://data.lokaalcirculair.be/id/praktijk/leuven-strategie-circulaire-stad"
+    assert found.geometry is not None and found.geometry.type == "MultiPoint"
+    listed = http.get("/praktijken", params={"format": "geojson", "gemeente": "24062"}).json()
+    assert r.json()["geometry"] == next(f["geometry"] for f in listed["features"] if f["id"] == found.id)
+    assert r.json()["geometry"] == http.get("/ogc/collections/praktijken/items/leuven-strategie-circulaire-stad").json()["geometry"]
+    assert r.json()["properties"]["titel"] == "Strategie circulaire stad"
+    assert r.json()["properties"]["gemeenten"] == ["https://data.lokaalcirculair.be/id/gemeente/24062"]
+    page = http.get(path, headers={"Accept": "text/html"}).text
+    assert f'href="{path}.geojson"' in page  # the page under its map links the Feature
 
 
 def test_the_municipality_list_is_a_valid_feature_collection(http: httpx.Client) -> None:

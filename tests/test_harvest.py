@@ -335,3 +335,11 @@ def test_harvesting_pages_share_the_site_layout_and_its_language_switch(http: ht
     # One language per page (issue #12): no bilingual block any more, the page's own text is the reader's.
     assert '<div lang="nl">' not in en.text and '<div lang="nl">' not in nl.text
     assert nl.headers["etag"] != en.headers["etag"]
+
+
+@pytest.mark.parametrize("path", ["/catalog", "/.well-known/void", "/ldes"])
+def test_plain_json_clients_get_json_ld(http: httpx.Client, path: str) -> None:
+    """``Accept: application/json`` (what a JSON library sends) gets the JSON-LD of every RDF resource."""
+    r = http.get(path, headers={"Accept": "application/json"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/ld+json")
+    assert len(rdflib.Dataset().parse(data=r.text, format="json-ld", publicID=str(r.url))) > 0

@@ -21,6 +21,7 @@ from typing import Iterator
 import httpx
 import pytest
 import rdflib
+import rdflib.compare
 from conftest import Server, free_port
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
@@ -263,7 +264,42 @@ def test_pages_in_other_formats(replayed: Replay) -> None:
     assert len(other) == len(trig)
     html = httpx.get(url, headers={"Accept": "text/html"})
     assert html.status_code == 200 and replayed.members[0].iri in html.text
-    assert httpx.get(url, headers={"Accept": "text/turtle"}).status_code == 406
+    turtle = httpx.get(url, headers={"Accept": "text/turtle"})  # since #19: members said of their version IRIs
+    assert turtle.status_code == 200 and turtle.headers["content-type"].startswith("text/turtle")
+
+
+def _as_version_triples(page: rdflib.Dataset) -> rdflib.Graph:
+    """What a TriG page says in Turtle by TREE's member extraction: the envelope as it is, and each
+    member's graph with the record's IRI replaced by the member's (version) IRI. Written here from
+    the rule, not from the server's code."""
+    default = page.graph(DATASET_DEFAULT_GRAPH_ID)
+    out = rdflib.Graph()
+    for triple in default:
+        out.add(triple)
+    for version, record in default.subject_objects(DCTERMS.isVersionOf):
+        for s, p, o in page.graph(version):
+            out.add((version if s == record else s, p, version if o == record else o))
+    return out
+
+
+def test_the_stream_walked_in_turtle_says_what_the_trig_walk_says(replayed: Replay, ldes_server: Server) -> None:
+    with httpx.Client(timeout=30) as client:
+        root = client.get(f"{ldes_server.url}/ldes", headers={"Accept": "text/turtle"})
+        assert root.status_code == 200 and root.headers["content-type"].startswith("text/turtle")
+        es = rdflib.URIRef(f"{ldes_server.url}/ldes")
+        next_url = str(rdflib.Graph().parse(data=root.text, format="turtle").value(es, TREE.view))
+        walked = 0
+        while next_url:
+            turtle = rdflib.Graph().parse(data=client.get(next_url, headers={"Accept": "text/turtle"}).text, format="turtle")
+            trig = rdflib.Dataset(default_union=False)
+            trig.parse(data=replayed.pages[walked].text, format="trig", publicID=next_url)
+            assert str(replayed.pages[walked].url) == next_url
+            assert rdflib.compare.isomorphic(turtle, _as_version_triples(trig))
+            members = set(turtle.objects(es, TREE.member))
+            assert members == {rdflib.URIRef(m.iri) for m in replayed.members if m.page == walked + 1}
+            walked += 1
+            next_url = next((str(turtle.value(r, TREE.node)) for r in turtle.objects(rdflib.URIRef(next_url), TREE.relation)), "")
+    assert walked == len(replayed.pages) > 1
 
 
 def test_a_member_iri_dereferences(replayed: Replay, ldes_server: Server) -> None:

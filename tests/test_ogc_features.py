@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 import httpx
 import pytest
@@ -29,9 +30,12 @@ def test_landing_page_links_the_api_definition_conformance_and_data(http: httpx.
     links = {link["rel"]: link["href"] for link in get(http, "/ogc").json()["links"]}
     assert {"self", "service-desc", "conformance", "data"} <= set(links)
     conformance = get(http, "/ogc/conformance").json()["conformsTo"]
-    assert CORE in conformance and any(c.endswith("/conf/geojson") for c in conformance)
+    assert CORE in conformance and any(c.endswith("/conf/geojson") for c in conformance) and any(c.endswith("/conf/html") for c in conformance)
     openapi = get(http, "/api/openapi.json").json()  # oas30: the definition describes the API
     assert openapi["openapi"].startswith("3.") and "/ogc/collections/{cid}/items" in openapi["paths"]
+    items = openapi["paths"]["/ogc/collections/{cid}/items"]["get"]
+    assert {"bbox", "limit", "offset", "datetime", "f"} <= {p["name"] for p in items["parameters"]}
+    assert {"application/geo+json", "text/html"} <= set(items["responses"]["200"]["content"])
 
 
 def test_collections_describe_themselves_with_an_extent_and_items_link(http: httpx.Client) -> None:
@@ -87,3 +91,50 @@ def test_a_single_feature_links_its_iri_and_unknown_ones_are_404(http: httpx.Cli
 def test_out_of_range_limits_are_clamped(http: httpx.Client, limit: str) -> None:
     body = get(http, "/ogc/collections/gemeenten/items", limit=limit).json()
     assert 1 <= body["numberReturned"] <= 1000
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "Accept-Language": "nl-BE,nl;q=0.9"}
+RESOURCES = ["/ogc", "/ogc/conformance", "/ogc/collections", "/ogc/collections/gemeenten",
+             "/ogc/collections/gemeenten/items", "/ogc/collections/gemeenten/items/24062"]
+
+
+@pytest.mark.parametrize("path", RESOURCES)
+def test_every_resource_is_html_for_a_browser_and_json_for_a_program(http: httpx.Client, path: str) -> None:
+    """As pygeoapi: HTML when a browser asks (or ?f=html), JSON otherwise (or ?f=json); the answer varies by Accept."""
+    page = http.get(path, headers=BROWSER)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert '<html lang="nl">' in page.text and "Accept" in page.headers["vary"]
+    for program in ({}, {"Accept": "application/json"}, {"Accept": "application/geo+json"}):
+        assert http.get(path, headers=program).headers["content-type"].startswith(("application/json", "application/geo+json"))
+    assert http.get(path, params={"f": "json"}, headers=BROWSER).headers["content-type"].startswith(("application/json", "application/geo+json"))
+    assert http.get(path, params={"f": "html"}).headers["content-type"].startswith("text/html")
+    body = http.get(path).json()
+    alternates = [link for link in body.get("links", []) if link["rel"] == "alternate"] if path != "/ogc/conformance" else []
+    for link in alternates:  # the JSON names its HTML twin, which is this very page
+        assert link["type"] == "text/html"
+        assert http.get(link["href"]).headers["content-type"].startswith("text/html")
+    assert http.get(path, params={"f": "xml"}).status_code == 400
+
+
+def test_the_html_pages_are_in_one_language_each(http: httpx.Client) -> None:
+    nl = http.get("/ogc/collections", headers=BROWSER).text
+    en = http.get("/ogc/collections", params={"lang": "en"}, headers=BROWSER).text
+    assert "Gemeenten tot 2024" in nl and "Municipalities until 2024" not in nl
+    assert "Municipalities until 2024" in en and "Gemeenten tot 2024" not in en
+    english_json = http.get("/ogc/collections", headers={"Accept-Language": "en"}).json()
+    assert {c["id"]: c["title"] for c in english_json["collections"]}["gemeenten-historisch"] == "Municipalities until 2024"
+
+
+def test_the_items_page_lists_and_maps_the_same_features_as_the_geojson_and_pages_on(http: httpx.Client) -> None:
+    geojson = get(http, "/ogc/collections/gemeenten/items", limit="7", offset="7").json()
+    page = http.get("/ogc/collections/gemeenten/items", params={"limit": "7", "offset": "7"}, headers=BROWSER).text
+    rows = re.findall(r'<a href="(/ogc/collections/gemeenten/items/(\d+))">', page)
+    assert [fid for _, fid in rows] == [f["id"] for f in geojson["features"]]
+    svg = page.split("<svg", 1)[1].split("</svg>", 1)[0]
+    for feature in geojson["features"]:  # every feature of the page is a shape on the map, a link to its page
+        assert f'href="/doc/gemeente/{feature["id"]}"' in svg
+    following = re.search(r'<a rel="next" href="([^"]+)"', page)
+    assert following and "offset=14" in following.group(1)
+    assert '<a rel="prev"' in page
+    item = http.get(rows[0][0], headers=BROWSER).text
+    assert f'href="/doc/gemeente/{rows[0][1]}"' in item and "<svg" in item

@@ -368,3 +368,14 @@ def test_language_switch_and_links_stay_on_this_host(fx: httpx.Client) -> None:
     p = page(fx, "/doc/praktijk/proef", lang="en")
     for href, _ in p.links:
         assert href.startswith(("/", "#", "https://data.vlaanderen.be/", "https://creativecommons.org/")), href
+
+
+def test_a_municipality_that_ended_is_told_apart_by_its_period_in_filters_and_cards(fx: httpx.Client) -> None:
+    """Two municipalities of one name (Tielt before and after the 2025 merger) must not look alike in
+    the filters of /praktijken and /kaart, nor on the practice cards: each shows its period."""
+    for path in ("/praktijken", "/kaart"):
+        html = fx.get(path, headers=HTML).text
+        select = html.split('<select id="f-gemeente"', 1)[1].split("</select>", 1)[0]
+        assert re.search(r'<option value="46014"[^>]*>Oudstad, tot 2024 \(\d+\)</option>', select), (path, select[:500])
+    english = fx.get("/praktijken", params={"lang": "en"}, headers=HTML).text
+    assert re.search(r'>(<span lang="nl">)?Oudstad(</span>)?</a> <span class="note">\(until 2024\)</span>', english)

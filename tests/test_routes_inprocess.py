@@ -137,3 +137,15 @@ def test_ldes_is_an_event_stream(client: httpx.Client) -> None:
     quads = ox.parse(r.content, ox.RdfFormat.TRIG, base_iri=str(r.url))
     types = {q.object.value for q in quads if q.predicate.value.endswith("#type")}
     assert "https://w3id.org/ldes#EventStream" in types
+
+
+def test_a_negotiated_answer_varies_by_accept_even_after_the_same_bytes_were_asked_by_suffix(client: httpx.Client) -> None:
+    """The per-build cache keeps headers with each body: the suffix's answer (no Vary: Accept) must
+    not be replayed for a request that negotiated, or a shared cache would serve Turtle to a browser."""
+    path = "/doc/organisatie/vlaanderen-circulair"
+    by_suffix = client.get(path + ".ttl")
+    negotiated = client.get(path, headers={"Accept": "text/turtle"})
+    assert by_suffix.status_code == negotiated.status_code == 200
+    assert by_suffix.content == negotiated.content
+    assert "Accept" not in by_suffix.headers.get("vary", "")
+    assert "Accept" in negotiated.headers["vary"]

@@ -1,7 +1,9 @@
 """``/ldes``: the Linked Data Event Stream — every version of every record, in order of time.
 
 The stream document, its pages and its members are files of the build (TriG), served as
-they are or converted to N-Quads, JSON-LD or an HTML view. Pages that are closed (a later
+they are or converted to N-Quads, JSON-LD, Turtle or an HTML view. Turtle has no named
+graphs, so there a member's triples are said of its version IRI, the way TREE's member
+extraction reads them (:func:`as_version_triples`): many LDES consumers ask for Turtle. Pages that are closed (a later
 one exists) never change: ``Cache-Control: public, max-age=31536000, immutable``; the
 latest page and the stream document are short-lived. A member (one version of a record)
 is looked up in the page the history says holds it, and is immutable too.
@@ -45,12 +47,14 @@ from endpoint.layout import reader_language
 from kg.artefacts.layout import serialize
 from kg.artefacts.reader import LDES_PAGES as PAGES
 from kg.artefacts.reader import parse_ldes_document
-from kg.media import HTML, JSONLD, NQUADS, TRIG, Format
+from kg.media import HTML, JSONLD, NQUADS, TRIG, TURTLE, Format
 from kg.namespaces import DCT, FOAF, PROV, RDF, RDFS, SCHEMA, SKOS, TREE
 from kg.terms import term_value
 
-#: Representations of LDES documents: quad formats only (members are named graphs).
-LDES_OFFERS: tuple[Format, ...] = (TRIG, NQUADS, JSONLD, HTML)
+#: Representations of LDES documents and members: the quad formats (members are named graphs),
+#: Turtle with each member's triples said of its version IRI (see :func:`as_version_triples`),
+#: and an HTML view.
+LDES_OFFERS: tuple[Format, ...] = (TRIG, NQUADS, JSONLD, TURTLE, HTML)
 #: Properties that name a member's record, best first (as the pages' labels).
 _TITLES = (SKOS.prefLabel, DCT.title, RDFS.label, FOAF.name, SCHEMA.name)
 
@@ -87,9 +91,7 @@ def _ldes_document(request: Request, path: Path, url_path: str, cache_control: s
         view = ldes_view(quads, url_path, settings_of(request).base_iri, reader_language(request)[0])
         body = render_view(request, "ldes.html", url_path, **view, summary=summary)
         return bytes_response(request, body, "text/html", etag, cache_control, headers)
-    assert chosen.rdf is not None
-    body = serialize(quads, chosen.rdf)
-    return bytes_response(request, body, chosen.media_type, etag, cache_control, headers)
+    return bytes_response(request, _rdf(quads, chosen), chosen.media_type, etag, cache_control, headers)
 
 
 @router.api_route("/ldes", methods=["GET", "HEAD"], summary="Linked Data Event Stream")
@@ -149,10 +151,44 @@ def ldes_member(request: Request, path: str) -> Response:
         body = render_view(request, "ldes.html", url_path, **view, summary=None, member_page=True)
         return bytes_response(request, body, "text/html", etag_of(body, "html"), IMMUTABLE,
                               {"Vary": "Accept, Accept-Language", "Link": format_alternates(url_path, LDES_OFFERS)})
-    assert chosen.rdf is not None
-    body = serialize(found, chosen.rdf)
+    body = _rdf(found, chosen)
     return bytes_response(request, body, chosen.media_type, etag_of(body), IMMUTABLE,
                           {"Vary": "Accept", "Link": format_alternates(url_path, LDES_OFFERS)})
+
+
+def _rdf(quads: list[ox.Quad], chosen: Format) -> bytes:
+    assert chosen.rdf is not None
+    if chosen is TURTLE:
+        return serialize(as_version_triples(quads), chosen.rdf)
+    return serialize(quads, chosen.rdf)
+
+
+def as_version_triples(quads: list[ox.Quad]) -> list[ox.Triple]:
+    """An LDES document without named graphs: what TREE's member extraction would give.
+
+    The envelope (default graph) stays as it is; in each member's graph, named after the
+    member's version IRI, the record's IRI (``dct:isVersionOf`` of the version) is replaced
+    by the version IRI, so the member's triples start from the member. Sub-resources keep
+    their IRIs and are reached from it.
+
+    >>> v, e = ox.NamedNode("https://x/ldes/versie/p/1"), ox.NamedNode("https://x/id/p")
+    >>> title = ox.NamedNode("http://purl.org/dc/terms/title")
+    >>> quads = [ox.Quad(v, DCT.isVersionOf, e), ox.Quad(e, title, ox.Literal("P"), v)]
+    >>> [str(t) for t in as_version_triples(quads)]
+    ['<https://x/ldes/versie/p/1> <http://purl.org/dc/terms/isVersionOf> <https://x/id/p>', '<https://x/ldes/versie/p/1> <http://purl.org/dc/terms/title> "P"']
+    """
+    record_of = {q.subject: q.object for q in quads if q.predicate == DCT.isVersionOf and isinstance(q.graph_name, ox.DefaultGraph)}
+    triples = []
+    for q in quads:
+        version = q.graph_name
+        record = record_of.get(version) if isinstance(version, ox.NamedNode) else None
+        if record is None or not isinstance(version, ox.NamedNode):
+            triples.append(q.triple)
+            continue
+        subject = version if q.subject == record else q.subject
+        obj = version if q.object == record else q.object
+        triples.append(ox.Triple(subject, q.predicate, obj))
+    return triples
 
 
 def ldes_view(quads: list[ox.Quad], url_path: str, base: str, lang: str = i18n.DEFAULT) -> dict[str, Any]:

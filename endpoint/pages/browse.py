@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -102,7 +102,10 @@ def _options(site: Site, lang: Lang, param: str, results: list[Practice], chosen
     codes = {iri[len(prefix):]: n for iri, n in counts.items() if iri.startswith(prefix) and "/" not in iri[len(prefix):]}
     for code in chosen:
         codes.setdefault(code, 0)
-    options: list[dict[str, Any]] = [{"code": code, "label": lang.label(prefix + code), "count": n, "chosen": code in chosen} for code, n in codes.items()]
+    # Two municipalities of one name (Tielt before and after 2025) are told apart by their period.
+    notes = _municipality_periods(site, lang) if param == "gemeente" else {}
+    options: list[dict[str, Any]] = [{"code": code, "label": lang.label(prefix + code), "count": n, "chosen": code in chosen,
+                                      "note": notes.get(prefix + code, "")} for code, n in codes.items()]
     options.sort(key=lambda o: (-o["count"], i18n.sort_key(o["label"])))
     top = options[:300]
     top.sort(key=lambda o: i18n.sort_key(o["label"]))
@@ -128,9 +131,11 @@ async def practices(request: Request) -> Response:
         total = len(results)
         start = (number - 1) * PAGE_SIZE
         shown = results[start:start + PAGE_SIZE]
+        periods = _municipality_periods(site, lang)
         items = [{
             "link": lang.link(p.iri),
             "places": sorted((lang.link(g) for g in p.direct_municipalities), key=lambda link: link.label),
+            "periods": periods,
             "themes": sorted((lang.link(c) for c in p.direct_concepts if "/concept/thema/" in c), key=lambda link: link.label),
             "start": p.start, "end": p.end,
         } for p in shown]
@@ -148,27 +153,35 @@ async def practices(request: Request) -> Response:
     return await _html(request, site, key, make)
 
 
+async def _list_page(request: Request, name: str, make: Callable[[Site, Lang], bytes]) -> Response:
+    """A list page without parameters: one cached body per build and language."""
+    site = await site_of(request)
+    lang = language(request, site)
+    return await _html(request, site, _html_key(name, lang), lambda: make(site, lang))
+
+
+def _ours(site: Site, cls: Any, optional: str = "") -> list[Any]:
+    """The things of a class that this build describes (``?s``, its own IRIs), with an optional part."""
+    return list(site.store.select(
+        f"SELECT DISTINCT * WHERE {{ ?s a <{cls.value}> {optional} FILTER(STRSTARTS(STR(?s), \"{site.uris.base}/id/\")) }}"))
+
+
 @router.api_route("/organisaties", methods=["GET", "HEAD"], tags=["pages"])
 async def organisations(request: Request) -> Response:
     """Organisations grouped by type, with how many practices each took part in."""
-    site = await site_of(request)
-    lang = language(request, site)
+    return await _list_page(request, "organisaties", _organisations_page)
 
-    def make() -> bytes:
-        rows = site.store.select(
-            f"SELECT ?o ?type WHERE {{ ?o a <{ORG.Organization.value}> OPTIONAL {{ ?o <{ORG.classification.value}> ?type }} "
-            f"FILTER(STRSTARTS(STR(?o), \"{site.uris.base}/id/\")) }}"
-        )
-        groups: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-        for row in rows:
-            o = row["o"].value
-            groups[row["type"].value if "type" in row else ""][o] = {"link": lang.link(o), "count": len(site.practices.under(o))}
-        out: list[dict[str, Any]] = [{"type": lang.link(t) if t else None, "items": sorted(items.values(), key=lambda i: i18n.sort_key(i["link"].label))}
-               for t, items in groups.items()]
-        out.sort(key=lambda g: (g["type"] is None, i18n.sort_key(g["type"].label) if g["type"] else (False, "")))
-        return render("list-organisaties.html", lang, site, "/organisaties", groups=out, total=len({r["o"].value for r in rows}))
 
-    return await _html(request, site, _html_key("organisaties", lang), make)
+def _organisations_page(site: Site, lang: Lang) -> bytes:
+    rows = _ours(site, ORG.Organization, f"OPTIONAL {{ ?s <{ORG.classification.value}> ?type }}")
+    groups: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for row in rows:
+        o = row["s"].value
+        groups[row["type"].value if "type" in row else ""][o] = {"link": lang.link(o), "count": len(site.practices.under(o))}
+    out: list[dict[str, Any]] = [{"type": lang.link(t) if t else None, "items": sorted(items.values(), key=lambda i: i18n.sort_key(i["link"].label))}
+                                 for t, items in groups.items()]
+    out.sort(key=lambda g: (g["type"] is None, i18n.sort_key(g["type"].label) if g["type"] else (False, "")))
+    return render("list-organisaties.html", lang, site, "/organisaties", groups=out, total=len({r["s"].value for r in rows}))
 
 
 def _provinces(site: Site, lang: Lang) -> list[dict[str, Any]]:
@@ -241,48 +254,37 @@ def _flanders(site: Site, lang: Lang) -> Markup:
 @router.api_route("/themas", methods=["GET", "HEAD"], tags=["pages"])
 async def themes(request: Request) -> Response:
     """Every concept scheme with its hierarchy and practice counts."""
-    site = await site_of(request)
-    lang = language(request, site)
+    return await _list_page(request, "themas", _themes_page)
 
-    def make() -> bytes:
-        rows = site.store.select(
-            f"SELECT DISTINCT ?s WHERE {{ ?s a <{SKOS.ConceptScheme.value}> FILTER(STRSTARTS(STR(?s), \"{site.uris.base}/id/\")) }}"
-        )
-        order = ["thema", "actiedomein", "beleidsinstrument", "waardeketen", "praktijktype", "financieringskanaal"]
-        schemes: list[dict[str, Any]] = []
-        for row in rows:
-            iri = row["s"].value
-            code = iri.rsplit("/", 1)[-1]
-            schemes.append({"link": lang.link(iri), "code": code, "tree": scheme_tree(site, iri, lang),
-                            "filter": SCHEME_FILTERS.get(code), "main": code in order})
-        schemes.sort(key=lambda s: (order.index(s["code"]) if s["code"] in order else len(order), i18n.sort_key(s["link"].label)))
-        return render("list-themas.html", lang, site, "/themas", schemes=schemes)
 
-    return await _html(request, site, _html_key("themas", lang), make)
+def _themes_page(site: Site, lang: Lang) -> bytes:
+    order = ["thema", "actiedomein", "beleidsinstrument", "waardeketen", "praktijktype", "financieringskanaal"]
+    schemes: list[dict[str, Any]] = []
+    for row in _ours(site, SKOS.ConceptScheme):
+        iri = row["s"].value
+        code = iri.rsplit("/", 1)[-1]
+        schemes.append({"link": lang.link(iri), "code": code, "tree": scheme_tree(site, iri, lang),
+                        "filter": SCHEME_FILTERS.get(code), "main": code in order})
+    schemes.sort(key=lambda s: (order.index(s["code"]) if s["code"] in order else len(order), i18n.sort_key(s["link"].label)))
+    return render("list-themas.html", lang, site, "/themas", schemes=schemes)
 
 
 @router.api_route("/financiering", methods=["GET", "HEAD"], tags=["pages"])
 async def funding(request: Request) -> Response:
     """Funding programmes and their awards, with amounts."""
-    site = await site_of(request)
-    lang = language(request, site)
+    return await _list_page(request, "financiering", _funding_page)
 
-    def make() -> bytes:
-        rows = site.store.select(
-            f"SELECT ?p WHERE {{ ?p a <{FRAPO.FundingProgramme.value}> "
-            f"FILTER(STRSTARTS(STR(?p), \"{site.uris.base}/id/\")) }}"
-        )
-        programmes: list[dict[str, Any]] = []
-        for row in rows:
-            iri = row["p"].value
-            grants = grants_of(site, f"?g <{DCT.isPartOf.value}> <{iri}> .", lang)
-            programmes.append({"link": lang.link(iri), "grants": grants, "total": total_of(grants, lang),
-                               "practices": len(site.practices.under(iri)), "code": iri.rsplit("/", 1)[-1]})
-        programmes.sort(key=lambda p: i18n.sort_key(p["link"].label))
-        loose = [g for g in grants_of(site, f"?g a <{SCHEMA.MonetaryGrant.value}> .", lang) if not g["programmes"]]
-        return render("list-financiering.html", lang, site, "/financiering", programmes=programmes, loose=loose)
 
-    return await _html(request, site, _html_key("financiering", lang), make)
+def _funding_page(site: Site, lang: Lang) -> bytes:
+    programmes: list[dict[str, Any]] = []
+    for row in _ours(site, FRAPO.FundingProgramme):
+        iri = row["s"].value
+        grants = grants_of(site, f"?g <{DCT.isPartOf.value}> <{iri}> .", lang)
+        programmes.append({"link": lang.link(iri), "grants": grants, "total": total_of(grants, lang),
+                           "practices": len(site.practices.under(iri)), "code": iri.rsplit("/", 1)[-1]})
+    programmes.sort(key=lambda p: i18n.sort_key(p["link"].label))
+    loose = [g for g in grants_of(site, f"?g a <{SCHEMA.MonetaryGrant.value}> .", lang) if not g["programmes"]]
+    return render("list-financiering.html", lang, site, "/financiering", programmes=programmes, loose=loose)
 
 
 @router.api_route("/zoeken", methods=["GET", "HEAD"], tags=["pages"])

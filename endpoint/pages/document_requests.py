@@ -43,8 +43,9 @@ class DocRequest:
 
     @property
     def key(self) -> tuple[Any, ...]:
-        """The cache key: everything the bytes of the answer depend on."""
-        return ("doc", self.target.key, self.number, self.fmt.media_type, self.lang_code if self.is_html else "",
+        """The cache key: everything the bytes of the answer depend on, and whether it was negotiated
+        (a negotiated answer varies by ``Accept``, a suffix's does not: the kept headers differ)."""
+        return ("doc", self.target.key, self.number, self.fmt.media_type, self.negotiated, self.lang_code if self.is_html else "",
                 self.lang_explicit if self.is_html else False, self.public_root if self.fmt.suffix == "jsonld" else "")
 
 

@@ -44,13 +44,46 @@ from typing import Any, Iterable
 import pyoxigraph as ox
 
 from endpoint.pages.labels import LABEL_PROPERTIES
-from kg.namespaces import RDF, XSD
+from kg.namespaces import CIRC, FOAF, GEO, RDF, RDFS, SCHEMA, SKOS, XSD
 from kg.terms import term_value
 
 CONTEXT_FILE = Path(__file__).parent.parent / "static" / "context.jsonld"
 #: Language maps whose values are lists in every language (a thing has several other names).
 _LISTS_PER_LANGUAGE = frozenset({"andereNaam"})
 _LABEL_OR_TYPE = {p.value for p in LABEL_PROPERTIES} | {RDF.type.value}
+
+#: (narrower property, broader property) pairs the graph states both of, for other vocabularies'
+#: readers: ``skos:prefLabel`` and ``rdfs:label`` (SKOS S11: prefLabel is a sub-property of
+#: rdfs:label), ``foaf:name`` and ``rdfs:label`` (the FOAF vocabulary says the same), ``geo:hasDefaultGeometry`` and ``geo:hasGeometry`` (GeoSPARQL 1.1), and our own
+#: ``circ:arrondissement``/``circ:provincie`` under ``schema:containedInPlace`` (``ontology/``).
+#: Where a subject has both with the same object, the JSON-LD keeps one key per fact: the narrower
+#: one. The broader triple follows from it by the vocabularies' ``rdfs:subPropertyOf`` (RDFS rule
+#: rdfs7), so the document still means exactly the Turtle document; Turtle, N-Triples and RDF/XML
+#: keep both triples, and so does the store.
+IMPLIED: frozenset[tuple[str, str]] = frozenset({
+    (SKOS.prefLabel.value, RDFS.label.value),
+    (FOAF.name.value, RDFS.label.value),
+    (GEO.hasDefaultGeometry.value, GEO.hasGeometry.value),
+    (CIRC.arrondissement.value, SCHEMA.containedInPlace.value),
+    (CIRC.provincie.value, SCHEMA.containedInPlace.value),
+})
+_BROADER: dict[str, list[str]] = defaultdict(list)
+for _narrow, _broad in IMPLIED:
+    _BROADER[_broad].append(_narrow)
+
+
+def without_implied(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """The triples less those that a narrower triple of the same subject and object implies (:data:`IMPLIED`).
+
+    >>> leuven, name = ox.NamedNode("https://example.org/leuven"), ox.Literal("Leuven", language="nl")
+    >>> kept = without_implied([ox.Triple(leuven, RDFS.label, name), ox.Triple(leuven, SKOS.prefLabel, name)])
+    >>> [t.predicate.value for t in kept]
+    ['http://www.w3.org/2004/02/skos/core#prefLabel']
+    """
+    triples = list(triples)
+    present = {(t.subject, t.predicate.value, t.object) for t in triples}
+    return [t for t in triples
+            if not any((t.subject, narrow, t.object) in present for narrow in _BROADER.get(t.predicate.value, ()))]
 
 
 @dataclass(frozen=True)
@@ -63,7 +96,12 @@ class _Term:
 
 
 class Context:
-    """The published context, read once: terms by property IRI, class names, prefixes."""
+    """The published context, read once: terms by property IRI, class names, prefixes.
+
+    A property may have several terms, one per datatype (``start`` for an ``xsd:date``,
+    ``startMaand`` for an ``xsd:gYearMonth``, ``startJaar`` for an ``xsd:gYear``): JSON-LD's own
+    term selection, which lets every date be a plain string and still expand to its typed literal.
+    """
 
     def __init__(self, document: dict[str, Any]) -> None:
         ctx: dict[str, Any] = document["@context"]
@@ -72,22 +110,52 @@ class Context:
             if isinstance(value, str) and value.endswith(("/", "#")) and not value.startswith("@"):
                 self.prefixes[name] = value
         self.properties: dict[str, _Term] = {}
+        self.typed: dict[tuple[str, str], _Term] = {}
         self.classes: dict[str, str] = {}
         for name, value in ctx.items():
             if name in self.prefixes or (isinstance(value, str) and value.startswith("@")):
                 continue
             if isinstance(value, str):
                 iri = self.expand(value)
-                self.classes.setdefault(iri, name)
-                self.properties.setdefault(iri, _Term(name, iri, None, False))
+                if name[0].isupper():  # a class name (Praktijk, Gemeente…): the context's convention
+                    self.classes.setdefault(iri, name)
+                else:
+                    self.properties.setdefault(iri, _Term(name, iri, None, False))
             else:
                 iri = self.expand(value["@id"])
                 coerce = value.get("@type")
                 container = value.get("@container")
-                self.properties.setdefault(
-                    iri, _Term(name, iri, self.expand(coerce) if coerce and coerce != "@id" else coerce,
-                               container == "@language", container == "@set" or name in _LISTS_PER_LANGUAGE)
-                )
+                term = _Term(name, iri, self.expand(coerce) if coerce and coerce != "@id" else coerce,
+                             container == "@language", container == "@set" or name in _LISTS_PER_LANGUAGE)
+                self.properties.setdefault(iri, term)
+                if term.coerce and term.coerce != "@id":
+                    self.typed.setdefault((iri, term.coerce), term)
+
+    def terms(self) -> list[_Term]:
+        """Every term of a property, each once (the typed variants included)."""
+        found = {t.name: t for t in self.properties.values()}
+        found.update({t.name: t for t in self.typed.values()})
+        return [found[name] for name in sorted(found)]
+
+    def term_for(self, predicate: str, obj: Any) -> _Term | None:
+        """The term whose definition fits this value, or None (it is written under a compact IRI).
+
+        >>> date = ox.Literal("2022-11", datatype=XSD.gYearMonth)
+        >>> context().term_for("http://schema.org/startDate", date).name
+        'startMaand'
+        """
+        term = self.properties.get(predicate)
+        if term is None:
+            return None
+        if term.language_map:
+            return term if isinstance(obj, ox.Literal) and obj.language else None
+        if term.coerce == "@id":
+            return term if isinstance(obj, ox.NamedNode) else None
+        if term.coerce:
+            if isinstance(obj, ox.Literal) and not obj.language:
+                return self.typed.get((predicate, obj.datatype.value))
+            return None
+        return term
 
     def expand(self, value: str) -> str:
         prefix, colon, local = value.partition(":")
@@ -117,6 +185,16 @@ def context() -> Context:
 def context_bytes() -> bytes:
     """The context document as served."""
     return CONTEXT_FILE.read_bytes()
+
+
+def _native(text: str) -> Any:
+    """An ``xsd:integer`` as a JSON number when that reads back as the same literal.
+
+    >>> _native("3"), _native("007")
+    (3, '007')
+    """
+    number = int(text)
+    return number if str(number) == text else text
 
 
 def _literal(lit: ox.Literal, ctx: Context) -> Any:
@@ -178,25 +256,18 @@ class _Builder:
         return {name: sorted(nodes, key=lambda n: n["id"]) for name, nodes in sorted(found.items())}
 
     def _values(self, out: dict[str, Any], predicate: str, objects: list[Any], path: tuple[str, ...]) -> None:
-        term = self.ctx.properties.get(predicate)
-        fallback = self.ctx.compact(predicate)
-        fitting: list[Any] = []
+        fitting: dict[_Term, list[Any]] = {}
         rest: list[Any] = []
         for obj in objects:
+            term = self.ctx.term_for(predicate, obj)
             if term is None:
                 rest.append(obj)
-            elif term.language_map:
-                (fitting if isinstance(obj, ox.Literal) and obj.language else rest).append(obj)
-            elif term.coerce == "@id":
-                (fitting if isinstance(obj, ox.NamedNode) else rest).append(obj)
-            elif term.coerce:
-                (fitting if isinstance(obj, ox.Literal) and not obj.language and obj.datatype.value == term.coerce else rest).append(obj)
             else:
-                fitting.append(obj)
-        if fitting and term is not None:
+                fitting.setdefault(term, []).append(obj)
+        for term, objs in fitting.items():
             if term.language_map:
                 langmap: dict[str, Any] = {}
-                for lit in sorted(fitting, key=lambda x: (x.language, x.value)):
+                for lit in sorted(objs, key=lambda x: (x.language, x.value)):
                     prev = langmap.get(lit.language)
                     if term.many:
                         langmap.setdefault(lit.language, []).append(lit.value)
@@ -204,11 +275,11 @@ class _Builder:
                         langmap[lit.language] = lit.value if prev is None else (prev if isinstance(prev, list) else [prev]) + [lit.value]
                 out[term.name] = langmap
             else:
-                values = [self._value(o, term.coerce, path) for o in fitting]
+                values = [self._value(o, term.coerce, path) for o in objs]
                 out[term.name] = values if term.many or len(values) > 1 else values[0]
         if rest:
             values = [self._value(o, None, path) for o in rest]
-            out[fallback] = values[0] if len(values) == 1 else values
+            out[self.ctx.compact(predicate)] = values[0] if len(values) == 1 else values
 
     def _value(self, obj: Any, coerce: str | None, path: tuple[str, ...]) -> Any:
         if isinstance(obj, ox.NamedNode):
@@ -217,7 +288,7 @@ class _Builder:
             return obj.value if coerce == "@id" else {"id": obj.value}
         if isinstance(obj, ox.Literal):
             if coerce and coerce != "@id" and not obj.language and obj.datatype.value == coerce:
-                return obj.value
+                return _native(obj.value) if coerce == XSD.integer.value else obj.value
             return _literal(obj, self.ctx)
         return {"id": str(obj)}  # blank nodes never occur in our data
 
@@ -243,6 +314,7 @@ class _Builder:
 
 def to_jsonld(triples: list[ox.Triple], entity: str, context_url: str) -> dict[str, Any]:
     """The compacted JSON-LD document of a description, the thing first."""
+    triples = without_implied(triples)
     builder = _Builder(triples, entity)
     order = [entity]
     seen = {entity}

@@ -2,7 +2,8 @@
 
 The context (:mod:`endpoint.pages.jsonld`) decides the JSON type of every key: a set term is
 always an array, a language map an object of strings (of arrays for ``andereNaam``), an IRI
-term a string or an embedded node, a datatype-coerced term a plain string. So the schema of a
+term a string or an embedded node, a datatype-coerced term a plain string (an ``xsd:integer`` a
+JSON number). So the schema of a
 document is a consequence of the context, written down per kind for developers in
 ``docs/schemas/<kind>.schema.json`` (``python -m endpoint.pages.jsonld_schema docs/schemas``
 rewrites them; a test checks they are current and that every document of the build fits).
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from endpoint.pages.jsonld import context
+from kg.namespaces import XSD
 from kg.rdf.iris import CONCEPTS
 
 __all__ = ["KINDS", "document_schema", "write_schemas"]
@@ -43,12 +45,14 @@ _ANY_VALUE: dict[str, Any] = {"anyOf": [{"type": "string"}, _EXPANDED_VALUE, _NO
 
 
 def _key_schema(name: str) -> dict[str, Any]:
-    term = next(t for t in context().properties.values() if t.name == name)
+    term = next(t for t in context().terms() if t.name == name)
     if term.language_map:
         item: dict[str, Any] = {"type": "array", "items": {"type": "string"}} if term.many else {"type": "string"}
         return {"type": "object", "additionalProperties": item}
     if term.coerce == "@id":
         one: dict[str, Any] = {"type": ["string", "object"], "properties": _NODE["properties"]}
+    elif term.coerce == XSD.integer.value:
+        one = {"type": "integer"}
     elif term.coerce:
         one = {"type": "string"}
     else:
@@ -59,7 +63,7 @@ def _key_schema(name: str) -> dict[str, Any]:
 
 
 def _node_schema(required: list[str]) -> dict[str, Any]:
-    names = sorted({t.name for t in context().properties.values()})
+    names = [t.name for t in context().terms()]
     return {
         "type": "object",
         "required": required,

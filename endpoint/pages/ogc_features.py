@@ -5,8 +5,11 @@ Why a thin layer of our own and not pygeoapi: the features are already in memory
 over a few hundred objects; pygeoapi would add a second web framework, its own configuration
 file and a provider that asks the store again, for the same five collections. The layer claims
 the conformance classes it implements and its tests check (``tests/test_ogc_features.py``):
-Core, GeoJSON and OpenAPI 3.0 (FastAPI publishes the OpenAPI description at
-``/api/openapi.json``). HTML is left to the linked-data pages each feature links to.
+Core, GeoJSON, HTML and OpenAPI 3.0 (FastAPI publishes the OpenAPI description at
+``/api/openapi.json``). Every resource also comes as HTML in the site's layout for a browser, or
+with ``?f=html`` (:mod:`endpoint.pages.ogc_pages`); JSON stays the answer for every other client.
+Titles and descriptions are in the reader's language (``?lang=``, ``Accept-Language``), in the
+JSON as on the page.
 """
 
 from __future__ import annotations
@@ -24,14 +27,17 @@ from endpoint.errors import HTTPProblem
 from endpoint.maps import rings
 from endpoint.pages.build_indexes import Site
 from endpoint.pages.geojson_answers import geojson_bytes
-from endpoint.pages.page_answers import site_of
+from endpoint.pages.ogc_pages import page, wants_html
+from endpoint.pages.page_answers import language, site_of
 from kg.geojson import feature, geometry
+from kg.media import GEOJSON, HTML, JSON
 
 router = APIRouter()
 
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 ]
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -76,65 +82,114 @@ def _practices(site: Site) -> list[Item]:
     return items
 
 
-#: Collection id → (Dutch title, English description, the items).
-COLLECTIONS: dict[str, tuple[str, str, Callable[[Site], list[Item]]]] = {
-    "gemeenten": ("Gemeenten", "The Flemish municipalities of today (since 1 January 2025).", lambda s: _places(s, "gemeente", False)),
-    "gemeenten-historisch": ("Gemeenten tot 2024", "Flemish municipalities that ceased on 1 January 2025, with their validity.",
-                             lambda s: _places(s, "gemeente", True)),
-    "arrondissementen": ("Arrondissementen", "The Flemish arrondissements (2025 borders).", lambda s: _places(s, "arrondissement", None)),
-    "provincies": ("Provincies", "The five Flemish provinces.", lambda s: _places(s, "provincie", None)),
-    "praktijken": ("Praktijken", "Circular-economy practices, located through the municipalities they name (MultiPoint).", _practices),
+#: Collection id → its items; titles and descriptions are ``ogc_c_<id>``/``ogc_d_<id>`` in the message catalogue.
+COLLECTIONS: dict[str, Callable[[Site], list[Item]]] = {
+    "gemeenten": lambda s: _places(s, "gemeente", False),
+    "gemeenten-historisch": lambda s: _places(s, "gemeente", True),
+    "arrondissementen": lambda s: _places(s, "arrondissement", None),
+    "provincies": lambda s: _places(s, "provincie", None),
+    "praktijken": _practices,
 }
+def _openapi(media: str, *names: str) -> dict[str, Any]:
+    """What the OpenAPI description says of a route beyond its path: the query parameters it reads
+    itself (so FastAPI cannot see them) and the representations of its 200 answer."""
+    params: dict[str, dict[str, Any]] = {
+        "f": {"description": "The representation: html for people, json (GeoJSON for features) for programs; "
+                             "without it, Accept decides.", "schema": {"type": "string", "enum": ["html", "json"]}},
+        "lang": {"description": "Language of titles and pages (nl, en); else Accept-Language.",
+                 "schema": {"type": "string", "enum": ["nl", "en"]}},
+        "limit": {"description": f"Features per page (1 to {MAX_LIMIT}; values outside are clamped).",
+                  "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}},
+        "offset": {"description": "How many matching features to skip (the next and prev links carry it).",
+                   "schema": {"type": "integer", "minimum": 0, "default": 0}},
+        "bbox": {"description": "minlon,minlat,maxlon,maxlat in CRS84: features whose extent meets it.",
+                 "style": "form", "explode": False,
+                 "schema": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}}},
+        "datetime": {"description": "An RFC 3339 instant or interval a/b (.. open): features valid then.",
+                     "schema": {"type": "string"}},
+    }
+    return {"parameters": [{"name": n, "in": "query", "required": False, **params[n]} for n in ("f", "lang", *names)],
+            "responses": {"200": {"description": "The resource", "content": {
+                media: {"schema": {"type": "object"}}, HTML.media_type: {"schema": {"type": "string"}}}}}}
 
 
-def _json(body: dict[str, Any], media: str = "application/json") -> Response:
-    return Response(geojson_bytes(body), media_type=media)
+#: Every answer depends on Accept (HTML or JSON) and on the reader's language.
+_VARY = {"Vary": "Accept, Accept-Language"}
+
+
+def _json(body: dict[str, Any], media: str = JSON.media_type) -> Response:
+    return Response(geojson_bytes(body), media_type=media, headers=_VARY)
+
+
+async def _answer(request: Request, view: str, body: dict[str, Any], cid: str = "", media: str = JSON.media_type) -> Response:
+    """The document as JSON, or as HTML when a browser asks (or ``?f=html``)."""
+    if wants_html(request):
+        site = await site_of(request)
+        html = page(request, site, language(request, site), view, body, cid)
+        return Response(html, media_type=HTML.content_type, headers=_VARY)
+    return _json(body, media)
+
+
+def _alternate(request: Request, media: str) -> dict[str, str]:
+    """The link to this resource's other representation (OGC API Features, requirement /req/core/...-links)."""
+    other = HTML.media_type if media != HTML.media_type else JSON.media_type
+    query = [(k, v) for k, v in request.query_params.items() if k != "f"] + [("f", "html" if other == HTML.media_type else "json")]
+    return {"rel": "alternate", "type": other, "href": f"{str(request.url).split('?', 1)[0]}?{urlencode(query)}"}
 
 
 def _root(request: Request) -> str:
     return str(request.base_url).rstrip("/") + "/ogc"
 
 
-def _collection(site: Site, cid: str, root: str) -> dict[str, Any]:
-    title, description, items = COLLECTIONS[cid]
+def _collection(site: Site, cid: str, root: str, t: dict[str, str]) -> dict[str, Any]:
+    title, description, items = t[f"ogc_c_{cid}"], t[f"ogc_d_{cid}"], COLLECTIONS[cid]
     boxes = [i.bbox for i in items(site) if i.bbox]
     extent = [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)] if boxes else None
     return {"id": cid, "title": title, "description": description, "itemType": "feature", "crs": [CRS84],
             "extent": {"spatial": {"bbox": [extent] if extent else [], "crs": CRS84}},
-            "links": [{"rel": "self", "type": "application/json", "href": f"{root}/collections/{cid}"},
-                      {"rel": "items", "type": "application/geo+json", "href": f"{root}/collections/{cid}/items"}]}
+            "links": [{"rel": "self", "type": JSON.media_type, "href": f"{root}/collections/{cid}"},
+                      {"rel": "alternate", "type": HTML.media_type, "href": f"{root}/collections/{cid}?f=html"},
+                      {"rel": "items", "type": GEOJSON.media_type, "href": f"{root}/collections/{cid}/items"},
+                      {"rel": "items", "type": HTML.media_type, "href": f"{root}/collections/{cid}/items?f=html"}]}
 
 
-@router.get("/ogc", tags=["OGC API Features"])
+@router.get("/ogc", tags=["OGC API Features"], openapi_extra=_openapi(JSON.media_type))
 async def landing(request: Request) -> Response:
     """Landing page: links to the API definition, the conformance declaration and the collections."""
     root = _root(request)
-    return _json({"title": "Lokaal Circulair – OGC API Features", "description": "Places and practices of the knowledge graph.",
-                  "links": [{"rel": "self", "type": "application/json", "href": root},
-                            {"rel": "service-desc", "type": "application/vnd.oai.openapi+json;version=3.0",
-                             "href": str(request.base_url).rstrip("/") + "/api/openapi.json"},
-                            {"rel": "conformance", "type": "application/json", "href": f"{root}/conformance"},
-                            {"rel": "data", "type": "application/json", "href": f"{root}/collections"}]})
+    site = await site_of(request)
+    t = language(request, site).t
+    return await _answer(request, "landing", {
+        "title": t["ogc_title"], "description": t["ogc_intro"],
+        "links": [{"rel": "self", "type": JSON.media_type, "href": root}, _alternate(request, JSON.media_type),
+                  {"rel": "service-desc", "type": "application/vnd.oai.openapi+json;version=3.0",
+                   "href": str(request.base_url).rstrip("/") + "/api/openapi.json"},
+                  {"rel": "service-doc", "type": HTML.media_type, "href": str(request.base_url).rstrip("/") + "/api/docs"},
+                  {"rel": "conformance", "type": JSON.media_type, "href": f"{root}/conformance"},
+                  {"rel": "data", "type": JSON.media_type, "href": f"{root}/collections"}]})
 
 
-@router.get("/ogc/conformance", tags=["OGC API Features"])
-async def conformance() -> Response:
+@router.get("/ogc/conformance", tags=["OGC API Features"], openapi_extra=_openapi(JSON.media_type))
+async def conformance(request: Request) -> Response:
     """The conformance classes this API implements."""
-    return _json({"conformsTo": CONFORMANCE})
+    return await _answer(request, "conformance", {"conformsTo": CONFORMANCE})
 
 
-@router.get("/ogc/collections", tags=["OGC API Features"])
+@router.get("/ogc/collections", tags=["OGC API Features"], openapi_extra=_openapi(JSON.media_type))
 async def collections(request: Request) -> Response:
     site, root = await site_of(request), _root(request)
-    return _json({"links": [{"rel": "self", "type": "application/json", "href": f"{root}/collections"}],
-                  "collections": [_collection(site, cid, root) for cid in COLLECTIONS]})
+    t = language(request, site).t
+    return await _answer(request, "collections", {
+        "links": [{"rel": "self", "type": JSON.media_type, "href": f"{root}/collections"}, _alternate(request, JSON.media_type)],
+        "collections": [_collection(site, cid, root, t) for cid in COLLECTIONS]})
 
 
-@router.get("/ogc/collections/{cid}", tags=["OGC API Features"])
+@router.get("/ogc/collections/{cid}", tags=["OGC API Features"], openapi_extra=_openapi(JSON.media_type))
 async def collection(request: Request, cid: str) -> Response:
     if cid not in COLLECTIONS:
         raise HTTPProblem(404, f"There is no collection {cid[:40]!r}; see /ogc/collections.")
-    return _json(_collection(await site_of(request), cid, _root(request)))
+    site = await site_of(request)
+    return await _answer(request, "collection", _collection(site, cid, _root(request), language(request, site).t), cid)
 
 
 def _number(request: Request, name: str, default: int, low: int, high: int) -> int:
@@ -177,7 +232,7 @@ def _is_time(text: str) -> bool:
     return True
 
 
-@router.get("/ogc/collections/{cid}/items", tags=["OGC API Features"])
+@router.get("/ogc/collections/{cid}/items", tags=["OGC API Features"], openapi_extra=_openapi(GEOJSON.media_type, "limit", "offset", "bbox", "datetime"))
 async def items(request: Request, cid: str) -> Response:
     """Features of a collection, filtered by ``bbox`` and ``datetime``, paged by ``limit`` and ``offset``."""
     if cid not in COLLECTIONS:
@@ -186,43 +241,47 @@ async def items(request: Request, cid: str) -> Response:
     offset = _number(request, "offset", 0, 0, 10**9)
     box, when = _bbox_param(request.query_params.get("bbox")), _interval(request.query_params.get("datetime"))
     site, root = await site_of(request), _root(request)
-    found = [i for i in COLLECTIONS[cid][2](site)
+    found = [i for i in COLLECTIONS[cid](site)
              if (box is None or (i.bbox is not None and i.bbox[0] <= box[2] and i.bbox[2] >= box[0] and i.bbox[1] <= box[3] and i.bbox[3] >= box[1]))
              and (when is None or ((i.start or "0000-01-01") <= when[1] and (i.end or "9999-12-31") >= when[0]))]
     page = found[offset:offset + limit]
     base = f"{root}/collections/{cid}/items"
-    kept = [(k, v) for k, v in request.query_params.items() if k not in ("offset", "limit")]
+    kept = [(k, v) for k, v in request.query_params.items() if k not in ("offset", "limit", "f")]
     query = urlencode(kept)
 
     def link(rel: str, start: int) -> dict[str, str]:
-        return {"rel": rel, "type": "application/geo+json", "href": f"{base}?{query + '&' if query else ''}limit={limit}&offset={start}"}
+        return {"rel": rel, "type": GEOJSON.media_type, "href": f"{base}?{query + '&' if query else ''}limit={limit}&offset={start}"}
 
-    links = [link("self", offset), {"rel": "collection", "type": "application/json", "href": f"{root}/collections/{cid}"}]
+    links = [link("self", offset), _alternate(request, GEOJSON.media_type),
+             {"rel": "collection", "type": JSON.media_type, "href": f"{root}/collections/{cid}"}]
     if offset + limit < len(found):
         links.append(link("next", offset + limit))
     if offset > 0:
         links.append(link("prev", max(0, offset - limit)))
     features = [_feature(i, root, cid) for i in page]
-    return _json({"type": "FeatureCollection", "features": features, "links": links, "numberMatched": len(found),
-                  "numberReturned": len(features), "timeStamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")},
-                 "application/geo+json")
+    return await _answer(request, "items", {
+        "type": "FeatureCollection", "features": features, "links": links, "numberMatched": len(found),
+        "numberReturned": len(features), "timeStamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")},
+        cid, GEOJSON.media_type)
 
 
 def _feature(item: Item, root: str, cid: str) -> dict[str, Any]:
     out = feature(item.iri, None, item.properties)
     out["id"], out["geometry"] = item.id, item.geometry
-    out["links"] = [{"rel": "self", "type": "application/geo+json", "href": f"{root}/collections/{cid}/items/{item.id}"},
-                    {"rel": "collection", "type": "application/json", "href": f"{root}/collections/{cid}"},
+    out["links"] = [{"rel": "self", "type": GEOJSON.media_type, "href": f"{root}/collections/{cid}/items/{item.id}"},
+                    {"rel": "collection", "type": JSON.media_type, "href": f"{root}/collections/{cid}"},
                     {"rel": "canonical", "href": item.iri}]
     return out
 
 
-@router.get("/ogc/collections/{cid}/items/{fid}", tags=["OGC API Features"])
+@router.get("/ogc/collections/{cid}/items/{fid}", tags=["OGC API Features"], openapi_extra=_openapi(GEOJSON.media_type))
 async def item(request: Request, cid: str, fid: str) -> Response:
     """One feature, with a link to its IRI (``/id/…``)."""
     if cid not in COLLECTIONS:
         raise HTTPProblem(404, f"There is no collection {cid[:40]!r}; see /ogc/collections.")
-    found = next((i for i in COLLECTIONS[cid][2](await site_of(request)) if i.id == fid), None)
+    found = next((i for i in COLLECTIONS[cid](await site_of(request)) if i.id == fid), None)
     if found is None:
         raise HTTPProblem(404, f"There is no feature {fid[:40]!r} in {cid}.")
-    return _json(_feature(found, _root(request), cid), "application/geo+json")
+    body = _feature(found, _root(request), cid)
+    body["links"].insert(1, _alternate(request, GEOJSON.media_type))
+    return await _answer(request, "item", body, cid, GEOJSON.media_type)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any, Callable
 from urllib.parse import quote
 
-import pyoxigraph as ox
 from fastapi import Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -25,10 +24,8 @@ from endpoint.layout import reader_language
 from endpoint.layout import render as render_layout
 from endpoint.pages.build_indexes import Cached, Site, current_site, ready_site
 from endpoint.pages.view_models import Lang
-from kg.media import DOCUMENT_FORMATS, GEOJSON, JSONLD, Format
+from kg.media import DOCUMENT_FORMATS, GEOJSON, JSON_AS_JSONLD, JSONLD, Format
 
-#: ``application/json`` gets the JSON-LD (it is plain JSON with a context), labelled as asked.
-JSON_AS_JSONLD = Format("application/json", "jsonld", "JSON", rdf=ox.RdfFormat.JSON_LD)
 #: What a document offers, RDF first: a client that rates everything alike (``*/*``) gets Turtle;
 #: browsers ask for text/html by name.
 #: GeoJSON last: offered to a client that names it, never chosen for ``*/*``; a document

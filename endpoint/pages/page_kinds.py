@@ -28,6 +28,9 @@ from endpoint.pages.page_model import (
     incoming_links,
     query_comment,
     schema_json,
+    schema_ref,
+    set_ref,
+    set_value,
 )
 from endpoint.pages.place_maps import area_map, locator_map, municipality_map
 from endpoint.pages.related_lists import SCHEME_FILTERS, grants_of, ordered_roles, practice_links, roles_of, scheme_tree, total_of
@@ -87,11 +90,9 @@ def praktijk(site: Site, page: Page, lang: Lang, number: int) -> None:
         "map": locator_map(site.places, [link.iri for link in main.links("dct:spatial")], lang),
     })
     schema = base_schema(main, "Project", page.title, page.description)
-    if main.literal("schema:startDate"):
-        schema["startDate"] = main.literal("schema:startDate")
-    if main.literal("schema:endDate"):
-        schema["endDate"] = main.literal("schema:endDate")
-    places = [{"@type": "AdministrativeArea", "@id": link.iri, "name": link.label} for link in main.links("dct:spatial")]
+    set_value(schema, "startDate", main.literal("schema:startDate"))
+    set_value(schema, "endDate", main.literal("schema:endDate"))
+    places = [schema_ref("AdministrativeArea", link) for link in main.links("dct:spatial")]
     if places:
         schema["location"] = places
     keywords = [link.label for link in main.links("dct:subject")]
@@ -99,7 +100,7 @@ def praktijk(site: Site, page: Page, lang: Lang, number: int) -> None:
         schema["keywords"] = keywords
     funders = {f.iri: f for g in grants for f in g["funders"]}
     if funders:
-        schema["funder"] = [{"@type": "Organization", "@id": f.iri, "name": f.label} for f in funders.values()]
+        schema["funder"] = [schema_ref("Organization", f) for f in funders.values()]
     page.schema = schema
     page.sparql = (PREFIXES + query_comment(lang, "q_practice")
                    + "SELECT ?actor (MIN(?actorName) AS ?name) (MIN(?roleName) AS ?role) WHERE {\n"
@@ -138,11 +139,9 @@ def organisatie(site: Site, page: Page, lang: Lang, number: int) -> None:
     homepage = main.link("foaf:homepage")
     if homepage:
         schema["url"] = homepage.iri
-    if main.literal("schema:email"):
-        schema["email"] = main.literal("schema:email")
+    set_value(schema, "email", main.literal("schema:email"))
     area = main.link("besluit:werkingsgebied")
-    if area:
-        schema["areaServed"] = {"@type": "AdministrativeArea", "@id": area.iri, "name": area.label}
+    set_ref(schema, "areaServed", "AdministrativeArea", area)
     page.schema = schema
     page.sparql = (PREFIXES + query_comment(lang, "q_organisation")
                    + "SELECT ?practice (MIN(?practiceTitle) AS ?title) (MIN(?roleName) AS ?role) WHERE {\n"
@@ -157,10 +156,8 @@ def persoon(site: Site, page: Page, lang: Lang, number: int) -> None:
     page.data["incoming"] = incoming_groups(page.description, lang, ("prov:agent", "prov:wasAssociatedWith"))
     schema = base_schema(page.main, "Person", page.title, page.description)
     org = page.main.link("org:memberOf")
-    if org:
-        schema["affiliation"] = {"@type": "Organization", "@id": org.iri, "name": org.label}
-    if page.main.literal("schema:email"):
-        schema["email"] = page.main.literal("schema:email")
+    set_ref(schema, "affiliation", "Organization", org)
+    set_value(schema, "email", page.main.literal("schema:email"))
     page.schema = schema
 
 
@@ -193,8 +190,7 @@ def gemeente(site: Site, page: Page, lang: Lang, number: int) -> None:
     if page.data["same_as"]:
         schema["sameAs"] = [link.iri for link in page.data["same_as"]]
     province = main.link("circ:provincie")
-    if province:
-        schema["containedInPlace"] = {"@type": "AdministrativeArea", "@id": province.iri, "name": province.label}
+    set_ref(schema, "containedInPlace", "AdministrativeArea", province)
     page.schema = schema
     page.sparql = (PREFIXES + query_comment(lang, "q_municipality")
                    + "SELECT ?practice (MIN(?practiceTitle) AS ?title) WHERE {\n"
@@ -252,8 +248,7 @@ def concept(site: Site, page: Page, lang: Lang, number: int) -> None:
     })
     schema = base_schema(main, "DefinedTerm", page.title, page.description)
     schema["termCode"] = e.rsplit("/", 1)[-1]
-    if scheme:
-        schema["inDefinedTermSet"] = {"@type": "DefinedTermSet", "@id": scheme.iri, "name": scheme.label}
+    set_ref(schema, "inDefinedTermSet", "DefinedTermSet", scheme)
     page.schema = schema
     page.sparql = (PREFIXES + query_comment(lang, "q_concept")
                    + "SELECT ?practice (MIN(?practiceTitle) AS ?title) WHERE {\n"
@@ -289,8 +284,7 @@ def programma(site: Site, page: Page, lang: Lang, number: int) -> None:
     })
     schema = base_schema(page.main, "FundingScheme", page.title, page.description)
     funder = page.main.link("schema:funder")
-    if funder:
-        schema["funder"] = {"@type": "Organization", "@id": funder.iri, "name": funder.label}
+    set_ref(schema, "funder", "Organization", funder)
     page.schema = schema
     page.sparql = (PREFIXES + query_comment(lang, "q_programme")
                    + f"SELECT ?grant ?amount ?practice WHERE {{\n  ?grant dct:isPartOf <{e}> .\n"
@@ -307,11 +301,9 @@ def financiering(site: Site, page: Page, lang: Lang, number: int) -> None:
             schema["amount"] = {"@type": "MonetaryAmount", "value": sub.literal("schema:value"),
                                 "currency": sub.literal("schema:currency") or "EUR"}
     funder = main.link("schema:funder")
-    if funder:
-        schema["funder"] = {"@type": "Organization", "@id": funder.iri, "name": funder.label}
+    set_ref(schema, "funder", "Organization", funder)
     funded = main.link("schema:fundedItem")
-    if funded:
-        schema["fundedItem"] = {"@type": "Project", "@id": funded.iri, "name": funded.label}
+    set_ref(schema, "fundedItem", "Project", funded)
     page.schema = schema
 
 
@@ -320,8 +312,7 @@ def publicatie(site: Site, page: Page, lang: Lang, number: int) -> None:
     schema = base_schema(page.main, "Dataset" if page.main.has("rdf:type") and any(
         v.value == SCHEMA.Dataset.value for v in page.main.values("rdf:type")) else "CreativeWork", page.title, page.description)
     publisher = page.main.link("dct:publisher")
-    if publisher:
-        schema["publisher"] = {"@type": "Organization", "@id": publisher.iri, "name": publisher.label}
+    set_ref(schema, "publisher", "Organization", publisher)
     page.schema = schema
 
 

@@ -115,3 +115,24 @@ def base_schema(main: View, kind: str, title: str, desc: Description) -> dict[st
     if text:
         data["description"] = text
     return data
+
+
+def schema_ref(kind: str, link: Link) -> dict[str, Any]:
+    """A linked thing in the page's schema.org JSON-LD for search engines: its type, IRI and name.
+
+    >>> schema_ref("Organization", Link("/doc/organisatie/vvsg", "VVSG", "https://example.org/vvsg"))
+    {'@type': 'Organization', '@id': 'https://example.org/vvsg', 'name': 'VVSG'}
+    """
+    return {"@type": kind, "@id": link.iri, "name": link.label}
+
+
+def set_ref(schema: dict[str, Any], key: str, kind: str, link: Link | None) -> None:
+    """``schema[key]`` is the linked thing, when there is one."""
+    if link is not None:
+        schema[key] = schema_ref(kind, link)
+
+
+def set_value(schema: dict[str, Any], key: str, value: str | None) -> None:
+    """``schema[key]`` is the value, when the data give one (schema.org wants no empty fields)."""
+    if value:
+        schema[key] = value

@@ -177,7 +177,7 @@ async def document(request: Request, concept: str, ref: str) -> Response:
                 iri=target.iri, doc_path=target.doc_path, number=number, query={"pagina": number if number > 1 else None},
             ), modified, extra
         if fmt is GEOJSON:
-            return document_feature(desc, target.concept, target.doc_path), modified, extra
+            return document_feature(site, desc, target.concept, target.doc_path), modified, extra
         return desc.serialize(fmt, site.prefixes, f"{ask.public_root}/ns/context.jsonld"), modified, extra
 
     return await respond(request, site, ask.key, fmt.content_type, produce, headers)

@@ -16,9 +16,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Sequence
 
 import pyoxigraph as ox
-from markupsafe import escape
 
 from endpoint import i18n
+from endpoint.i18n import Shown
 from endpoint.layout import Reader
 from endpoint.pages.labels import LabelIndex
 from kg.namespaces import CIRC, PREFIXES, RDF, SCHEMA, XSD
@@ -117,32 +117,6 @@ class Lang(Reader):
         return found or compact(iri)
 
 
-class Shown(str):
-    """A text as a page shows it, and whether it is a curators' translation (``circ:Vertaling``)
-    rather than the words of a source: templates add a discreet mark after it.
-
-    >>> Shown("City of Ostend", translated=True).translated, Shown("Stad Oostende").translated
-    (True, False)
-    """
-
-    translated: bool
-    #: The text's language when it differs from the page's (then it prints inside ``<span lang>``,
-    #: as an :class:`endpoint.i18n.Foreign` does); empty when it is in the page's language.
-    lang: str
-
-    def __new__(cls, value: str, translated: bool = False, lang: str = "") -> "Shown":
-        shown = super().__new__(cls, value)
-        shown.translated = translated
-        shown.lang = lang
-        return shown
-
-    def __html__(self) -> str:
-        """How Jinja's autoescape prints it: inside ``<span lang>`` when in another language."""
-        if self.lang:
-            return f'<span lang="{escape(self.lang)}">{escape(str(self))}</span>'
-        return str(escape(str(self)))
-
-
 #: (subject, predicate, text, language) of every literal a page's translation nodes describe.
 Translations = frozenset[tuple[str, str, str, str]]
 
@@ -193,7 +167,7 @@ class View:
         key = (self.iri, expand(curie), chosen.value, chosen.language or "")
         language = chosen.language or ""
         foreign = language if language and language.lower()[:2] != self.lang.code else ""
-        return Shown(chosen.value, key in self._translated, foreign)
+        return Shown(chosen.value, foreign, key in self._translated)
 
     def texts(self, curie: str) -> list[str]:
         """Every text of a property in the reader's language (else Dutch…), e.g. alternative names."""

@@ -15,6 +15,7 @@ A request goes down this list; each module imports only modules below it::
     query_runner         answer cache → inline memo → worker pool
     answer_cache         answers of the live build, kept      inline_memo   proven-cheap queries
     worker_pool          killable worker processes under the deadline
+    fairness             who a client is, its limits (429), round-robin turns for the workers
     worker_process       the body of a worker process (``python -m endpoint.sparql.worker_process``)
     wire                 the frames between the two        execution     run a job, serialize within the caps
     jobs                 Job and Answer: the data passed between all of the above

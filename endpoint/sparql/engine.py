@@ -18,8 +18,10 @@ from __future__ import annotations
 import asyncio
 import gc
 
+from endpoint.sparql.fairness import Network, trusted_networks
 from endpoint.sparql.jobs import Answer, Job
 from endpoint.sparql.query_runner import QueryRunner
+from endpoint.sparql.worker_pool import Disconnect
 from endpoint.state import state_of
 from kg.errors import KGError, StoreError
 from kg.settings import Settings
@@ -41,6 +43,7 @@ class SparqlEngine:
         self.runner: QueryRunner | None = None
         self._starting: asyncio.Task[QueryRunner] | None = None
         self.prepared: dict[PreparedKey, Job] = {}
+        self.trusted_proxies: tuple[Network, ...] = trusted_networks(self.settings.trusted_proxies)
 
     def prepare(self, key: PreparedKey, job: Job) -> None:
         """Remember the job a GET request was checked and negotiated into."""
@@ -70,8 +73,8 @@ class SparqlEngine:
         gc.freeze()
         return runner
 
-    async def run(self, job: Job) -> Answer:
-        """Answer a job (waiting for the runner to start if it has not yet)."""
+    async def run(self, job: Job, client: str = "", gone: Disconnect | None = None) -> Answer:
+        """Answer a job for ``client`` (waiting for the runner to start if it has not yet)."""
         runner = self.runner
         if runner is None:
             self.prestart()
@@ -84,7 +87,7 @@ class SparqlEngine:
             except Exception as exc:
                 self._starting = None
                 raise StoreError("The query workers could not start; see the server log.") from exc
-        return await runner.run(job)
+        return await runner.run(job, client, gone)
 
     async def close(self) -> None:
         if self._starting is not None and not self._starting.done():

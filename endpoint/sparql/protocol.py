@@ -64,6 +64,8 @@ GRAPH_OFFERS = media.GRAPH_FORMATS + (media.HTML,)
 FORMAT_WORDS: dict[str, tuple[media.Format, ...]] = {
     "xml": (media.SPARQL_XML, media.RDFXML),
     "json": (media.SPARQL_JSON, media.JSONLD),
+    "application/json": (media.SPARQL_JSON, media.JSONLD),
+    "application/xml": (media.SPARQL_XML, media.RDFXML),
 }
 
 #: A graph name that never holds a triple: the empty part of a dataset given only in part.
@@ -301,19 +303,30 @@ def answer_format(params: Mapping[str, list[str]], accept: str | None, offers: t
     """
     names = params.get("format")
     if names:
-        name = names[-1]
-        fmt = conneg.by_name(name, offers)
-        if fmt is None:
-            fmt = next((f for f in FORMAT_WORDS.get(name.strip().lower(), ()) if f in offers), None)
-        if fmt is None:
-            known = ", ".join(f.suffix for f in offers)
-            raise ProtocolError(f"Unknown or unsuitable format={name!r} for this query; use one of {known}.")
-        return fmt
+        # SPARQLWrapper sends a word and then media types, comma-separated (format=json-ld&format=application/ld+json,
+        # application/x-json+ld): the last value naming a format wins; within one value, the first that does.
+        for name in reversed(names):
+            fmt = next(filter(None, (_named(part, offers) for part in name.split(","))), None)
+            if fmt is not None:
+                return fmt
+        known = ", ".join(f.suffix for f in offers)
+        raise ProtocolError(f"Unknown or unsuitable format={names[-1]!r} for this query; use one of {known}.")
     fmt = conneg.negotiate(accept, offers)
     if fmt is None:
         known = ", ".join(f.media_type for f in offers if f is not media.HTML)
         raise NotAcceptable(f"None of the media types in Accept: {accept} can carry this answer; ask for one of {known}.")
     return fmt
+
+
+def _named(name: str, offers: tuple[media.Format, ...]) -> media.Format | None:
+    """The offer one ``format=`` name means (a suffix, a media type, or a word of :data:`FORMAT_WORDS`).
+
+    >>> _named("n3", GRAPH_OFFERS).label, _named(" application/x-json+ld", GRAPH_OFFERS).label
+    ('Turtle', 'JSON-LD')
+    """
+    word = name.split(";")[0].strip().lower()
+    fmt = conneg.by_name(word, offers)
+    return fmt or next((f for f in FORMAT_WORDS.get(word, ()) if f in offers), None)
 
 
 def dataset(params: Mapping[str, list[str]], shape: QueryShape) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -30,12 +30,14 @@ from endpoint import conneg
 from endpoint.headers import CORS
 from endpoint.sparql import examples, short_links
 from endpoint.sparql.engine import engine_of
+from endpoint.sparql.fairness import client_of
 from endpoint.sparql.jobs import Job
 from endpoint.sparql.parse_errors import is_parse_error, readable
 from endpoint.sparql.protocol import ALLOW, PATH, carries_query, header, plan, public_root, read_query_request
 from endpoint.sparql.query_page import query_page
 from endpoint.sparql.replies import answer_response, error_response
 from endpoint.sparql.service_description import SD_OFFERS, service_description
+from endpoint.sparql.worker_pool import Disconnect
 from endpoint.state import state_of
 from kg import media
 from kg.errors import QueryError
@@ -67,7 +69,7 @@ async def answer_query(scope: Scope, receive: Receive) -> Response | None:
                 return None
             if key is not None:
                 engine.prepare(key, job)
-        answer = await engine.run(job)
+        answer = await engine.run(job, client_of(scope, engine.trusted_proxies), _disconnected(receive))
     except QueryError as exc:
         if job is not None and is_parse_error(str(exc)):  # told in the query's own lines, short
             exc = QueryError(readable(str(exc), job.query.split("\n", job.prologue)[-1], job.prologue))
@@ -75,6 +77,17 @@ async def answer_query(scope: Scope, receive: Receive) -> Response | None:
     except Exception as exc:  # noqa: BLE001 - every error is answered here, an unforeseen one as a logged 500
         return error_response(scope, exc)
     return answer_response(scope, answer, settings)
+
+
+def _disconnected(receive: Receive) -> Disconnect:
+    """What returns once the client has gone: ASGI's ``http.disconnect``. The body has been read
+    by then (a GET has none; what is left is skipped), so nothing else is waiting on ``receive``."""
+
+    async def gone() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    return gone
 
 
 # --- the routes ----------------------------------------------------------------------------------

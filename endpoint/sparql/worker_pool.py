@@ -2,7 +2,8 @@
 
 pyoxigraph cannot cancel a query: an aggregate or an ORDER BY over a huge join
 runs inside ``Store.query`` until it is done. So queries run in worker
-processes (``KG_QUERY_WORKERS`` of them, :mod:`endpoint.sparql.worker_process`);
+processes (``KG_QUERY_WORKERS`` of them, plus ``KG_QUERY_RESERVE_WORKERS`` kept for clients
+with nothing running; :mod:`endpoint.sparql.worker_process`);
 a worker still busy at the deadline (``KG_QUERY_TIMEOUT``) is killed with
 SIGKILL and replaced, the client gets :class:`~kg.errors.QueryTimeout`, and the
 web process, which only waits on a socket, keeps answering everyone else.
@@ -14,30 +15,38 @@ web process, which only waits on a socket, keeps answering everyone else.
         │  deadline timer: kill + replace          refresh() when the job names a newer build
         ◄── frame: body bytes, rows, truncated ──  execute(): query, cap, serialize
 
-A job waiting for a free worker counts against the same deadline: when all
-workers stay busy for the whole limit, it is refused with a
-:class:`~kg.errors.QueryTimeout` that says so, without being started.
+Which waiting job gets a free worker, and how much each client may use, is the
+rule of :mod:`endpoint.sparql.fairness`. A job waits for a worker at most
+``KG_QUEUE_TIMEOUT`` seconds (and its wait counts against its deadline); then it
+is refused with a :class:`~kg.errors.QueryTimeout` carrying ``Retry-After``,
+without being started. A job whose client disconnects is stopped: its worker is
+killed and replaced, as at the deadline.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import math
 import os
 import socket
 import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Awaitable, Callable, cast
 
 from endpoint.sparql import worker_process
+from endpoint.sparql.fairness import ClientLedger, FairQueue
 from endpoint.sparql.jobs import Answer, Job
 from endpoint.sparql.wire import HEADER, answer_from_message, error_from_message, frame, job_message, unframe
-from kg.errors import QueryTimeout, StoreError
+from kg.errors import QueryError, QueryTimeout, StoreError
 from kg.settings import Settings
 
-__all__ = ["WorkerPool", "WorkerGone"]
+__all__ = ["WorkerPool", "WorkerGone", "ClientGone", "Disconnect"]
+
+#: Returns when the client that asked has disconnected (see :func:`endpoint.sparql.routes.answer_query`).
+Disconnect = Callable[[], Awaitable[None]]
 
 #: The command that starts a worker, before its two arguments (socket fd, settings as JSON).
 WORKER_COMMAND = (sys.executable, "-m", worker_process.__name__)
@@ -52,6 +61,16 @@ class WorkerGone(StoreError):
 
     def __init__(self) -> None:
         super().__init__("The query worker stopped while it ran this query; it is being replaced. Try again.")
+
+
+class ClientGone(QueryError):
+    """The client disconnected while its query ran: the query was stopped (nginx's 499; nobody reads it)."""
+
+    http_status = 499
+    title = "Client Closed Request"
+
+    def __init__(self) -> None:
+        super().__init__("The client closed the connection; its query was stopped.")
 
 
 class WorkerConnection(asyncio.Protocol):
@@ -107,13 +126,15 @@ class WorkerConnection(asyncio.Protocol):
 
 
 class WorkerPool:
-    """``settings.query_workers`` worker processes, handed out one job at a time under the deadline."""
+    """``query_workers`` + ``query_reserve_workers`` worker processes, handed out one job at a time
+    under the deadline, by the rules of :mod:`endpoint.sparql.fairness`."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.size = settings.query_workers
+        self.size = settings.query_workers + settings.query_reserve_workers
         self._idle: collections.deque[WorkerConnection] = collections.deque()
-        self._waiting: collections.deque[asyncio.Future[WorkerConnection]] = collections.deque()
+        self.queue: FairQueue[WorkerConnection] = FairQueue(settings.query_reserve_workers)
+        self.ledger = ClientLedger(settings.client_concurrent_queries, settings.client_query_seconds)
         self._workers: set[WorkerConnection] = set()
         self._spawning: set[asyncio.Task[None]] = set()
         self._closed = False
@@ -147,7 +168,7 @@ class WorkerPool:
             worker.kill()
             return
         self._workers.add(worker)
-        self._release(worker)
+        self._release(worker, None)
 
     def _replace(self) -> None:
         if self._closed:
@@ -167,80 +188,124 @@ class WorkerPool:
 
     # running
 
-    async def run(self, job: Job, build_id: str) -> Answer:
-        """Run a job on a worker (moving it to ``build_id`` first) within the deadline."""
+    async def run(self, job: Job, build_id: str, client: str = "", gone: Disconnect | None = None) -> Answer:
+        """Run a job on a worker (moving it to ``build_id`` first) within the deadline.
+
+        ``client`` is who the job counts against (:mod:`endpoint.sparql.fairness`): it is charged
+        the time the job held a worker. ``gone`` returns when the client has disconnected, and
+        then the query is stopped.
+        """
+        self.ledger.admit(client)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.query_timeout
+        try:
+            worker = await self._acquire(client, min(deadline, loop.time() + self.settings.queue_timeout))
+        except BaseException:
+            self.ledger.finish(client, 0.0)
+            raise
+        began = loop.time()
+        try:
+            return await self._on(worker, job, build_id, client, gone, deadline)
+        finally:
+            self.ledger.finish(client, loop.time() - began)
+
+    async def _on(self, worker: WorkerConnection, job: Job, build_id: str, client: str,
+                  gone: Disconnect | None, deadline: float) -> Answer:
         loop = asyncio.get_running_loop()
         timeout = self.settings.query_timeout
-        deadline = loop.time() + timeout
-        worker = await self._acquire(deadline)
         reply = worker.expect()
         timer = loop.call_at(deadline, self._expire, worker, reply, timeout)
+        watch = loop.create_task(self._watch(gone, worker, reply)) if gone is not None else None
         worker.send(frame(job_message(job, build_id)))
         try:
             message = await reply
         except WorkerGone as exc:
-            timer.cancel()
-            self._lost(worker)
+            self._lost(worker, client)
             raise StoreError("The query worker stopped unexpectedly (out of memory?); the query was not answered.") from exc
         except BaseException:
-            # Timed out (QueryTimeout set by _expire) or the request was cancelled: the
-            # worker may still be busy, so it cannot be reused.
-            timer.cancel()
+            # Timed out (QueryTimeout set by _expire), the client went away (ClientGone set by
+            # _watch) or the request was cancelled: the worker may still be busy, so it cannot be reused.
             if worker.alive:
                 worker.kill()
-            self._lost(worker)
+            self._lost(worker, client)
             raise
-        timer.cancel()
-        self._release(worker)
+        finally:
+            timer.cancel()
+            if watch is not None:
+                watch.cancel()
+        self._release(worker, client)
         return answer_from_message(message)
+
+    @staticmethod
+    async def _watch(gone: Disconnect, worker: WorkerConnection, reply: asyncio.Future[Any]) -> None:
+        """Stop the query when its client disconnects: nobody is left to read the answer."""
+        await gone()
+        if not reply.done():  # else the answer is in, and the worker goes back to the pool
+            reply.set_exception(ClientGone())
+            worker.kill()
 
     def _expire(self, worker: WorkerConnection, reply: asyncio.Future[Any], timeout: float) -> None:
         if not reply.done():
             reply.set_exception(QueryTimeout(timeout))
         worker.kill()
 
-    def _lost(self, worker: WorkerConnection) -> None:
+    def _lost(self, worker: WorkerConnection, client: str) -> None:
+        self.queue.gave_back(client)
         if worker in self._workers:
             self._workers.discard(worker)
             self._replace()
+        self._dispatch()  # the client holds one worker fewer: its waiting job may now take an idle one
 
-    async def _acquire(self, deadline: float) -> WorkerConnection:
-        while self._idle:
-            worker = self._idle.popleft()
-            if worker.alive:
-                return worker
+    async def _acquire(self, client: str, give_up_at: float) -> WorkerConnection:
+        """A worker for ``client``: at once when the rules of :class:`FairQueue` allow, else in its turn."""
+        while self._idle and not self._idle[0].alive:
+            self._idle.popleft()
+        if self.queue.may_take(client, len(self._idle)):
+            self.queue.took(client)
+            return self._idle.popleft()
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[WorkerConnection] = loop.create_future()
-        self._waiting.append(waiter)
+        self.queue.push(client, waiter)
 
         def give_up() -> None:
             if not waiter.done():
                 waiter.set_exception(self._busy())
 
-        timer = loop.call_at(deadline, give_up)
+        timer = loop.call_at(give_up_at, give_up)
         try:
             return await waiter
         except asyncio.CancelledError:
             if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
-                self._release(waiter.result())  # handed over just as the request went away
+                self._release(waiter.result(), client)  # handed over just as the request went away
             raise
         finally:
             timer.cancel()
 
     def _busy(self) -> QueryTimeout:
-        error = QueryTimeout(self.settings.query_timeout)
-        error.args = (
-            f"All {self.size} query workers stayed busy for the whole limit of {self.settings.query_timeout:g} seconds, "
-            "so the query was not started. Try again in a moment.",
+        wait = min(self.settings.queue_timeout, self.settings.query_timeout)
+        return QueryTimeout(
+            self.settings.query_timeout,
+            f"No query worker became free for this query within {wait:g} seconds (KG_QUEUE_TIMEOUT): all {self.size} "
+            "were busy, or kept for clients with nothing running. The query was not started; try again in a moment.",
+            retry_after=max(1, math.ceil(wait)),
         )
-        return error
 
-    def _release(self, worker: WorkerConnection) -> None:
-        if not worker.alive:
-            return
-        while self._waiting:
-            waiter = self._waiting.popleft()
-            if not waiter.done():
-                waiter.set_result(worker)
+    def _release(self, worker: WorkerConnection, client: str | None) -> None:
+        """Give a worker back (``client`` None: a new one) and hand idle workers to waiters in their turn."""
+        if client is not None:
+            self.queue.gave_back(client)
+        if worker.alive:
+            self._idle.append(worker)
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Hand idle workers to waiting jobs, in their turn, as long as the rules allow."""
+        while self._idle:
+            while self._idle and not self._idle[0].alive:
+                self._idle.popleft()
+            turn = self.queue.next(len(self._idle)) if self._idle else None
+            if turn is None:
                 return
-        self._idle.append(worker)
+            waiter_client, waiter = turn
+            self.queue.took(waiter_client)
+            waiter.set_result(self._idle.popleft())

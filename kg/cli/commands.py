@@ -27,7 +27,7 @@ from kg.cli.result_table import render
 from kg.cli.startup import check_remote, check_sources, check_store, load_settings
 from kg.errors import ConfigError, KGError, ValidationFailed
 from kg.settings import Settings
-from kg.store.folders import CURRENT
+from kg.store.folders import ARTEFACTS, CURRENT, build_root
 from kg.store.open_store import open_store
 from kg.store.synthetic_marker import SYNTHETIC_BASE_IRI
 
@@ -105,7 +105,7 @@ def build(ctx: click.Context, quiet: bool, full: bool) -> None:
 
     settings = _settings(ctx)
     check_sources(settings)
-    check_remote(settings)  # before minutes of work, not at the upload
+    check_remote(settings, writes=True)  # before minutes of work, not at the upload
     started = time.perf_counter()
     result = run_build(settings, progress=_Progress(quiet), full=full)
     if result.report.warnings:
@@ -114,7 +114,8 @@ def build(ctx: click.Context, quiet: bool, full: bool) -> None:
     click.echo(
         f"Built {result.build_id}: {result.triples} triples in {result.graphs} graphs, "
         f"{len(result.report.warnings)} warnings, {total:.1f} s ({result.mode} build: {result.why}).\n"
-        f"Store: {Path(settings.store) / 'current'}\nDumps: {Path(settings.store) / 'current' / 'artefacts' / 'dumps'}"
+        f"Store: {settings.store if settings.is_remote else build_root(settings) / CURRENT}\n"
+        f"Dumps: {build_root(settings) / CURRENT / ARTEFACTS / 'dumps'}"
     )
 
 
@@ -148,7 +149,9 @@ def query(ctx: click.Context, sparql: str, fmt: str) -> None:
     """
     if sparql.startswith("@"):
         sparql = Path(sparql[1:]).read_text(encoding="utf-8")
-    store = open_store(_settings(ctx))
+    settings = _settings(ctx)
+    check_remote(settings)
+    store = open_store(settings)
     try:
         click.echo(render(store.query(sparql), fmt), nl=False)
     finally:

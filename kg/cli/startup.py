@@ -7,8 +7,9 @@ naming the setting or the fix, which the command prints as ``Error: …`` with i
   :class:`~kg.errors.ConfigError` naming the variable (:func:`load_settings`), and so does a
   source folder that does not exist (:func:`check_sources`);
 * a remote store without ``KG_ARTEFACTS_DIR``, or whose update endpoints cannot be told, is a
-  ``ConfigError``; one that cannot be reached, or has no build yet, a
-  :class:`~kg.errors.StoreError` (:func:`check_remote`, :func:`check_store`).
+  ``ConfigError``; one that cannot be reached, has no build yet, does not answer over the union
+  of its named graphs, or (for ``kg build``) refuses writes, a :class:`~kg.errors.StoreError`
+  (:func:`check_remote`, :func:`check_store`; the server checks are :mod:`kg.store.remote_checks`).
 
 >>> load_settings(base_iri="ftp://example.org")
 Traceback (most recent call last):
@@ -26,7 +27,8 @@ from kg.errors import ConfigError
 from kg.settings import Settings
 from kg.store.folders import build_root
 from kg.store.open_store import open_store
-from kg.store.remote import check_reachable, endpoints
+from kg.store.remote import endpoints
+from kg.store.remote_checks import check_server
 
 __all__ = ["check_remote", "check_sources", "check_store", "load_settings"]
 
@@ -59,13 +61,14 @@ def check_sources(settings: Settings) -> None:
             raise ConfigError(f"{variable}={str(folder)!r} is not a folder; point it at the folder to read.")
 
 
-def check_remote(settings: Settings) -> None:
-    """For a remote store: its settings are complete and the server answers (nothing for a folder)."""
+def check_remote(settings: Settings, writes: bool = False) -> None:
+    """For a remote store: its settings are complete, the server answers over the union of its
+    named graphs, and (``writes``, for ``kg build``) takes writes (nothing for a folder)."""
     if not settings.is_remote:
         return
     build_root(settings)  # KG_ARTEFACTS_DIR
     endpoints(settings)  # KG_UPDATE_URL, KG_GSP_URL
-    check_reachable(settings)
+    check_server(settings, writes)
 
 
 def check_store(settings: Settings) -> None:
