@@ -48,6 +48,7 @@ __all__ = [
     "TREE",
     "VANN",
     "VOID",
+    "VOID_EXT",
     "XSD",
 ]
 
@@ -115,6 +116,8 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 TREE = Namespace("https://w3id.org/tree#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 VOID = Namespace("http://rdfs.org/ns/void#")
+#: VoID extensions (datatype partitions), as read by the SIB SPARQL editor from an endpoint's VoID.
+VOID_EXT = Namespace("http://ldf.fi/void-ext#")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 
 # IRI spaces of other datasets the graph links to (not vocabularies: no prefix in PREFIXES,
@@ -154,5 +157,6 @@ PREFIXES: dict[str, str] = {
     "tree": TREE.prefix,
     "vann": VANN.prefix,
     "void": VOID.prefix,
+    "void-ext": VOID_EXT.prefix,
     "xsd": XSD.prefix,
 }

@@ -258,6 +258,28 @@ def server(built_store: Settings) -> Iterator[Server]:
     srv.stop()
 
 
+#: Debian's chromium, driven by Playwright (never ``playwright install``: it downloads a browser);
+#: ``scripts/setup --test`` installs both. The browser tests share one way to start it.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+#: The marks of a module of browser tests: ``pytestmark = BROWSER_TESTS``.
+BROWSER_TESTS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (scripts/setup --test does it)"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """A headless Chromium for the tests of one module (a Playwright ``Browser``)."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture()
 def http(server: Server) -> Iterator[httpx.Client]:
     """An HTTP client for the shared server that does not follow redirects."""

@@ -7,30 +7,9 @@ browser). ``scripts/setup --test`` installs the package.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Iterator
+from conftest import BROWSER_TESTS, Server
 
-import pytest
-from conftest import Server
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (scripts/setup --test does it)"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+pytestmark = BROWSER_TESTS
 
 
 def test_a_reader_clicks_from_home_to_an_organisation_and_switches_to_english(browser: object, server: Server) -> None:

@@ -13,23 +13,17 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlparse
 
 import httpx
 import pytest
-from conftest import Server
+from conftest import BROWSER_TESTS, Server
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 WIDTHS = (1024, 1280, 390)
 MESSAGES = json.loads((Path(__file__).parent.parent / "endpoint" / "templates" / "messages.json").read_text(encoding="utf-8"))
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (scripts/setup --test does it)"),
-]
+pytestmark = BROWSER_TESTS
 
 #: What the page reports about itself: overflow, the navigation's lines, search boxes, and the
 #: visible texts outside any lang="nl" element (texts only, with their nearest lang).
@@ -62,16 +56,6 @@ def _dutch_interface() -> list[re.Pattern[str]]:
             continue
         patterns.append(re.compile("^" + ".+?".join(re.escape(p) for p in parts) + "$"))
     return patterns
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,37 +8,17 @@ from __future__ import annotations
 
 import csv
 import re
-from pathlib import Path
-from typing import Iterator
 
-import pytest
-from conftest import Server
+from conftest import BROWSER_TESTS, Server
 
 from kg.settings import PROJECT_ROOT
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (scripts/setup --test does it)"),
-]
+pytestmark = BROWSER_TESTS
 
 
 def _current_municipalities() -> int:
     with (PROJECT_ROOT / "data" / "reference" / "gemeenten.csv").open(encoding="utf-8", newline="") as handle:
         return sum(1 for row in csv.DictReader(handle) if not row["geldig_tot"])
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_the_flanders_map_links_every_municipality_and_leads_to_leuven_by_keyboard(browser: object, server: Server) -> None:

@@ -17,6 +17,7 @@ import httpx
 import pytest
 import rdflib
 import rdflib.compare
+import rdflib.util
 from conftest import live_build
 from rdflib.namespace import DCAT, RDF
 
@@ -25,6 +26,7 @@ from kg.settings import Settings
 
 BASE = "https://data.lokaalcirculair.be"
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+VOID_EXT = rdflib.Namespace("http://ldf.fi/void-ext#")
 
 
 def _dumps_dir(settings: Settings) -> Path:
@@ -209,6 +211,71 @@ def test_void_linkset_counts_the_links_to_data_vlaanderen(void: rdflib.Graph, du
     assert str(void.value(target, VOID.uriSpace)) == "https://data.vlaanderen.be/id/gemeente/"
     links = {(s, o) for s, p, o in dump_triples if p == str(rdflib.OWL.sameAs) and o.startswith("<https://data.vlaanderen.be/id/gemeente/")}
     assert _int(void, linkset, VOID.triples) == len(links) > 300
+
+
+def test_void_class_partitions_hold_the_properties_of_their_instances(void: rdflib.Graph, dump_triples: set[tuple[str, str, str]]) -> None:
+    """Inside each class partition: a property partition per property of its instances, with its
+    triples, and the classes and datatypes of the objects (what the SIB SPARQL editor reads)."""
+    ds = rdflib.URIRef(f"{BASE}/id/dataset/lokaalcirculair")
+    rdf_type = str(RDF.type)
+    classes_of: dict[str, set[str]] = {}
+    for s, p, o in dump_triples:
+        if p == rdf_type:
+            classes_of.setdefault(s, set()).add(o)
+    expected: dict[tuple[str, str], int] = {}
+    ranges: set[tuple[str, str, str]] = set()
+    for s, p, o in dump_triples:
+        for cls in classes_of.get(s, ()):
+            expected[(cls, p)] = expected.get((cls, p), 0) + 1
+            if o.startswith("<"):
+                ranges.update((cls, p, c) for c in classes_of.get(o[1:-1], ()))
+            else:
+                literal = rdflib.util.from_n3(o)
+                assert isinstance(literal, rdflib.Literal)
+                datatype = literal.datatype or (RDF.langString if literal.language else rdflib.XSD.string)
+                ranges.add((cls, p, f"<{datatype}>"))
+    found: dict[tuple[str, str], int] = {}
+    found_ranges: set[tuple[str, str, str]] = set()
+    for partition in void.objects(ds, VOID.classPartition):
+        cls = void.value(partition, VOID["class"]).n3()
+        for inner in void.objects(partition, VOID.propertyPartition):
+            prop = str(void.value(inner, VOID.property))
+            found[(cls, prop)] = _int(void, inner, VOID.triples)
+            for objects in void.objects(inner, VOID.classPartition):
+                found_ranges.add((cls, prop, void.value(objects, VOID["class"]).n3()))
+            for literals in void.objects(inner, VOID_EXT.datatypePartition):
+                found_ranges.add((cls, prop, void.value(literals, VOID_EXT.datatype).n3()))
+    assert found == expected
+    assert found_ranges == ranges
+    circ = "https://data.lokaalcirculair.be/ns/circulair#"
+    assert (f"<{circ}Praktijk>", "http://purl.org/dc/terms/spatial", f"<{circ}Gemeente>") in found_ranges
+
+
+def test_void_partitions_are_queryable_at_the_endpoint(http: httpx.Client, void: rdflib.Graph) -> None:
+    """The VoID graph of the store answers the query a VoID-aware editor sends (the SIB SPARQL
+    editor's shape: class, property, object class or datatype), with no configuration, and
+    the Service Description names the graph."""
+    query = """SELECT DISTINCT ?subjectClass ?prop ?objectClass ?objectDatatype WHERE {
+      ?cp void:class ?subjectClass ; void:propertyPartition ?pp . ?pp void:property ?prop .
+      OPTIONAL { { ?pp void:classPartition [ void:class ?objectClass ] }
+                 UNION { ?pp void-ext:datatypePartition [ void-ext:datatype ?objectDatatype ] } } }"""
+    response = http.post("/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200, response.text
+    rows = {tuple(b.get(v, {}).get("value") for v in ("subjectClass", "prop", "objectClass", "objectDatatype"))
+            for b in response.json()["results"]["bindings"]}
+    circ = "https://data.lokaalcirculair.be/ns/circulair#"
+    assert (f"{circ}Praktijk", "http://purl.org/dc/terms/spatial", f"{circ}Gemeente", None) in rows
+    assert (f"{circ}Praktijk", "http://purl.org/dc/terms/title", None, str(RDF.langString)) in rows
+    # The same partitions as the VoID document, from the named graph of the build.
+    counts = http.post("/sparql", data={"query": f"SELECT ?c ?n WHERE {{ GRAPH <{BASE}/graph/void> {{ "
+                                                 f"<{BASE}/id/dataset/lokaalcirculair> void:classPartition [ void:class ?c ; void:entities ?n ] }} }}"},
+                       headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
+    ds = rdflib.URIRef(f"{BASE}/id/dataset/lokaalcirculair")
+    expected = {str(void.value(p, VOID["class"])): _int(void, p, VOID.entities) for p in void.objects(ds, VOID.classPartition)}
+    assert {row["c"]["value"]: int(row["n"]["value"]) for row in counts} == expected
+    sd = rdflib.Graph().parse(data=http.get("/sparql", headers={"Accept": "text/turtle"}).text, format="turtle")
+    names = {str(o) for o in sd.objects(None, rdflib.URIRef("http://www.w3.org/ns/sparql-service-description#name"))}
+    assert {f"{BASE}/graph/void", f"{BASE}/graph/sparql/examples"} <= names
 
 
 def test_void_in_other_formats_and_html(http: httpx.Client, void: rdflib.Graph) -> None:

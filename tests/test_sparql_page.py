@@ -9,24 +9,13 @@ labelled links; a literal containing markup shows as text.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
-from typing import Iterator
 
-import pytest
-from conftest import Server
+import httpx
+from conftest import BROWSER_TESTS, Server
 
-pytestmark = pytest.mark.browser
-
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
+pytestmark = BROWSER_TESTS
 
 
 def test_example_query_runs_and_shows_its_rows(browser: object, server: Server) -> None:
@@ -219,11 +208,84 @@ def test_chart_and_map_views_render_and_stay_in_the_url(browser: object, server:
     _rows(page)
     page.click("#views button[data-view=map]")
     page.wait_for_selector(".map-view[data-ready='1'] .leaflet-overlay-pane path")
-    assert page.locator(".map-view .leaflet-overlay-pane path").count() == 2
+    # The answer's two shapes; under them the municipality outlines as the base map (not interactive).
+    assert page.locator(".map-view .leaflet-overlay-pane path.leaflet-interactive").count() == 2
     assert "view=map" in page.url
     page.reload()
     page.wait_for_selector(".map-view[data-ready='1'] .leaflet-overlay-pane path")
     assert outside == []  # no tile server, no CDN
+    page.close()
+
+
+def test_the_map_draws_rows_holding_municipality_iris_over_the_municipality_outlines(browser: object, server: Server) -> None:
+    """Issue #13 for the query page: a column of municipality IRIs is a map (their outlines, shaded
+    by the column of numbers), over today's municipalities as the base map, all from this server."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    outside: list[str] = []
+    page.on("request", lambda req: None if req.url.startswith(server.url) else outside.append(req.url))
+    page.goto(server.url + "/sparql?lang=en")
+    page.wait_for_selector("#editor[data-ready=codemirror] .cm-editor")
+    # Practices per municipality governed by a local government taking part (query 02's path).
+    query = ("SELECT ?gemeente (COUNT(DISTINCT ?p) AS ?praktijken) WHERE {\n  ?p a circ:Praktijk ;\n"
+             "    prov:qualifiedAssociation/prov:agent/besluit:werkingsgebied ?gemeente\n} GROUP BY ?gemeente")
+    _type_query(page, query)
+    page.click("#run")
+    rows = int(_rows(page))
+    assert rows > 3
+    page.click("#views button[data-view=map]")
+    page.wait_for_selector(".map-view[data-ready='1'] .leaflet-overlay-pane path.leaflet-interactive")
+    assert page.locator(".map-view").get_attribute("data-features") == str(rows)
+    assert page.locator(".map-view .leaflet-overlay-pane path.leaflet-interactive").count() == rows
+    base = page.locator(".map-view .leaflet-overlay-pane path:not(.leaflet-interactive)").count()
+    assert base > 250  # today's municipalities of Flanders
+    # Shaded by the count: as many fill opacities as different counts.
+    opacities = set(page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.map-view .leaflet-overlay-pane path.leaflet-interactive')).map(p => p.getAttribute('fill-opacity'))"""))
+    answer = httpx.post(server.url + "/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}).json()
+    counts = {b["praktijken"]["value"] for b in answer["results"]["bindings"]}
+    assert len(opacities) == len(counts) > 1
+    # A click on a municipality opens its page.
+    page.locator(".map-view .leaflet-overlay-pane path.leaflet-interactive").first.click(force=True)
+    page.wait_for_url("**/doc/gemeente/**")
+    assert "lang=en" in page.url
+    assert outside == []
+    page.close()
+
+
+def test_a_large_answer_is_paged_sorted_filtered_and_labelled_in_the_page_language(browser: object, server: Server) -> None:
+    """Thousands of rows are drawn a page of 100 at a time; a column sorts (numbers as numbers) and
+    the filter narrows; our IRIs show their labels in the page's language (English here)."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(server.url + "/sparql?lang=en")
+    page.wait_for_selector("#editor[data-ready=codemirror] .cm-editor")
+    _type_query(page, "SELECT ?s ?n WHERE { ?s ?p ?o BIND(STRLEN(STR(?o)) AS ?n) } LIMIT 2500")
+    page.click("#run")
+    assert _rows(page) == "2500"
+    body = ".results-table tbody tr"
+    assert page.locator(body).count() == 100
+    page.locator(".pager button", has_text="Next").click()
+    assert page.locator(body).first.locator("td").first.inner_text() == "101"
+    sort = page.locator(".results-table th button", has_text="?n")
+    sort.click()
+    sort = page.locator(".results-table th button", has_text="?n")
+    sort.click()  # descending
+    shown = [int(re.match(r"\d+", x).group()) for x in page.locator(".results-table tbody tr td:nth-child(3)").all_inner_texts()]  # type: ignore[union-attr]
+    assert shown == sorted(shown, reverse=True) and len(shown) == 100
+    page.fill("#result-filter", "zzz-nothing-matches-this")
+    assert page.locator(body).count() == 0
+    # Labels in the page's language: the themes' English names, as the endpoint has them.
+    query = ('SELECT ?thema WHERE { ?thema a skos:Concept ; skos:prefLabel ?en '
+             'FILTER(LANG(?en) = "en" && STRSTARTS(STR(?thema), "https://data.lokaalcirculair.be/id/concept/thema/")) } ORDER BY ?thema')
+    _type_query(page, query)
+    page.click("#run")
+    _rows(page)
+    answer = httpx.post(server.url + "/sparql", headers={"Accept": "application/sparql-results+json"},
+                        data={"query": query.replace("SELECT ?thema", "SELECT ?thema ?en")}).json()
+    english = [b["en"]["value"] for b in answer["results"]["bindings"]]
+    assert english
+    page.wait_for_function("n => document.querySelectorAll('.results-table tbody td a').length >= n", arg=len(english))
+    links = page.locator(".results-table tbody td a").all_inner_texts()
+    assert links == english
     page.close()
 
 

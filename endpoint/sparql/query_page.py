@@ -49,6 +49,8 @@ def query_page(request: Request, settings: Settings) -> bytes:
         "endpoint": PATH,
         "endpointUrl": endpoint_url,
         "links": LINKS_PATH,
+        # The outlines of the municipalities (base map, and the shapes of municipality IRIs).
+        "municipalities": "/gemeenten?format=geojson" + ("&lang=en" if reader.code == "en" else ""),
         "base": settings.base_iri,
         "lang": reader.code,
         "explicitLang": reader.explicit,

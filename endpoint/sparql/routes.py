@@ -115,7 +115,7 @@ def home(request: Request) -> Response:
     state = state_of(request.app)
     if fmt is media.HTML:
         return HTMLResponse(query_page(request, state.settings), headers={"Vary": "Accept, Accept-Language"})
-    body = service_description(public_root(request.scope, state.settings), state.store, fmt)
+    body = service_description(public_root(request.scope, state.settings), state.store, fmt, state.settings.base_iri)
     return Response(body, media_type=None, headers={"Content-Type": fmt.content_type, "Vary": "Accept", **dict(CORS)})
 
 

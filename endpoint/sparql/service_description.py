@@ -17,6 +17,8 @@ import pyoxigraph as ox
 from endpoint.sparql.prefixes import DECLARED
 from endpoint.sparql.protocol import PATH
 from kg import media
+from kg.artefacts.examples import EXAMPLES_GRAPH
+from kg.artefacts.layout import VOID_GRAPH
 from kg.namespaces import PREFIXES
 from kg.store.graph_store import GraphStore
 
@@ -29,8 +31,10 @@ _FORMAT_IRIS = [f.w3c for f in (*media.RESULT_FORMATS, *media.GRAPH_FORMATS) if 
 _FORMATS_NS = "http://www.w3.org/ns/formats/"
 
 
-def service_description(root: str, store: GraphStore, fmt: media.Format) -> bytes:
-    """The Service Description of the endpoint at ``{root}/sparql``, in RDF format ``fmt``."""
+def service_description(root: str, store: GraphStore, fmt: media.Format, base: str) -> bytes:
+    """The Service Description of the endpoint at ``{root}/sparql``, in RDF format ``fmt``;
+    ``base`` is the base IRI of the graph names (the two graphs that describe the endpoint
+    itself are listed as ``sd:namedGraph``: the VoID partitions and the example queries)."""
     endpoint = root + PATH
     sd, void, dct, rdfs = PREFIXES["sd"], PREFIXES["void"], PREFIXES["dct"], PREFIXES["rdfs"]
     rdf_type = ox.NamedNode(PREFIXES["rdf"] + "type")
@@ -61,6 +65,13 @@ def service_description(root: str, store: GraphStore, fmt: media.Format) -> byte
         ox.Triple(dataset, n(rdfs, "seeAlso"), ox.NamedNode(root + "/ldes")),
         ox.Triple(graph, rdf_type, n(sd, "Graph")),
     ]
+    for name, title_nl, title_en in ((VOID_GRAPH, "VoID-statistieken en partities van de graaf", "VoID statistics and partitions of the graph"),
+                                     (EXAMPLES_GRAPH, "Voorbeeldqueries (sh:SPARQLExecutable)", "Example queries (sh:SPARQLExecutable)")):
+        named = ox.NamedNode(f"{endpoint}#graph-{name.rsplit('/', 1)[-1]}")
+        triples += [ox.Triple(dataset, n(sd, "namedGraph"), named), ox.Triple(named, rdf_type, n(sd, "NamedGraph")),
+                    ox.Triple(named, n(sd, "name"), ox.NamedNode(base + name)),
+                    ox.Triple(named, n(dct, "title"), ox.Literal(title_nl, language="nl")),
+                    ox.Triple(named, n(dct, "title"), ox.Literal(title_en, language="en"))]
     for local in _FORMAT_IRIS:
         triples.append(ox.Triple(service, n(sd, "resultFormat"), ox.NamedNode(_FORMATS_NS + local)))
     for name, namespace in DECLARED.items():

@@ -360,24 +360,53 @@
     views.chart(canvas, type, rows.map((r) => termText(r[cols.labelVar], answer.labels)), rows.map((r) => Number(r[cols.valueVar] ? r[cols.valueVar].value : 0)), "?" + cols.valueVar);
     box.dataset.ready = "1";
   }
-  async function drawMap(answer) {
+  // The municipality outlines (every municipality, those that ended in 2025 too), fetched once from
+  // this server: the base map, and the shapes of answer rows that hold a municipality IRI.
+  let placesLoading = null;
+  function municipalities() {
+    if (!placesLoading) {
+      placesLoading = fetch(config.municipalities, { headers: { Accept: "application/geo+json" } })
+        .then((r) => (r.ok ? r.json() : { features: [] }))
+        .catch(() => ({ features: [] }));
+    }
+    return placesLoading;
+  }
+  function mapFeatures(answer, byIri) {
+    const cols = chartColumns(answer);
     const features = [];
     for (const row of answer.bindings) {
       for (const v of answer.vars) {
         const term = row[v];
-        if (term && term.datatype && /wktLiteral$/.test(term.datatype)) {
-          const label = answer.vars.filter((w) => w !== v && row[w]).map((w) => termText(row[w], answer.labels)).join(" · ");
-          features.push({ wkt: term.value, label });
+        if (!term) continue;
+        const label = () => answer.vars.filter((w) => w !== v && row[w]).map((w) => termText(row[w], answer.labels)).join(" · ");
+        const value = cols && row[cols.valueVar] && cols.valueVar !== v ? Number(row[cols.valueVar].value) : null;
+        if (term.datatype && /wktLiteral$/.test(term.datatype)) {
+          features.push({ wkt: term.value, label: label(), value });
+        } else if (term.type === "uri" && byIri.has(term.value)) {
+          const place = byIri.get(term.value);
+          const name = termText(term, answer.labels);
+          const rest = label();
+          features.push({ geometry: place.geometry, label: rest ? name + " · " + rest : name, value, href: place.properties.document });
         }
       }
     }
+    return features;
+  }
+  async function drawMap(answer) {
+    const places = await municipalities();
+    const byIri = new Map(places.features.map((f) => [f.id, f]));
+    const features = mapFeatures(answer, byIri);
     if (!features.length) { results.appendChild(el("p", T("map_needs"), "notice")); return; }
     const box = el("div", null, "map-view");
     box.id = "map";
+    box.setAttribute("role", "img");
+    box.setAttribute("aria-label", T("view_map") + ": " + features.length);
     results.appendChild(box);
     const views = await viewsBundle();
-    views.map(box, features);
+    const today = places.features.filter((f) => f.properties.huidig);
+    views.map(box, features, today, (href) => { window.location.href = href; });
     box.dataset.ready = "1";
+    box.dataset.features = String(features.length);
   }
   function drawView() {
     results.textContent = "";

@@ -2,8 +2,8 @@
 // KGViews), loaded by the query page only when a chart or the map is first shown.
 // Charts: Chart.js (bar, line, pie from a column of names and a column of numbers).
 // Map: Leaflet without any tile server (nothing is fetched from elsewhere): the geometries of the
-// answer (geo:wktLiteral values) are drawn on a plain background; municipality outlines as a base
-// map come with the geometries of the places-and-maps issue.
+// answer (geo:wktLiteral values, and the outlines of municipality IRIs) are drawn over today's
+// municipality outlines, served by this app (/gemeenten?format=geojson), as the base map.
 import { Chart, BarController, LineController, PieController, BarElement, LineElement, PointElement, ArcElement,
   CategoryScale, LinearScale, Tooltip, Legend } from "chart.js";
 import L from "leaflet";
@@ -43,21 +43,35 @@ function parseWkt(text) {
   return { type: types[kind], coordinates: coords };
 }
 
-export function map(element, features) {
+// The features of the answer (a WKT literal, or the GeoJSON geometry of a municipality IRI) over the
+// outlines of today's municipalities as the base map. With a column of numbers the shapes are shaded
+// by it (darker is more); a click on a municipality opens its page.
+export function map(element, features, base, open) {
+  const values = features.map((f) => f.value).filter((v) => typeof v === "number" && !Number.isNaN(v));
+  const top = values.length ? Math.max(...values) : 0;
+  const shade = (v) => (top > 0 && typeof v === "number" ? 0.2 + 0.65 * (v / top) : 0.35);
+  const outlines = L.geoJSON(base || [], {
+    style: () => ({ color: "#9aa5a0", weight: 0.6, fillColor: "#f4f6f5", fillOpacity: 1 }),
+    interactive: false,
+  });
   const layer = L.geoJSON(null, {
-    style: () => ({ color: "#00735c", weight: 1.5, fillOpacity: 0.25 }),
+    style: (feature) => ({ color: "#00735c", weight: 1.2, fillColor: "#00735c", fillOpacity: shade(feature.properties.value) }),
     pointToLayer: (_, latlng) => L.circleMarker(latlng, { radius: 6, color: "#00735c", fillOpacity: 0.7 }),
-    onEachFeature: (feature, l) => { if (feature.properties.label) l.bindTooltip(feature.properties.label); },
+    onEachFeature: (feature, l) => {
+      if (feature.properties.label) l.bindTooltip(feature.properties.label);
+      if (feature.properties.href && open) l.on("click", () => open(feature.properties.href));
+    },
   });
   for (const f of features) {
-    const geometry = parseWkt(f.wkt);
-    if (geometry) layer.addData({ type: "Feature", geometry, properties: { label: f.label } });
+    const geometry = f.geometry || parseWkt(f.wkt);
+    if (geometry) layer.addData({ type: "Feature", geometry, properties: { label: f.label, value: f.value, href: f.href } });
   }
-  // The view first (Leaflet draws layers relative to it), then the layer.
+  // The view first (Leaflet draws layers relative to it), then the layers: outlines under the answer.
   const m = L.map(element, { attributionControl: false, preferCanvas: false });
   const bounds = layer.getBounds();
   if (bounds.isValid()) m.fitBounds(bounds, { padding: [20, 20], maxZoom: 12 });
   else m.setView([51.0, 4.4], 8);
+  outlines.addTo(m);
   layer.addTo(m);
   return m;
 }

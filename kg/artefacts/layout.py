@@ -66,6 +66,8 @@ __all__ = [
 DUMPS = "dumps"
 CATALOG = "catalog"
 VOID = "void"
+#: The named graph of every build holding the VoID statistics and partitions (under the base IRI).
+VOID_GRAPH = "/graph/void"
 LDES = "ldes"
 QUALITY = "quality"
 #: The SHACL report of a build that went live, among its artefacts.

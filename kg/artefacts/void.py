@@ -9,12 +9,19 @@ from ``metadata/catalog.ttl``; everything else is measured by the build on the n
   ``void:distinctSubjects``, ``void:distinctObjects``, ``void:properties``, ``void:classes``;
 * one ``void:classPartition`` per class (with its number of entities) and one
   ``void:propertyPartition`` per property (with its number of triples);
+* inside each class partition, a ``void:propertyPartition`` per property its instances use
+  (with its number of triples), and in that, what the objects are: a ``void:classPartition``
+  per class of the objects, a ``void-ext:datatypePartition`` per datatype of literals (the
+  shape of the data that VoID-aware editors such as the SIB SPARQL editor complete from);
 * ``void:vocabulary`` for every namespace those classes and properties come from;
 * a ``void:Linkset`` for the ``owl:sameAs`` links of our municipalities to
   ``https://data.vlaanderen.be/id/gemeente/{NIS}`` (the Flemish address register).
 
 Partitions and linksets are described only here, so their IRIs are fragments of this
-document (``{public}/.well-known/void#…``).
+document (``{public}/.well-known/void#…``). The statistics and partitions (every triple whose
+predicate is ``rdf:type`` or of VoID) are also a named graph of the store,
+``{base}/graph/void`` (:data:`kg.artefacts.layout.VOID_GRAPH`), so a tool learns them from the
+endpoint itself; the titles stay in the catalogue, and the graph is in no dump (it describes them).
 """
 
 from __future__ import annotations
@@ -26,16 +33,16 @@ from typing import Iterator, Sequence
 import pyoxigraph as ox
 
 from kg.artefacts.catalog import PREFIXES_CATALOG, load_metadata
-from kg.artefacts.layout import DUMPS, VOID, Names, write_rdf
+from kg.artefacts.layout import DUMPS, VOID, VOID_GRAPH, Names, write_rdf
 from kg.artefacts.step import ArtefactInputs, ArtefactStep, Need
 from kg.artefacts.void_statistics import LINK_PREDICATE, LINK_TARGET, VoidStatistics, measure
 from kg.media import DUMP_FORMATS
-from kg.namespaces import DCT, FOAF, PREFIXES, RDF, RDFS, XSD
+from kg.namespaces import DCT, FOAF, PREFIXES, RDF, RDFS, VOID_EXT, XSD
 from kg.namespaces import VOID as V
 from kg.rdf.mapping import RecordGraph
 from kg.terms import term_value
 
-__all__ = ["VOID_STEP", "class_partition", "void_triples", "write_void"]
+__all__ = ["VOID_STEP", "class_partition", "void_graph", "void_triples", "write_void"]
 
 #: Kinds whose first record is shown as an example resource, in this order.
 _EXAMPLE_KINDS = ("praktijk", "organisatie", "gemeente", "financiering", "conceptscheme")
@@ -47,10 +54,14 @@ def write_void(inputs: ArtefactInputs) -> dict[str, int]:
     folder = inputs.slot.artefacts_dir
     examples = _examples(inputs.graphs)
     dumps = [name for name in sorted(DUMP_FORMATS) if (folder / DUMPS / name).is_file()]
+    graph = ox.NamedNode(names.base + VOID_GRAPH)
+    inputs.slot.remove_graphs([graph])  # an incremental build's store holds the previous one
     # Measured by the build while it waited for the SHACL child (kg.build.shacl_child), or here.
     measured = inputs.void_statistics or measure(inputs.slot, names.uri_space)
     triples = list(void_triples(names, measured, examples, dumps))
-    write_rdf(folder, VOID, triples, {**PREFIXES_CATALOG, "owl": PREFIXES["owl"]}, first=names.base + "/id/")
+    write_rdf(folder, VOID, triples, {**PREFIXES_CATALOG, "owl": PREFIXES["owl"], "void-ext": VOID_EXT.prefix},
+              first=names.base + "/id/")
+    inputs.slot.load(void_graph(triples, graph))
     return {t.predicate.value.rsplit("#", 1)[-1]: int(term_value(t.object)) for t in triples
             if t.subject == names.dataset and t.predicate in (V.triples, V.entities)}
 
@@ -60,6 +71,15 @@ VOID_STEP = ArtefactStep(
     "void", "VoID description with statistics measured on the new store", write_void,
     needs=frozenset({Need.STORE, Need.DUMPS}),
 )
+
+
+def void_graph(triples: Sequence[ox.Triple], graph: ox.NamedNode) -> list[ox.Quad]:
+    """The statistics and partitions of the VoID document as quads of ``graph``: the triples
+    whose predicate is ``rdf:type`` or of VoID (titles and links to pages stay out: the store's
+    search and labels should not find the description as if it were data)."""
+    kept = (V.prefix, VOID_EXT.prefix)
+    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples
+            if t.predicate == RDF.type or t.predicate.value.startswith(kept)]
 
 
 def _examples(graphs: Sequence[RecordGraph]) -> list[ox.NamedNode]:
@@ -127,8 +147,32 @@ def _statistics(ds: ox.NamedNode, names: Names, measured: VoidStatistics) -> Ite
         yield ox.Triple(node, V.property, prop)
         yield ox.Triple(node, V.triples, _integer(count))
         vocabularies.add(_namespace(prop.value))
+    yield from _class_shapes(names, measured)
     for vocabulary in sorted(v for v in vocabularies if v and not v.startswith(names.base + "/")):
         yield ox.Triple(ds, V.vocabulary, ox.NamedNode(vocabulary))
+
+
+def _class_shapes(names: Names, measured: VoidStatistics) -> Iterator[ox.Triple]:
+    """The property partitions inside each class partition, and the classes and datatypes
+    of their objects (``…#klasse-circ-Praktijk-eigenschap-dct-title-datatype-rdf-langString``)."""
+    for cls, prop, count in measured["class_properties"]:
+        if isinstance(cls, ox.NamedNode) and isinstance(prop, ox.NamedNode):
+            node = names.void_node(f"klasse-{_fragment(cls.value)}-eigenschap-{_fragment(prop.value)}")
+            yield ox.Triple(names.void_node("klasse-" + _fragment(cls.value)), V.propertyPartition, node)
+            yield ox.Triple(node, V.property, prop)
+            yield ox.Triple(node, V.triples, _integer(count))
+    for cls, prop, what, is_datatype in measured["class_property_ranges"]:
+        if not (isinstance(cls, ox.NamedNode) and isinstance(prop, ox.NamedNode) and isinstance(what, ox.NamedNode)):
+            continue
+        inside = names.void_node(f"klasse-{_fragment(cls.value)}-eigenschap-{_fragment(prop.value)}")
+        kind = "datatype" if is_datatype else "klasse"
+        node = names.void_node(f"klasse-{_fragment(cls.value)}-eigenschap-{_fragment(prop.value)}-{kind}-{_fragment(what.value)}")
+        if is_datatype:
+            yield ox.Triple(inside, VOID_EXT.datatypePartition, node)
+            yield ox.Triple(node, VOID_EXT.datatype, what)
+        else:
+            yield ox.Triple(inside, V.classPartition, node)
+            yield ox.Triple(node, V["class"], what)
 
 
 def _linkset(ds: ox.NamedNode, names: Names, measured: VoidStatistics) -> Iterator[ox.Triple]:

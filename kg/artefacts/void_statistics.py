@@ -7,7 +7,7 @@ loads the new store (:mod:`kg.build.shacl_child`), or on the new store itself.
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import pyoxigraph as ox
 
@@ -36,6 +36,11 @@ class VoidStatistics(TypedDict):
     properties: list[tuple[Term, int]]
     #: ``owl:sameAs`` links to the Flemish address register.
     links: int
+    #: (class, property, number of triples of that property on the class's instances).
+    class_properties: list[tuple[Term, Term, int]]
+    #: (class, property, what its objects are, whether that is a datatype): a class of the
+    #: objects, or the datatype of literal objects.
+    class_property_ranges: list[tuple[Term, Term, Term, bool]]
 
 
 def _count(store: Queryable, sparql: str) -> int:
@@ -61,6 +66,7 @@ def measure(store: Queryable, uri_space: str, union: bool = True) -> VoidStatist
     links = (f"{{ SELECT DISTINCT ?s ?o WHERE {{ GRAPH ?g {{ ?s <{LINK_PREDICATE.value}> ?o }} "
              f'FILTER(STRSTARTS(STR(?o), "{LINK_TARGET}")) }} }}') if union else (
              f'?s <{LINK_PREDICATE.value}> ?o FILTER(STRSTARTS(STR(?o), "{LINK_TARGET}"))')
+    class_properties, class_property_ranges = _shapes(store, union)
     return {
         "triples": _count(store, f"SELECT (COUNT(*) AS ?n) WHERE {distinct}"),
         "entities": _count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {pattern('?s ?p ?o')} "
@@ -72,4 +78,26 @@ def measure(store: Queryable, uri_space: str, union: bool = True) -> VoidStatist
         "properties": [(row["p"], int(row["n"].value)) for row in select(
             store, f"SELECT ?p (COUNT(*) AS ?n) WHERE {distinct} GROUP BY ?p ORDER BY ?p")],
         "links": _count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {links} }}"),
+        "class_properties": class_properties,
+        "class_property_ranges": class_property_ranges,
     }
+
+
+def _shapes(store: Queryable, union: bool) -> tuple[list[tuple[Term, Term, int]], list[tuple[Term, Term, Term, bool]]]:
+    """Per class, the properties of its instances and what their objects are: the nested
+    partitions VoID-aware editors (the SIB SPARQL editor) complete from. Three queries, about a
+    second together at 10 000 practices (290 000 triples); one query with OPTIONAL took ten."""
+    typed = "{ SELECT DISTINCT ?s ?c WHERE { GRAPH ?g { ?s a ?c } } }" if union else "?s a ?c ."
+    triples = _DISTINCT if union else "?s ?p ?o ."
+    object_class = "{ SELECT DISTINCT ?o ?r WHERE { GRAPH ?g2 { ?o a ?r } } }" if union else "?o a ?r ."
+    counted = select(store, f"SELECT ?c ?p (COUNT(*) AS ?n) WHERE {{ {typed} {triples} }} GROUP BY ?c ?p")
+    classes = select(store, f"SELECT DISTINCT ?c ?p ?r WHERE {{ {typed} {triples} {object_class} }}")
+    datatypes = select(store, f"SELECT ?c ?p ?r WHERE {{ {typed} {triples} BIND(DATATYPE(?o) AS ?r) "
+                              "FILTER(BOUND(?r)) } GROUP BY ?c ?p ?r")
+    return (sorted(((row["c"], row["p"], int(row["n"].value)) for row in counted), key=_order),
+            sorted([(row["c"], row["p"], row["r"], False) for row in classes]
+                   + [(row["c"], row["p"], row["r"], True) for row in datatypes], key=_order))
+
+
+def _order(row: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple(str(term) for term in row)

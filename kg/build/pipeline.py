@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from kg.artefacts.catalog import CATALOG_STEP
 from kg.artefacts.dumps import DUMPS_STEP, NQUADS_DUMP
 from kg.artefacts.examples_graph import examples_graph
-from kg.artefacts.layout import CATALOG, DUMPS, VALIDATION_REPORT, VOID
+from kg.artefacts.layout import CATALOG, DUMPS, VALIDATION_REPORT, VOID, VOID_GRAPH
 from kg.artefacts.step import EVERYTHING, ArtefactInputs
 from kg.artefacts.void import VOID_STEP
 from kg.build.artefact_steps import ARTEFACT_STEPS, run_ready_steps
@@ -255,7 +255,7 @@ def _finish(slot: BuildSlot, settings: Settings, watch: Stopwatch, inputs: Artef
     triples = len(slot)
     if settings.is_remote:
         with watch.stage("load remote store"):
-            publish(settings, slot, triples)
+            publish(settings, slot, triples, beside_dump=[ox.NamedNode(settings.base_iri + VOID_GRAPH)])
     with watch.stage("switch"):
         slot.commit({
             "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

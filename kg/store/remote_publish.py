@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import httpx
 import pyoxigraph as ox
@@ -39,15 +39,19 @@ __all__ = ["publish"]
 _GRAPHS_ON_SERVER = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
-def publish(settings: Settings, slot: BuildSlot, triples: int) -> None:
-    """Replace the server's data with the new build (module docstring), then count it."""
+def publish(settings: Settings, slot: BuildSlot, triples: int, beside_dump: Sequence[ox.NamedNode] = ()) -> None:
+    """Replace the server's data with the new build (module docstring), then count it.
+
+    ``beside_dump`` are graphs of the new store that no dump holds (the VoID graph describes
+    the dumps): a whole-dataset upload sends them after the dump; a graph-by-graph upload
+    walks every graph of the store, these included."""
     query, _, gsp = endpoints(settings)
     profile = profile_of(settings)
     timeout = httpx.Timeout(None, connect=10.0)  # a large upload takes as long as it takes
     try:
         with httpx.Client(timeout=timeout, auth=profile.auth(settings)) as client:
             if profile.upload == "dataset":
-                _put_dataset(client, gsp, slot)
+                _put_dataset(client, gsp, slot, beside_dump)
                 foreign: list[str] = []
             else:
                 foreign = _put_graphs(client, settings, slot)
@@ -64,9 +68,9 @@ def publish(settings: Settings, slot: BuildSlot, triples: int) -> None:
     (slot.folder / REMOTE_INFO).write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
 
 
-def _put_dataset(client: httpx.Client, gsp: str, slot: BuildSlot) -> None:
+def _put_dataset(client: httpx.Client, gsp: str, slot: BuildSlot, beside_dump: Sequence[ox.NamedNode]) -> None:
     """One PUT of the build's N-Quads dump, decompressed while it streams: no second copy
-    in memory or on disk."""
+    in memory or on disk; then the graphs ``beside_dump``."""
     dump = slot.artefacts_dir / "dumps" / "lokaalcirculair.nq.gz"
     if not dump.is_file():
         raise StoreError(f"The build has no N-Quads dump at {dump} to upload to the SPARQL server.")
@@ -75,6 +79,8 @@ def _put_dataset(client: httpx.Client, gsp: str, slot: BuildSlot) -> None:
         with gzip.open(dump, "rb") as handle:
             while chunk := handle.read(1 << 20):
                 yield chunk
+        for graph in beside_dump:
+            yield b"\n" + (ox.serialize(slot.store.quads_for_pattern(None, None, None, graph), format=ox.RdfFormat.N_QUADS) or b"")
 
     response = client.put(gsp, content=body(), headers={"Content-Type": "application/n-quads"})
     _refused(response, gsp, "the new build")
