@@ -24,18 +24,26 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import socket
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
-from build import PYTHON, REPO, SYNTHETIC_BASE_IRI, env_for, run_measured
+from build import (
+    PYTHON,
+    REPO,
+    SYNTHETIC_BASE_IRI,
+    env_for,
+    fresh,
+    load_average,
+    run_measured,
+    run_sizes,
+    stage_table,
+    synthetic_data,
+)
 
 
 def _free_port() -> int:
@@ -93,16 +101,13 @@ def _change_live(data: Path, store: Path, url: str, practice: Path, word: str) -
     info = json.loads((store / "current" / "BUILD.json").read_text())
     result.pop("output", None)
     return {"build": result, "live_s": max(seen.values()) if len(seen) == 3 else None, "seen_s": seen,
-            "mode": info.get("mode"), "stages": info["timings"]}
+            "mode": info.get("mode"), "stages": info["timings"], "stages_cpu": info.get("cpu", {})}
 
 
 def bench(size: int) -> dict[str, Any]:
-    folder = REPO / "var" / "bench" / f"synth-{size}"
-    data, store = folder / "data", folder / "store-incremental"
-    if not (data / "SYNTHETIC").is_file():
-        subprocess.run([PYTHON, "-m", "kg", "synth", "--practices", str(size), "--out", str(data)], cwd=REPO, check=True,
-                       env={k: v for k, v in os.environ.items() if not k.startswith("KG_")})
-    load = os.getloadavg()
+    data = synthetic_data(size)
+    store = fresh(data.parent / "store-incremental")
+    load = load_average()
     full = run_measured([PYTHON, "-m", "kg", "build", "--full", "--quiet"], env_for(data, store))
     if full["exit"] != 0:
         raise SystemExit(full["output"])
@@ -123,26 +128,24 @@ def bench(size: int) -> dict[str, Any]:
         practice.write_text(original, encoding="utf-8")
         server.terminate()
         server.wait(30)
-    return {"practices": size, "load_before": [round(x, 2) for x in load], "full": full, "incremental": changed,
-            "back": back}
+    return {"practices": size, "load_before": load, "full": full, "incremental": changed, "back": back,
+            "load_after": load_average()}
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    lines = ["| practices | load (1/5/15 min) | full build s | full peak tree MB | incremental build s | "
-             "incremental peak tree MB | live s (page, SPARQL, search) | back s |",
-             "|---:|---|---:|---:|---:|---:|---|---:|"]
+    lines = ["| practices | load before / after (1/5/15 min) | full build s | full build CPU s | full peak tree MB | "
+             "incremental build s | incremental CPU s | incremental peak tree MB | live s (page, SPARQL, search) | back s |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---|---:|"]
     for r in results:
         inc = r["incremental"]
         seen = ", ".join(f"{k} {v}" for k, v in sorted(inc["seen_s"].items()))
-        lines.append(f"| {r['practices']:,} | {' / '.join(map(str, r['load_before']))} | {r['full']['wall_s']} | "
-                     f"{r['full']['peak_tree_mb']} | {inc['build'].get('wall_s')} | {inc['build'].get('peak_tree_mb')} | "
-                     f"{inc['live_s']} ({seen}) | {r['back']['wall_s']} |")
-    stages = sorted({k for r in results for k in r["incremental"]["stages"]})
-    lines += ["", "| incremental stage (s) | " + " | ".join(f"{r['practices']:,}" for r in results) + " |",
-              "|---|" + "---:|" * len(results)]
-    for stage in stages:
-        lines.append(f"| {stage} | " + " | ".join(f"{r['incremental']['stages'].get(stage, 0):.2f}" for r in results) + " |")
-    return "\n".join(lines)
+        lines.append(f"| {r['practices']:,} | {r['load_before']} → {r['load_after']} | {r['full']['wall_s']} | "
+                     f"{r['full']['cpu_s']} | {r['full']['peak_tree_mb']} | {inc['build'].get('wall_s')} | "
+                     f"{inc['build'].get('cpu_s')} | {inc['build'].get('peak_tree_mb')} | {inc['live_s']} ({seen}) | "
+                     f"{r['back']['wall_s']} |")
+    stages = [{"practices": r["practices"], "stages": r["incremental"]["stages"],
+               "stages_cpu": r["incremental"]["stages_cpu"]} for r in results]
+    return "\n".join(lines + ["", "Incremental build:", "", stage_table(stages, "stages")])
 
 
 def main() -> None:
@@ -150,17 +153,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--json", type=Path, default=REPO / "var" / "bench" / "incremental-results.json")
     args = parser.parse_args()
-    results = []
-    for size in (int(s) for s in args.sizes.split(",")):
-        print(f"== {size} practices", file=sys.stderr)
-        results.append(bench(size))
-        print(table(results), file=sys.stderr)
-    machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"machine": machine, "results": results}, indent=2))
-    print(f"Machine: {machine}\n")
-    print(table(results))
-
+    run_sizes(args.sizes, bench, table, args.json)
 
 if __name__ == "__main__":
     main()
