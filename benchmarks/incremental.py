@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import socket
 import subprocess
 import threading
@@ -57,7 +59,8 @@ def _serve(data: Path, store: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     log = open(store.parent / "incremental-server.log", "wb")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen([PYTHON, "-m", "kg", "serve", "--port", str(port)], cwd=REPO,
-                               env=env_for(data, store, KG_RELOAD_INTERVAL="0.2"), stdout=log, stderr=subprocess.STDOUT)
+                               env=env_for(data, store, KG_RELOAD_INTERVAL="0.2"), stdout=log, stderr=subprocess.STDOUT,
+                               start_new_session=True)  # its own process group: stopped with its query workers
     url = f"http://127.0.0.1:{port}"
     for _ in range(1200):
         try:
@@ -71,6 +74,13 @@ def _serve(data: Path, store: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def _shows(http: httpx.Client, practice: str, word: str) -> dict[str, bool]:
+    try:
+        return _answers(http, practice, word)
+    except httpx.HTTPError:  # a slow answer (a web process remaking its indexes on a crowded machine) is "not yet"
+        return {"page": False, "sparql": False, "search": False}
+
+
+def _answers(http: httpx.Client, practice: str, word: str) -> dict[str, bool]:
     iri = f"{SYNTHETIC_BASE_IRI}/id/praktijk/{practice}"
     ask = f'ASK {{ <{iri}> <http://purl.org/dc/terms/title> ?t FILTER(CONTAINS(STR(?t), "{word}")) }}'
     sparql = http.get("/sparql", params={"query": ask}, headers={"Accept": "application/sparql-results+json"})
@@ -92,7 +102,7 @@ def _change_live(data: Path, store: Path, url: str, practice: Path, word: str) -
     builder = threading.Thread(target=run)
     builder.start()
     with httpx.Client(base_url=url, timeout=60) as http:
-        while len(seen) < 3 and time.perf_counter() - started < 600:
+        while len(seen) < 3 and time.perf_counter() - started < 1800:
             for what, ok in _shows(http, practice.stem, word).items():
                 if ok and what not in seen:
                     seen[what] = round(time.perf_counter() - started, 2)
@@ -102,6 +112,16 @@ def _change_live(data: Path, store: Path, url: str, practice: Path, word: str) -
     result.pop("output", None)
     return {"build": result, "live_s": max(seen.values()) if len(seen) == 3 else None, "seen_s": seen,
             "mode": info.get("mode"), "stages": info["timings"], "stages_cpu": info.get("cpu", {})}
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop the server this script started and its query workers (its process group)."""
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(30)
 
 
 def bench(size: int) -> dict[str, Any]:
@@ -117,7 +137,7 @@ def bench(size: int) -> dict[str, Any]:
     server, url = _serve(data, store)
     try:
         with httpx.Client(base_url=url, timeout=600) as http:  # a running service has its pages' indexes made
-            _shows(http, practice.stem, "warm")
+            _answers(http, practice.stem, "warm")
         word = f"Meetwoord{int(time.time())}"
         practice.write_text(original.replace("titel:\n  nl: \"", f"titel:\n  nl: \"{word} ", 1), encoding="utf-8")
         changed = _change_live(data, store, url, practice, word)
@@ -126,8 +146,7 @@ def bench(size: int) -> dict[str, Any]:
         back.pop("output")
     finally:
         practice.write_text(original, encoding="utf-8")
-        server.terminate()
-        server.wait(30)
+        _stop(server)
     return {"practices": size, "load_before": load, "full": full, "incremental": changed, "back": back,
             "load_after": load_average()}
 
