@@ -27,9 +27,11 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +69,46 @@ def tree_rss(root: int) -> int:
     return total
 
 
+def synthetic_data(size: int) -> Path:
+    """``var/bench/synth-N/data``: N synthetic practices, made once with ``kg synth``."""
+    data = REPO / "var" / "bench" / f"synth-{size}" / "data"
+    if not (data / "SYNTHETIC").is_file():
+        subprocess.run([PYTHON, "-m", "kg", "synth", "--practices", str(size), "--out", str(data)], cwd=REPO, check=True,
+                       env={k: v for k, v in os.environ.items() if not k.startswith("KG_")})
+    return data
+
+
+def fresh(store: Path) -> Path:
+    """An empty store folder: a full build into it is a first build, as from a fresh clone
+    (into an earlier build's store the LDES would add nothing and cost less)."""
+    shutil.rmtree(store, ignore_errors=True)
+    return store
+
+
+def load_average() -> str:
+    """The 1, 5 and 15-minute load averages, as ``uptime`` shows them."""
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def run_sizes(sizes: str, bench_one: Callable[[int], dict[str, Any]], table_of: Callable[[list[dict[str, Any]]], str],
+              json_path: Path) -> None:
+    """The common tail of the build benchmarks: each size in turn, the table after each (on
+    stderr), then the machine, the load averages before and after, and the table (stdout,
+    and ``json_path``). The machine is shared: the load says how much of it the run had."""
+    results = []
+    load_before = load_average()
+    for size in (int(s) for s in sizes.split(",")):
+        print(f"== {size} practices (load average {load_average()})", file=sys.stderr)
+        results.append(bench_one(size))
+        print(table_of(results), file=sys.stderr)
+    machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    load = {"before": load_before, "after": load_average()}
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps({"machine": machine, "load_average": load, "results": results}, indent=2))
+    print(f"Machine: {machine}; load average (1 / 5 / 15 min) before {load['before']}, after {load['after']}\n")
+    print(table_of(results))
+
+
 def run_measured(cmd: list[str], env: dict[str, str], timeout: float | None = None, limit_gb: float | None = None) -> dict[str, Any]:
     """Run ``cmd``; wall time, exit code, peak single-process RSS and peak tree RSS."""
 
@@ -75,7 +117,8 @@ def run_measured(cmd: list[str], env: dict[str, str], timeout: float | None = No
             limit = int(limit_gb * 1024**3)
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     process = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, preexec_fn=cap)
     peak_tree = 0
@@ -89,9 +132,12 @@ def run_measured(cmd: list[str], env: dict[str, str], timeout: float | None = No
         time.sleep(0.05)
     output = process.communicate()[0].decode("utf-8", "replace")
     wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    after = usage.ru_maxrss
     return {
         "wall_s": round(wall, 2),
+        # user + system seconds of the whole process tree (each process is counted once its parent reaped it)
+        "cpu_s": round(usage.ru_utime + usage.ru_stime - cpu_before, 2),
         "exit": process.returncode,
         "timed_out": timed_out,
         # ru_maxrss of children is the largest child ever; only meaningful when it grew
@@ -131,13 +177,9 @@ def gate(data: Path, engine: str, timeout: float | None, limit_gb: float | None)
 
 
 def bench(size: int, args: argparse.Namespace) -> dict[str, Any]:
-    folder = REPO / "var" / "bench" / f"synth-{size}"
-    data, store = folder / "data", folder / "store"
-    if not (data / "SYNTHETIC").is_file():
-        subprocess.run([PYTHON, "-m", "kg", "synth", "--practices", str(size), "--out", str(data)], cwd=REPO, check=True,
-                       env={k: v for k, v in os.environ.items() if not k.startswith("KG_")})
-    result: dict[str, Any] = {"practices": size, "store": str(store.relative_to(REPO))}
-    # --full: a store from an earlier run would otherwise get an incremental build (benchmarks/incremental.py).
+    data = synthetic_data(size)
+    store = fresh(data.parent / "store")
+    result: dict[str, Any] = {"practices": size, "store": str(store.relative_to(REPO)), "load_before": load_average()}
     build = run_measured([PYTHON, "-m", "kg", "build", "--full", "--quiet"], env_for(data, store))
     if build["exit"] != 0:
         print(build["output"], file=sys.stderr)
@@ -148,6 +190,7 @@ def bench(size: int, args: argparse.Namespace) -> dict[str, Any]:
     result["quads"] = info["triples"]
     result["graphs"] = info["graphs"]
     result["stages"] = info["timings"]
+    result["stages_cpu"] = info.get("cpu", {})
     result["quads_per_s"] = round(info["triples"] / build["wall_s"])
     result["gate_sparql"] = gate(data, "sparql", None, None)
     if not args.skip_pyshacl:
@@ -157,8 +200,9 @@ def bench(size: int, args: argparse.Namespace) -> dict[str, Any]:
 
 def table(results: list[dict[str, Any]]) -> str:
     lines = [
-        "| practices | quads | build wall s | quads/s | peak process MB | peak tree MB | SHACL sparql s | SHACL pyshacl s | pyshacl peak MB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| practices | load before (1/5/15 min) | quads | build wall s | build CPU s | quads/s | peak process MB | peak tree MB | "
+        "SHACL sparql s | SHACL pyshacl s | pyshacl peak MB |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         b, s, p = r["build"], r["gate_sparql"], r.get("gate_pyshacl")
@@ -171,13 +215,21 @@ def table(results: list[dict[str, Any]]) -> str:
         else:
             py, pymem = str(p["validate_s"]), str(p["peak_tree_mb"])
         lines.append(
-            f"| {r['practices']:,} | {r['quads']:,} | {b['wall_s']} | {r['quads_per_s']:,} | {b['peak_process_mb']} | "
+            f"| {r['practices']:,} | {r['load_before']} | {r['quads']:,} | {b['wall_s']} | {b['cpu_s']} | {r['quads_per_s']:,} | "
+            f"{b['peak_process_mb']} | "
             f"{b['peak_tree_mb']} | {s.get('validate_s')} | {py} | {pymem} |"
         )
-    stages = sorted({k for r in results for k in r["stages"]}, key=lambda k: -max(r["stages"].get(k, 0) for r in results))
-    lines += ["", "| stage (s) | " + " | ".join(f"{r['practices']:,}" for r in results) + " |", "|---|" + "---:|" * len(results)]
+    return "\n".join(lines + ["", stage_table(results, "stages")])
+
+
+def stage_table(results: list[dict[str, Any]], key: str) -> str:
+    """Wall and CPU seconds of each stage (``BUILD.json``'s ``timings`` and ``cpu``), per size."""
+    stages = sorted({k for r in results for k in r[key]}, key=lambda k: -max(r[key].get(k, 0) for r in results))
+    lines = ["| stage: wall s / CPU s | " + " | ".join(f"{r['practices']:,}" for r in results) + " |",
+             "|---|" + "---:|" * len(results)]
     for stage in stages:
-        lines.append(f"| {stage} | " + " | ".join(f"{r['stages'].get(stage, 0):.2f}" for r in results) + " |")
+        cells = [f"{r[key].get(stage, 0):.2f} / {r[key + '_cpu'].get(stage, float('nan')):.2f}" for r in results]
+        lines.append(f"| {stage} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -189,17 +241,7 @@ def main() -> None:
     parser.add_argument("--skip-pyshacl", action="store_true")
     parser.add_argument("--json", type=Path, default=REPO / "var" / "bench" / "build-results.json")
     args = parser.parse_args()
-    results = []
-    for size in (int(s) for s in args.sizes.split(",")):
-        print(f"== {size} practices", file=sys.stderr)
-        results.append(bench(size, args))
-        print(table(results), file=sys.stderr)
-    machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"machine": machine, "results": results}, indent=2))
-    print(f"Machine: {machine}\n")
-    print(table(results))
-
+    run_sizes(args.sizes, lambda size: bench(size, args), table, args.json)
 
 if __name__ == "__main__":
     main()

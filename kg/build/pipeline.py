@@ -264,6 +264,7 @@ def _finish(slot: BuildSlot, settings: Settings, watch: Stopwatch, inputs: Artef
             "mode": "full" if plan.full else "incremental",
             "why": plan.why,
             "timings": {k: round(v, 3) for k, v in watch.timings.items()},
+            "cpu": {k: round(v, 3) for k, v in watch.cpu.items()},
             "extra": manifest,
         })
     return BuildResult(slot.build_id, triples, len(inputs.graphs), report, watch.timings, slot.final,
@@ -293,7 +294,7 @@ def _load_beside_the_gate(slot: BuildSlot, settings: Settings, batch: Batch, wat
     finally:
         gate.close()
     for name, seconds in outcome.child_timings.items():  # the child's own stages, reported like the others
-        watch.record(f"child: {name}", seconds)
+        watch.record(f"child: {name}", seconds, outcome.child_cpu.get(name))
     inputs.void_statistics = outcome.void_statistics
     stop_on_violation(outcome.report, slot.root)
     return outcome

@@ -91,7 +91,8 @@ class StoredGraph(RecordGraph):
 
     @property
     def quads(self) -> tuple[ox.Quad, ...]:
-        return tuple(ox.parse(self.nquads(), format=ox.RdfFormat.N_QUADS))
+        # lenient: the worker's own serialization of checked terms; no IRI to check again.
+        return tuple(ox.parse(self.nquads(), format=ox.RdfFormat.N_QUADS, lenient=True))
 
     def nquads(self) -> bytes:
         """The graph's quads as the N-Quads bytes the worker wrote (one chunk file is
@@ -196,8 +197,10 @@ def map_chunk(task: Task) -> ChunkResult:
     offset = 0
     with open(_chunk(workdir, number, "nq"), "wb") as nq, open(_chunk(workdir, number, "nt"), "wb") as nt:
         for kind, path_text in files:
-            record, found = read_checked(Path(path_text), kind, state.known, state.concepts)
-            sha = content_hash(path_text)
+            with open(path_text, "rb") as handle:  # read once: hashed and parsed
+                data = handle.read()
+            sha = hashlib.sha256(data).hexdigest()
+            record, found = read_checked(Path(path_text), kind, state.known, state.concepts, data)
             problems += found
             if record is None or found:
                 continue

@@ -39,6 +39,8 @@ class GateOutcome:
     void_statistics: VoidStatistics | None = None
     #: The child process's own stage times (reported as ``child: …``).
     child_timings: dict[str, float] = field(default_factory=dict)
+    #: Their CPU seconds.
+    child_cpu: dict[str, float] = field(default_factory=dict)
     #: The compiled engine's raw results, kept for the next (incremental) build.
     raw: list[RawResult] | None = None
 
@@ -76,7 +78,7 @@ class _CompiledGate(RunningGate):
     def outcome(self) -> GateOutcome:
         answer = result_of(self.future)
         report = report_from_raw(answer.raw, Shapes.load(self.shapes_dir, self.base), self.batch.graphs)
-        return GateOutcome(report, answer.statistics, answer.times, answer.raw)
+        return GateOutcome(report, answer.statistics, answer.times, answer.cpu, answer.raw)
 
     def close(self) -> None:
         if self.pool is not None:

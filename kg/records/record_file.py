@@ -20,14 +20,17 @@ from kg.records.yaml_lines import load as load_yaml
 __all__ = ["read_checked", "read_record"]
 
 
-def read_record(path: Path, kind: str, problems: list[Problem]) -> Record | None:
+def read_record(path: Path, kind: str, problems: list[Problem], raw: bytes | None = None) -> Record | None:
     """The record in ``path``, its values checked (not its references); None when the
-    file cannot be read as a record at all. Problems go into ``problems``."""
+    file cannot be read as a record at all. Problems go into ``problems``. ``raw``: the
+    file's bytes when the caller has read them already (the build hashes them too)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = (path.read_bytes() if raw is None else raw).decode("utf-8")
     except UnicodeDecodeError as exc:
         problems.append(Problem(path, 1, f"The file is not valid UTF-8 (byte {exc.start}); save it as UTF-8."))
         return None
+    if "\r" in text:  # what reading in text mode did (universal newlines)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         doc = load_yaml(text)
     except YamlSyntaxError as exc:
@@ -47,13 +50,13 @@ def read_record(path: Path, kind: str, problems: list[Problem]) -> Record | None
 
 
 def read_checked(
-    path: Path, kind: str, known: Container[tuple[str, str]], concepts: Mapping[str, set[str]]
+    path: Path, kind: str, known: Container[tuple[str, str]], concepts: Mapping[str, set[str]], raw: bytes | None = None,
 ) -> tuple[Record | None, list[Problem]]:
     """One record file, read and checked on its own: the checks of
     :func:`kg.records.corpus.load_corpus`, with references resolved against ``known``
-    (kind, id) pairs instead of loaded records."""
+    (kind, id) pairs instead of loaded records. ``raw`` as for :func:`read_record`."""
     problems: list[Problem] = []
-    record = read_record(path, kind, problems)
+    record = read_record(path, kind, problems, raw)
     if record is not None:
         check_references(record, RECORD_KINDS[kind].fields, record.data, (), known, concepts, problems)
     return record, problems
