@@ -3,7 +3,7 @@ description and publish it live, see the gate's messages at the fields (Dutch an
 pages), and make a new practice from the Leuven sheet through the import form.
 
 Real ``kg serve`` with ``KG_CURATION=on`` on the tests' own copy of ``data/``
-(:mod:`curation_support`); Debian's ``chromium`` driven by Playwright, as ``test_browser.py``.
+(:mod:`curation_support`); Debian's ``chromium`` driven by Playwright (the ``browser`` fixture of ``conftest.py``).
 """
 
 from __future__ import annotations
@@ -14,13 +14,10 @@ from typing import Iterator
 
 import httpx
 import pytest
+from conftest import BROWSER_TESTS
 from curation_support import LEUVEN, PASSWORDS, TITLE_LIMIT, Deployment, deploy
-from test_browser import ARGS, CHROMIUM
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (scripts/setup --test does it)"),
-]
+pytestmark = BROWSER_TESTS
 
 
 @pytest.fixture(scope="module")
@@ -28,16 +25,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     deployment = deploy(tmp_path_factory.mktemp("curation-browser"))
     yield deployment
     deployment.server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _local(site: Deployment) -> str:
