@@ -157,11 +157,8 @@ async def _watch_builds(state: AppState, interval: float) -> None:
     """Pick up a new build when ``kg build`` switches ``current``."""
     while True:
         await asyncio.sleep(interval)
-        store = state.store
         with contextlib.suppress(Exception):  # a half-visible switch is retried next tick
-            if await asyncio.to_thread(store.refresh):
-                for hook in state.on_refresh:
-                    hook()
+            await state.pick_up_new_build()
 
 
 def factory() -> FastAPI:

@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
@@ -67,6 +68,18 @@ class AppState:
     def replace(self, kind: type[T], value: T) -> None:
         """Put a new object of class ``kind`` (e.g. the indexes of a new build)."""
         self._parts[kind] = value
+
+    async def pick_up_new_build(self) -> bool:
+        """Serve the build ``current`` points at, if it is new, and run the refresh hooks.
+
+        The build watcher calls this every ``KG_RELOAD_INTERVAL``; a publication calls it at
+        once, so that the curator is told "live" only when this process serves the change.
+        """
+        if await asyncio.to_thread(self.store.refresh):
+            for hook in self.on_refresh:
+                hook()
+            return True
+        return False
 
 
 def state_of(app: Any) -> AppState:

@@ -104,7 +104,7 @@ async def publish_form(request: Request, kind: str, rid: str) -> Response:
     if now.etag != base:  # opened on another version: show both, publish nothing
         return _conflict(request, session, kind, rid, now.text, values)
     text = edited_yaml(now.text, kind, rid, values, today())
-    answer = await publish(settings, session.user, kind, rid, text, base)
+    answer = await publish(state_of(request.app), session.user, kind, rid, text, base)
     if answer["status"] == "conflict":
         return _conflict(request, session, kind, rid, stored(settings, kind, rid).text, values)
     if answer["status"] == "invalid":

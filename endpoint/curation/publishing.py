@@ -22,6 +22,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from endpoint.errors import HTTPProblem
+from endpoint.state import AppState
 from kg.curation.accounts import User
 from kg.curation.files import JOURNAL, record_path
 from kg.curation.record_edit import etag
@@ -91,13 +92,20 @@ def _run(settings: Settings, request: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
-async def publish(settings: Settings, user: User, kind: str, rid: str, text: str, base: str | None,
+async def publish(state: AppState, user: User, kind: str, rid: str, text: str, base: str | None,
                   added: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
     """Publish the new ``text`` of a record whose version was ``base``, with the new files
-    ``added`` (path relative to ``data/``, text) beside it (see :mod:`kg.cli.publication`)."""
+    ``added`` (path relative to ``data/``, text) beside it (see :mod:`kg.cli.publication`).
+
+    A publication that went live is served by this process before the answer says so (the
+    build watcher would pick it up within ``KG_RELOAD_INTERVAL`` anyway, but "live" must be
+    true when the curator reads it and follows the link)."""
     request = {"kind": kind, "id": rid, "text": text, "base": base, "user": user.name, "pseudonym": user.pseudonym,
                "added": [list(pair) for pair in added]}
-    return await run_in_threadpool(_run, settings, request)
+    answer = await run_in_threadpool(_run, state.settings, request)
+    if answer.get("status") == "live":
+        await state.pick_up_new_build()
+    return answer
 
 
 def _recover(settings: Settings) -> None:

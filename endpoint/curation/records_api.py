@@ -96,7 +96,7 @@ async def put_record(request: Request, kind: str, rid: str) -> Response:
         raise HTTPProblem(428, "Send If-Match with the record's ETag (from GET), or If-None-Match: * to create it.")
     base = if_match.replace(_JSON_TAG, "") if if_match is not None else None
     text = await _new_text(request, kind, rid, now.text)
-    answer = await publish(settings, user, kind, rid, text, base)
+    answer = await publish(state_of(request.app), user, kind, rid, text, base)
     status = answer["status"]
     if status == "conflict":
         raise HTTPProblem(412, answer["message"], headers={"ETag": answer["etag"]} if answer.get("etag") else None)

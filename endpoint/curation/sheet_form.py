@@ -104,7 +104,7 @@ async def publish_sheet(request: Request) -> Response:
     if stored(settings, "praktijk", rid).text is not None:
         return _page(request, session, 409, exists=rid)
     text = edited_yaml(None, "praktijk", rid, values, today())
-    answer = await publish(settings, session.user, "praktijk", rid, text, None, proposed.added)
+    answer = await publish(state_of(request.app), session.user, "praktijk", rid, text, None, proposed.added)
     if answer["status"] != "live":
         errors = answer.get("errors") or [{"key": None, "nl": answer.get("message", ""), "en": answer.get("message", "")}]
         notes = [bilingual(note) for note in proposed.answer["review"]]
