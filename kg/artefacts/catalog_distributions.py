@@ -1,4 +1,4 @@
-"""One dump file as a DCAT-AP distribution: the live build's dumps and every release's alike.
+"""One published file as a DCAT-AP distribution: the live build's dumps, every release's, and the SHACL report alike.
 
 The live dataset (:mod:`kg.artefacts.catalog`) and each release (:mod:`kg.artefacts.catalog_releases`)
 describe their files the same way, so a harvester finds the same fields on both: title and
@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from kg.artefacts.layout import dump_media_type
 from kg.namespaces import DCAT, DCT, RDF, SPDX, XSD, Namespace
 
-__all__ = ["DCATAP", "DUMP_DESCRIPTIONS", "FILE_TYPE", "IANA", "LICENCE", "STABLE", "dump_distribution"]
+__all__ = ["DCATAP", "DUMP_DESCRIPTIONS", "FILE_TYPE", "IANA", "LICENCE", "STABLE", "dump_distribution", "file_distribution"]
 
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 IANA = "http://www.iana.org/assignments/media-types/"
@@ -46,18 +46,30 @@ def dump_distribution(dataset: ox.NamedNode, dist: ox.NamedNode, identifier: str
     """
     _key, file_type, standard, title_nl, title_en = DUMP_DESCRIPTIONS[name]
     media, compression = dump_media_type(name)
+    yield from file_distribution(
+        dataset, dist, identifier, url,
+        titles=(title_nl + title_suffix[0], title_en + title_suffix[1]),
+        descriptions=(f"De hele kennisgraaf als één bestand ({name}); controleer het met de SHA-256 in {name}.sha256.",
+                      f"The whole knowledge graph as one file ({name}); check it against the SHA-256 in {name}.sha256."),
+        media=media, file_type=file_type, standard=standard, size=size, sha256=sha256, compression=compression,
+    )
+
+
+def file_distribution(dataset: ox.NamedNode, dist: ox.NamedNode, identifier: str, url: str, *,
+                      titles: tuple[str, str], descriptions: tuple[str, str], media: str, file_type: str,
+                      standard: str, size: int, sha256: str, compression: str | None = None) -> Iterator[ox.Triple]:
+    """The triples of any published file of ``dataset`` (a dump, the SHACL report): the fields
+    of the module docstring, titles and descriptions given as (nl, en)."""
     address = ox.NamedNode(url)
     checksum = ox.NamedNode(dist.value + "#sha256")
     yield from (
         ox.Triple(dataset, DCAT.distribution, dist),
         ox.Triple(dist, RDF.type, DCAT.Distribution),
         ox.Triple(dist, DCT.identifier, ox.Literal(identifier)),
-        ox.Triple(dist, DCT.title, ox.Literal(title_nl + title_suffix[0], language="nl")),
-        ox.Triple(dist, DCT.title, ox.Literal(title_en + title_suffix[1], language="en")),
-        ox.Triple(dist, DCT.description, ox.Literal(
-            f"De hele kennisgraaf als één bestand ({name}); controleer het met de SHA-256 in {name}.sha256.", language="nl")),
-        ox.Triple(dist, DCT.description, ox.Literal(
-            f"The whole knowledge graph as one file ({name}); check it against the SHA-256 in {name}.sha256.", language="en")),
+        ox.Triple(dist, DCT.title, ox.Literal(titles[0], language="nl")),
+        ox.Triple(dist, DCT.title, ox.Literal(titles[1], language="en")),
+        ox.Triple(dist, DCT.description, ox.Literal(descriptions[0], language="nl")),
+        ox.Triple(dist, DCT.description, ox.Literal(descriptions[1], language="en")),
         ox.Triple(dist, DCAT.downloadURL, address),
         ox.Triple(dist, DCAT.accessURL, address),
         ox.Triple(dist, DCAT.mediaType, ox.NamedNode(IANA + media)),

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.artefacts.catalog_distributions import DCATAP, FILE_TYPE, IANA, LICENCE, STABLE
+from kg.artefacts.catalog_distributions import file_distribution
 from kg.artefacts.layout import QUALITY, VALIDATION_REPORT, Names, sha256_of
 from kg.artefacts.quality_metrics import DQV
-from kg.namespaces import DCAT, DCT, RDF, SH, SPDX, XSD
+from kg.namespaces import DCT, RDF, SH
 
 __all__ = ["QUALITY_PAGE", "REPORT_URL_PATH", "quality_catalog_triples"]
 
@@ -50,31 +50,15 @@ def quality_catalog_triples(names: Names, artefacts: Path) -> Iterator[ox.Triple
 
 def _report_distribution(names: Names, report: Path) -> Iterator[ox.Triple]:
     dist = names.distribution("lokaalcirculair-validatierapport")
-    url = ox.NamedNode(names.url(*REPORT_URL_PATH))
-    checksum = ox.NamedNode(dist.value + "#sha256")
-    yield from (
-        ox.Triple(names.dataset, DCAT.distribution, dist),
-        ox.Triple(dist, RDF.type, DCAT.Distribution),
-        ox.Triple(dist, DCT.identifier, ox.Literal("lokaalcirculair-validatierapport")),
-        ox.Triple(dist, DCT.title, ox.Literal("SHACL-validatierapport van de huidige build", language="nl")),
-        ox.Triple(dist, DCT.title, ox.Literal("SHACL validation report of the current build", language="en")),
-        ox.Triple(dist, DCT.description, ox.Literal(
+    yield from file_distribution(
+        names.dataset, dist, "lokaalcirculair-validatierapport", names.url(*REPORT_URL_PATH),
+        titles=("SHACL-validatierapport van de huidige build", "SHACL validation report of the current build"),
+        descriptions=(
             "Alle resultaten van de SHACL-controle van de gepubliceerde data (schendingen houden een build tegen, "
-            "waarschuwingen niet), met record, bestand en regel; de kwaliteitsmetingen staan op /kwaliteit.", language="nl")),
-        ox.Triple(dist, DCT.description, ox.Literal(
+            "waarschuwingen niet), met record, bestand en regel; de kwaliteitsmetingen staan op /kwaliteit.",
             "Every result of the SHACL check of the published data (violations stop a build, warnings do not), with "
-            "record, file and line; the quality measurements are at /kwaliteit.", language="en")),
-        ox.Triple(dist, DCAT.downloadURL, url),
-        ox.Triple(dist, DCAT.accessURL, url),
-        ox.Triple(dist, DCAT.mediaType, ox.NamedNode(IANA + "text/turtle")),
-        ox.Triple(dist, DCT["format"], ox.NamedNode(FILE_TYPE + "RDF_TURTLE")),
-        ox.Triple(dist, DCT.conformsTo, SHACL_STANDARD),
-        ox.Triple(SHACL_STANDARD, RDF.type, DCT.Standard),
-        ox.Triple(dist, DCAT.byteSize, ox.Literal(str(report.stat().st_size), datatype=XSD.nonNegativeInteger)),
-        ox.Triple(dist, SPDX.checksum, checksum),
-        ox.Triple(checksum, RDF.type, SPDX.Checksum),
-        ox.Triple(checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
-        ox.Triple(checksum, SPDX.checksumValue, ox.Literal(sha256_of(report), datatype=XSD.hexBinary)),
-        ox.Triple(dist, DCT.license, LICENCE),
-        ox.Triple(dist, DCATAP.availability, STABLE),
+            "record, file and line; the quality measurements are at /kwaliteit."),
+        media="text/turtle", file_type="RDF_TURTLE", standard=SHACL_STANDARD.value,
+        size=report.stat().st_size, sha256=sha256_of(report),
     )
+    yield ox.Triple(SHACL_STANDARD, RDF.type, DCT.Standard)
