@@ -20,6 +20,8 @@ from pyoxigraph import NamedNode
 __all__ = [
     "Namespace",
     "PREFIXES",
+    "LABEL_PATH",
+    "LABEL_PREDICATES",
     "ADMS",
     "BESLUIT",
     "CIRC",
@@ -160,3 +162,14 @@ PREFIXES: dict[str, str] = {
     "void-ext": VOID_EXT.prefix,
     "xsd": XSD.prefix,
 }
+
+#: The predicates that name a thing of this graph, best first (docs/model.md, "Labels"). Each name is
+#: stated once per fact: a thing with a title (practice, grant, publication, indicator, source,
+#: concept scheme) has ``dct:title`` only; a named record or place ``skos:prefLabel`` (a person
+#: ``foaf:name``) and the ``rdfs:label`` that SKOS and FOAF make it imply; a concept ``skos:prefLabel``;
+#: a term of the ontology ``rdfs:label``. Label indexes, search and page titles read these.
+LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label, DCT.title, FOAF.name, SCHEMA.name)
+#: The SPARQL property path that reaches a name of every thing of the graph: what generated queries
+#: and the query page's label look-ups use, and what docs/model.md gives researchers for a generic
+#: "the label of ?x" (``?x rdfs:label|skos:prefLabel|dct:title ?label``).
+LABEL_PATH = "rdfs:label|skos:prefLabel|dct:title"

@@ -371,8 +371,9 @@ def test_scheme_is_described_and_sourced(scheme: str) -> None:
     g = parse(VOCABULARIES / f"{scheme}.ttl")
     s = scheme_iri(scheme)
     assert (s, RDF.type, SKOS.ConceptScheme) in g
-    for predicate in (DCTERMS.title, SKOS.prefLabel, DCTERMS.description):
+    for predicate in (DCTERMS.title, DCTERMS.description):
         assert {"nl", "en"} <= languages(g, s, predicate)
+    assert not set(g.objects(s, SKOS.prefLabel)), "a scheme's name is its dct:title, stated once (docs/model.md, Labels)"
     sources = {str(o) for o in g.objects(s, DCTERMS.source)}
     assert sources and sources <= {f"{BASE}id/bron/{b}" for b in SOURCES}
     tops = set(g.objects(s, SKOS.hasTopConcept))
@@ -515,7 +516,6 @@ VALID = """
 <id/praktijk/voorbeeld> a circ:Praktijk ;
     circ:praktijktype <id/concept/praktijktype/pilootproject> ;
     dct:title "Voorbeeldpraktijk"@nl , "Example practice"@en ;
-    rdfs:label "Voorbeeldpraktijk"@nl , "Example practice"@en ;
     dct:description "Een verzonnen praktijk om de vormen te testen."@nl ;
     circ:reden "Om te testen."@nl ;
     schema:startDate "2022-11-15"^^xsd:date ;
@@ -592,7 +592,7 @@ VALID = """
     dct:modified "2026-11-25"^^xsd:date .
 
 <id/financiering/voorbeeld> a schema:MonetaryGrant , frapo:Grant ;
-    dct:title "Subsidie voor de voorbeeldpraktijk"@nl ; rdfs:label "Subsidie voor de voorbeeldpraktijk"@nl ;
+    dct:title "Subsidie voor de voorbeeldpraktijk"@nl ;
     dct:isPartOf <id/programma/voorbeeldoproep> ;
     schema:funder <id/organisatie/voorbeeldfinancier> ;
     circ:ontvanger <id/organisatie/voorbeeldstad> ;
@@ -606,14 +606,14 @@ VALID = """
 
 <id/publicatie/voorbeeldgids> a schema:CreativeWork ;
     circ:publicatietype <id/concept/publicatietype/inspiratiegids> ;
-    dct:title "Voorbeeldgids"@nl ; rdfs:label "Voorbeeldgids"@nl ;
+    dct:title "Voorbeeldgids"@nl ;
     dct:publisher <id/organisatie/voorbeeldstad> ;
     prov:wasGeneratedBy <id/praktijk/voorbeeld> ;
     prov:wasDerivedFrom <id/bron/voorbeeldfiche> ;
     dct:modified "2026-11-25"^^xsd:date .
 
 <id/indicator/voorbeeld> a circ:Indicator ;
-    dct:title "Voorbeeldindicator"@nl ; rdfs:label "Voorbeeldindicator"@nl ;
+    dct:title "Voorbeeldindicator"@nl ;
     skos:note "Ruwe schatting."@nl ;
     circ:observatie <id/indicator/voorbeeld#jobs-2025> ;
     prov:wasDerivedFrom <id/bron/voorbeeldfiche> ;
@@ -625,7 +625,7 @@ VALID = """
     dct:date "2025"^^xsd:gYear .
 
 <id/bron/voorbeeldfiche> a foaf:Document , schema:CreativeWork ;
-    dct:title "Voorbeeldfiche"@nl ; rdfs:label "Voorbeeldfiche"@nl ;
+    dct:title "Voorbeeldfiche"@nl ;
     dct:type <id/concept/documenttype/praktijkfiche> ;
     dct:language <http://publications.europa.eu/resource/authority/language/NLD> ;
     circ:tekstbestand "voorbeeld.txt" ;
@@ -850,6 +850,14 @@ def test_a_one_way_broader_link_in_a_vocabulary_is_reported() -> None:
     found = {(sev, src) for sev, src, _ in results(validate(turtle))}
     assert found == {("Violation", "ConceptBrederWederzijds")}
 
+
+
+def test_a_scheme_named_twice_is_reported() -> None:
+    """A scheme's name is its ``dct:title``; a ``skos:prefLabel`` beside it would be a second key
+    with the same value in its JSON-LD (docs/model.md, "Labels")."""
+    turtle = VALID + '<id/conceptscheme/thema> <http://www.w3.org/2004/02/skos/core#prefLabel> "Thema\'s"@nl .\n'
+    found = {(sev, src) for sev, src, _ in results(validate(turtle))}
+    assert found == {("Violation", "ConceptschemaLabel")}
 
 # --------------------------------------------------------------------------- dates of mixed precision
 

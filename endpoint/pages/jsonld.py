@@ -44,7 +44,7 @@ from typing import Any, Iterable
 import pyoxigraph as ox
 
 from endpoint.pages.labels import LABEL_PROPERTIES
-from kg.namespaces import CIRC, FOAF, GEO, RDF, RDFS, SCHEMA, SKOS, XSD
+from kg.namespaces import CIRC, DCT, FOAF, GEO, ORG, RDF, RDFS, SCHEMA, SKOS, XSD
 from kg.terms import term_value
 
 CONTEXT_FILE = Path(__file__).parent.parent / "static" / "context.jsonld"
@@ -54,15 +54,24 @@ _LABEL_OR_TYPE = {p.value for p in LABEL_PROPERTIES} | {RDF.type.value}
 
 #: (narrower property, broader property) pairs the graph states both of, for other vocabularies'
 #: readers: ``skos:prefLabel`` and ``rdfs:label`` (SKOS S11: prefLabel is a sub-property of
-#: rdfs:label), ``foaf:name`` and ``rdfs:label`` (the FOAF vocabulary says the same), ``geo:hasDefaultGeometry`` and ``geo:hasGeometry`` (GeoSPARQL 1.1), and our own
-#: ``circ:arrondissement``/``circ:provincie`` under ``schema:containedInPlace`` (``ontology/``).
+#: rdfs:label), ``skos:topConceptOf`` and ``skos:inScheme`` (SKOS S8), ``foaf:name`` and
+#: ``rdfs:label`` (the FOAF vocabulary says the same), ``org:unitOf`` and ``org:subOrganizationOf``
+#: (W3C ORG), ``geo:hasDefaultGeometry`` and ``geo:hasGeometry`` (GeoSPARQL 1.1), and our own
+#: ``circ:arrondissement``/``circ:provincie`` under ``schema:containedInPlace`` and
+#: ``circ:thema``/``actiedomein``/``beleidsinstrument``/``waardeketen`` under ``dct:subject`` (``ontology/``).
 #: Where a subject has both with the same object, the JSON-LD keeps one key per fact: the narrower
 #: one. The broader triple follows from it by the vocabularies' ``rdfs:subPropertyOf`` (RDFS rule
 #: rdfs7), so the document still means exactly the Turtle document; Turtle, N-Triples and RDF/XML
 #: keep both triples, and so does the store.
 IMPLIED: frozenset[tuple[str, str]] = frozenset({
     (SKOS.prefLabel.value, RDFS.label.value),
+    (SKOS.topConceptOf.value, SKOS.inScheme.value),
     (FOAF.name.value, RDFS.label.value),
+    (ORG.unitOf.value, ORG.subOrganizationOf.value),
+    (CIRC.thema.value, DCT.subject.value),
+    (CIRC.actiedomein.value, DCT.subject.value),
+    (CIRC.beleidsinstrument.value, DCT.subject.value),
+    (CIRC.waardeketen.value, DCT.subject.value),
     (GEO.hasDefaultGeometry.value, GEO.hasGeometry.value),
     (CIRC.arrondissement.value, SCHEMA.containedInPlace.value),
     (CIRC.provincie.value, SCHEMA.containedInPlace.value),

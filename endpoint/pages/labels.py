@@ -5,8 +5,8 @@ readable name for each, in the reader's language with Dutch as the fallback. Ask
 store each time would cost a query per link; one SELECT at the start of a build gives
 them all (a few hundred thousand strings even for the 10 000-practice benchmark).
 
-Which property names a thing, best first: ``skos:prefLabel``, ``rdfs:label``,
-``dct:title``, ``foaf:name``, ``schema:name``.
+Which property names a thing, best first: :data:`kg.namespaces.LABEL_PREDICATES`
+(``skos:prefLabel``, ``rdfs:label``, ``dct:title``, ``foaf:name``, ``schema:name``).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
-from kg.namespaces import DCT, FOAF, RDFS, SCHEMA, SKOS
+from kg.namespaces import LABEL_PREDICATES
 from kg.store.graph_store import GraphStore
 
-#: Label properties in order of preference.
-LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCT.title, FOAF.name, SCHEMA.name)
+#: Label properties in order of preference (declared once, in kg.namespaces).
+LABEL_PROPERTIES = LABEL_PREDICATES
 _RANK = {p.value: i for i, p in enumerate(LABEL_PROPERTIES)}
 
 

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.namespaces import DCT, FOAF, RDFS, SCHEMA, SKOS
+from kg.namespaces import DCT, LABEL_PREDICATES, RDFS, SKOS
 from kg.store.graph_store import GraphStore
 
-NAME_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCT.title, FOAF.name, SCHEMA.name, SKOS.altLabel, SKOS.notation)
+NAME_PROPERTIES = (*LABEL_PREDICATES, SKOS.altLabel, SKOS.notation)
 TEXT_PROPERTIES = (DCT.description, SKOS.definition, RDFS.comment)
 
 #: Kinds in the order results of equal score are shown.

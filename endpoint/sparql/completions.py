@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from kg.artefacts.layout import VOID
 from kg.artefacts.reader import ArtefactReader
 from kg.errors import KGError
-from kg.namespaces import PREFIXES
+from kg.namespaces import LABEL_PATH, PREFIXES
 from kg.namespaces import VOID as VOID_NS
 from kg.store.graph_store import GraphStore
 
@@ -33,8 +33,8 @@ _KINDS = (
 _QUERY = """
 SELECT ?s ?kind (SAMPLE(?own) AS ?label) (SAMPLE(?nl) AS ?dutch) WHERE {{
   {unions}
-  OPTIONAL {{ ?s rdfs:label|skos:prefLabel ?own FILTER(LANGMATCHES(LANG(?own), "{lang}")) }}
-  OPTIONAL {{ ?s rdfs:label|skos:prefLabel ?nl FILTER(LANG(?nl) = "nl" || LANG(?nl) = "") }}
+  OPTIONAL {{ ?s {label_path} ?own FILTER(LANGMATCHES(LANG(?own), "{lang}")) }}
+  OPTIONAL {{ ?s {label_path} ?nl FILTER(LANG(?nl) = "nl" || LANG(?nl) = "") }}
   FILTER(ISIRI(?s))
 }} GROUP BY ?s ?kind ORDER BY ?kind ?s
 """
@@ -96,5 +96,5 @@ def _query(lang: str) -> str:
     unions = " UNION ".join(
         f'{{ ?s a {cls} BIND("{kind}" AS ?kind) }}' for kind, classes in _KINDS for cls in classes
     )
-    prologue = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("rdf", "rdfs", "owl", "skos"))
-    return prologue + _QUERY.format(unions=unions, lang=lang)
+    prologue = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("rdf", "rdfs", "owl", "skos", "dct"))
+    return prologue + _QUERY.format(unions=unions, lang=lang, label_path=LABEL_PATH)

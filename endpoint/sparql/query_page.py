@@ -26,6 +26,7 @@ from endpoint.sparql.protocol import PATH, public_root
 from endpoint.sparql.short_links import LINKS_PATH
 from endpoint.state import state_of
 from kg import media
+from kg.namespaces import LABEL_PATH
 from kg.settings import Settings
 
 __all__ = ["example_queries", "query_page"]
@@ -55,6 +56,8 @@ def query_page(request: Request, settings: Settings) -> bytes:
         "lang": reader.code,
         "explicitLang": reader.explicit,
         "prefixes": DECLARED,
+        # The property path that names any thing of the graph (kg.namespaces, docs/model.md "Labels").
+        "labelPath": LABEL_PATH,
         # In the editor an example is its title (in the page's language) and the query itself.
         "examples": [{"name": ex["name"], "title": ex["title"], "description": ex["description"],
                       "query": f"# {ex['title']}\n{ex['body']}"} for ex in examples],

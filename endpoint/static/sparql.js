@@ -470,8 +470,8 @@
     const values = Array.from(iris).map((i) => "<" + i + ">").join(" ");
     const lang = config.lang.replace(/[^a-z]/g, "");
     const q = "SELECT ?s (SAMPLE(?own) AS ?a) (SAMPLE(?nl) AS ?b) WHERE { VALUES ?s { " + values + " } " +
-      "OPTIONAL { ?s rdfs:label|skos:prefLabel ?own FILTER(LANG(?own) = '" + lang + "') } " +
-      "OPTIONAL { ?s rdfs:label|skos:prefLabel ?nl FILTER(LANG(?nl) = 'nl' || LANG(?nl) = '') } } GROUP BY ?s";
+      "OPTIONAL { ?s " + config.labelPath + " ?own FILTER(LANG(?own) = '" + lang + "') } " +
+      "OPTIONAL { ?s " + config.labelPath + " ?nl FILTER(LANG(?nl) = 'nl' || LANG(?nl) = '') } } GROUP BY ?s";
     try {
       const r = await fetch(config.endpoint, { method: "POST", headers: { "Content-Type": "application/sparql-query", Accept: "application/sparql-results+json" }, body: q });
       if (!r.ok) return labels;

@@ -113,8 +113,8 @@ METRICS: dict[str, Metric] = {m.key: m for m in (
            LDQD.interlinking, XSD.decimal, ratio_query("?x a org:Organization .", "?x foaf:homepage ?site .")),
     Metric("vertaalde-teksten", "Teksten ook in het Engels", "Texts also in English",
            "Aandeel van de teksten in het Nederlands (een eigenschap met een @nl-waarde, rdfs:label niet meegeteld: dat "
-           "herhaalt de titel of naam) van onze eigen resources (IRI onder /id/) die ook een Engelse waarde hebben.",
-           "Share of the Dutch texts (a property with an @nl value, rdfs:label not counted: it repeats the title or "
+           "herhaalt de naam) van onze eigen resources (IRI onder /id/) die ook een Engelse waarde hebben.",
+           "Share of the Dutch texts (a property with an @nl value, rdfs:label not counted: it repeats the "
            "name) of our own resources (IRI under /id/) that also have an English value.",
            LDQD.versatility, XSD.decimal),
     Metric("dagen-sinds-nieuwste-wijziging", "Dagen sinds de nieuwste wijziging", "Days since the newest change",

@@ -186,7 +186,7 @@ PRAKTIJK = RecordKind("praktijk", "praktijken", (CIRC.Praktijk,), {
     **COMMON,
     # Results about a practice's rdf:type point at its 'type'.
     "type": _f("code", CIRC.praktijktype, required=True, scheme="praktijktype", written=(RDF.type,)),
-    "titel": _f("text", DCT.title, RDFS.label, required=True),
+    "titel": _f("text", DCT.title, required=True),
     "beschrijving": _f("text", DCT.description, required=True),
     "reden": _f("text", CIRC.reden),
     "start": _f("date", SCHEMA.startDate),
@@ -266,7 +266,7 @@ PROGRAMMA = RecordKind("programma", "programmas", (FRAPO.FundingProgramme, SCHEM
 
 FINANCIERING = RecordKind("financiering", "financieringen", (SCHEMA.MonetaryGrant, FRAPO.Grant), {
     **COMMON,
-    "titel": _f("text", DCT.title, RDFS.label, required=True),
+    "titel": _f("text", DCT.title, required=True),
     "programma": _f("ref", DCT.isPartOf, target="programma"),
     # Optional: a grant whose source names no funder states none (docs/records.md, "What counts as stated").
     "financier": _f("ref", SCHEMA.funder, target="organisatie"),
@@ -279,7 +279,7 @@ FINANCIERING = RecordKind("financiering", "financieringen", (SCHEMA.MonetaryGran
 
 PUBLICATIE = RecordKind("publicatie", "publicaties", (SCHEMA.CreativeWork,), {
     **COMMON,
-    "titel": _f("text", DCT.title, RDFS.label, required=True),
+    "titel": _f("text", DCT.title, required=True),
     "type": _f("code", CIRC.publicatietype, required=True, scheme="publicatietype", written=(RDF.type,),
                classes_of_code={"databank": (SCHEMA.Dataset,)}),
     "uitgever": _f("ref", DCT.publisher, target="organisatie"),
@@ -291,7 +291,7 @@ PUBLICATIE = RecordKind("publicatie", "publicaties", (SCHEMA.CreativeWork,), {
 
 INDICATOR = RecordKind("indicator", "indicatoren", (CIRC.Indicator,), {
     **COMMON,
-    "titel": _f("text", DCT.title, RDFS.label, required=True),
+    "titel": _f("text", DCT.title, required=True),
     "beschrijving": _f("text", DCT.description),
     "opmerking": _f("text", SKOS.note),
     "observaties": _many("struct", required=True, fields=FIGURE, written=(CIRC.observatie,), node=ItemNode("{id}", CIRC.Kerncijfer)),
@@ -301,7 +301,7 @@ INDICATOR = RecordKind("indicator", "indicatoren", (CIRC.Indicator,), {
 BRON = RecordKind("bron", "bronnen", (FOAF.Document, SCHEMA.CreativeWork), {
     "id": COMMON["id"],
     "gewijzigd": COMMON["gewijzigd"],
-    "titel": _f("text", DCT.title, RDFS.label, required=True),
+    "titel": _f("text", DCT.title, required=True),
     "type": _f("code", DCT.type, required=True, scheme="documenttype"),
     # Written as the EU authority table's language IRI.
     "taal": _f("lang", required=True, written=(DCT.language,)),
