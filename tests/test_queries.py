@@ -198,6 +198,10 @@ def test_lezingen_van_de_curatoren(http: httpx.Client) -> None:
     # sentence about the 2019 submissions as its ground.
     assert ("id/financiering/aal-circulair-subsidie", "http://schema.org/funder", "id/organisatie/vlaanderen-circulair") in read
     assert all(r["toelichting"] for r in rows)
+    # The one label path names every record a reading is about, titled (a grant) or named, once each.
+    records = [r for r in rows if "#" not in r["over"]]
+    assert records and all(r.get("naam") for r in records)
+    assert len({(r["over"], r["naam"], r.get("eigenschap"), r.get("waarde"), r["toelichting"]) for r in records}) == len(records)
 
 
 def test_praktijken_binnen_een_provincie(http: httpx.Client) -> None:
