@@ -188,3 +188,20 @@ def test_catalog_shows_sizes_and_dates_for_people_in_one_language(http: httpx.Cl
     assert MESSAGES["en"]["h_distributions"] in en and MESSAGES["nl"]["h_distributions"] not in en
     assert re.search(r"\d+(,\d)? (kB|MB)", nl) and re.search(r"\d+(\.\d)? (kB|MB)", en)
     assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}", en)
+
+
+def test_a_chosen_language_stays_on_every_link_of_the_frame(http: httpx.Client) -> None:
+    """A reader who chose English (``?lang=en``) with a Dutch browser stays in English through the
+    navigation and the footer, harvesting pages and the SPARQL page included."""
+    for path in ("/", "/praktijken", "/dumps/", "/catalog", "/ldes", "/sparql"):
+        page = http.get(path, params={"lang": "en"}, headers=HTML_NL).text
+        assert '<html lang="en"' in page, path
+        frame = re.findall(r'(?s)<(?:nav class="nav"|footer class="foot").*?</(?:nav|footer)>', page)
+        assert len(frame) == 2, path
+        links = [h for part in frame for h in re.findall(r'href="(/[^"]*)"', part) if not h.startswith(("/static/", "/ns/context"))]
+        assert links, path
+        lost = [h for h in links if parse_qs(urlparse(html.unescape(h)).query).get("lang") != ["en"]]
+        assert not lost, (path, lost)
+        for href in links:
+            answer = http.get(html.unescape(href), headers=HTML_NL)
+            assert answer.status_code == 200 and '<html lang="en"' in answer.text, href
