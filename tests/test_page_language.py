@@ -192,7 +192,7 @@ def test_catalog_shows_sizes_and_dates_for_people_in_one_language(http: httpx.Cl
 
 def test_a_chosen_language_stays_on_every_link_of_the_frame(http: httpx.Client) -> None:
     """A reader who chose English (``?lang=en``) with a Dutch browser stays in English through the
-    navigation and the footer, harvesting pages and the SPARQL page included."""
+    navigation and the footer, harvesting pages, the SPARQL page and a page's ready-made query included."""
     for path in ("/", "/praktijken", "/dumps/", "/catalog", "/ldes", "/sparql"):
         page = http.get(path, params={"lang": "en"}, headers=HTML_NL).text
         assert '<html lang="en"' in page, path
@@ -205,3 +205,8 @@ def test_a_chosen_language_stays_on_every_link_of_the_frame(http: httpx.Client) 
         for href in links:
             answer = http.get(html.unescape(href), headers=HTML_NL)
             assert answer.status_code == 200 and '<html lang="en"' in answer.text, href
+    # The ready-made query of a page opens the query page in the same language.
+    page = http.get("/doc/praktijk/leuven-strategie-circulaire-stad", params={"lang": "en"}, headers=HTML_NL).text
+    href = re.search(r'href="(/sparql\?query=[^"]+)"', page)
+    assert href and parse_qs(urlparse(html.unescape(href.group(1))).query).get("lang") == ["en"]
+    assert '<html lang="en"' in http.get(html.unescape(href.group(1)), headers=HTML_NL).text

@@ -60,7 +60,7 @@ async def home(request: Request) -> Response:
         themes = scheme_tree(site, f"{site.uris.base}/id/conceptscheme/thema", lang)
         domains = scheme_tree(site, f"{site.uris.base}/id/conceptscheme/actiedomein", lang)
         return render("home.html", lang, site, "/", themes=themes, domains=domains, provinces=_provinces(site, lang),
-                      sparql=sparql_url(_home_query(lang)), flanders=_flanders(site, lang))
+                      sparql=sparql_url(_home_query(lang), lang), flanders=_flanders(site, lang))
 
     return await _html(request, site, _html_key("home", lang), make)
 

@@ -88,8 +88,9 @@ def render(name: str, lang: Lang, site: Site, switch_path: str, **context: Any) 
     return render_layout(name, lang, switch_path, counts=site.counts, **context)
 
 
-def sparql_url(query: str) -> str:
-    return "/sparql?query=" + quote(query, safe="")
+def sparql_url(query: str, lang: Lang) -> str:
+    """The query page with ``query`` filled in, in the reader's language when they chose one."""
+    return "/sparql?query=" + quote(query, safe="") + (f"&lang={lang.code}" if lang.explicit else "")
 
 
 def from_cache(site: Site, key: tuple[Any, ...], if_none_match: str | None, if_modified_since: str | None) -> Response | None:

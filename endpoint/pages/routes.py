@@ -107,7 +107,7 @@ async def ontology(request: Request, suffix: str = "") -> Response:
                      f"  GRAPH <{site.uris.ontology_graph().value}> {{ ?term a ?kind .\n"
                      + best_label("termLabel", "?term", f"<{RDFS.label.value}>", lang.code) + "  }\n} GROUP BY ?term ORDER BY ?label")
             return render("ontology.html", lang, site, "/ns/circulair", doc=onto.document(site, triples, lang),
-                          formats=format_links("/ns/circulair"), sparql=sparql_url(query)), None, {}
+                          formats=format_links("/ns/circulair"), sparql=sparql_url(query, lang)), None, {}
         assert fmt.rdf is not None
         return rdf_bytes(triples, fmt.rdf, site.prefixes), None, {}
 
@@ -173,7 +173,7 @@ async def document(request: Request, concept: str, ref: str) -> Response:
             page = build_page(site, desc, target.concept, lang, number)
             return render(
                 page.template, lang, site, target.doc_path, page=page, d=page.data, main=page.main,
-                formats=format_links(target.doc_path), schema=schema_json(page.schema), sparql=sparql_url(page.sparql),
+                formats=format_links(target.doc_path), schema=schema_json(page.schema), sparql=sparql_url(page.sparql, lang),
                 iri=target.iri, doc_path=target.doc_path, number=number, query={"pagina": number if number > 1 else None},
             ), modified, extra
         if fmt is GEOJSON:
