@@ -210,3 +210,20 @@ def test_a_chosen_language_stays_on_every_link_of_the_frame(http: httpx.Client) 
     href = re.search(r'href="(/sparql\?query=[^"]+)"', page)
     assert href and parse_qs(urlparse(html.unescape(href.group(1))).query).get("lang") == ["en"]
     assert '<html lang="en"' in http.get(html.unescape(href.group(1)), headers=HTML_NL).text
+
+
+def test_the_harvesting_pages_links_to_pages_keep_a_chosen_language(http: httpx.Client) -> None:
+    """On the LDES, catalogue and VoID pages every link to another page (records, LDES pages and
+    versions, the services) keeps ``?lang=en``; links to files and other formats stay as they are."""
+    for path in ("/ldes", "/ldes/pagina/1", "/catalog", "/.well-known/void"):
+        page = http.get(path, params={"lang": "en"}, headers=HTML_NL).text
+        content = re.search(r"(?s)<main[^>]*>(.*?)</main>", page)
+        assert content, path
+        hrefs = [html.unescape(h) for h in re.findall(r'href="(/[^"]*)"', content.group(1))]
+        pages = [h for h in hrefs if "format=" not in h and "." not in urlparse(h).path.rsplit("/", 1)[-1]]
+        assert pages, path
+        lost = [h for h in pages if parse_qs(urlparse(h).query).get("lang") != ["en"]]
+        assert not lost, (path, lost[:5])
+    member = re.search(r'href="(/ldes/versie/[^"]+)"', http.get("/ldes/pagina/1", params={"lang": "en"}, headers=HTML_NL).text)
+    assert member
+    assert '<html lang="en"' in http.get(html.unescape(member.group(1)), headers=HTML_NL).text

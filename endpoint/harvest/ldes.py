@@ -80,8 +80,9 @@ def _ldes_document(request: Request, path: Path, url_path: str, cache_control: s
                           params={"path": url_path})
     stat = path.stat()
     variant = chosen.suffix
-    if chosen is HTML:  # the page's layout follows the reader's language
-        variant += "-" + reader_language(request)[0]
+    if chosen is HTML:  # the page's layout follows the reader's language (its links keep a chosen one)
+        code, explicit = reader_language(request)
+        variant += "-" + code + ("-chosen" if explicit else "")
         headers["Vary"] = "Accept, Accept-Language"
     etag, modified = file_etag(path, stat, variant), file_date(stat.st_mtime)
     if is_current(request, etag, modified):
