@@ -158,6 +158,17 @@ def test_home_counts_use_the_plural_rule(http: httpx.Client) -> None:
             assert key.endswith("_one") == (number == "1"), (number, word)
 
 
+def test_the_home_count_of_municipalities_is_what_its_map_colours(http: httpx.Client) -> None:
+    """"8 municipalities with a practice" above a map that colours 8 (the count once read the stated
+    places alone, 1, while the map and /gemeenten also count a practice through its local governments)."""
+    page = http.get("/", headers=HTML_NL).text
+    count = re.search(r'<strong>([\d.]+)</strong> ' + re.escape(MESSAGES["nl"]["count_municipalities_with"]), page) or re.search(
+        r'<strong>([\d.]+)</strong> ' + re.escape(MESSAGES["nl"]["count_municipalities_with_one"]), page)
+    assert count
+    coloured = [c for c in re.findall(r'<path class="count-(\w+)"', page) if c != "0"]
+    assert coloured and int(count.group(1).replace(".", "")) == len(coloured)
+
+
 def test_a_municipality_of_one_name_in_two_periods_is_told_apart_in_search(http: httpx.Client) -> None:
     html = http.get("/zoeken", params={"q": "Tielt"}, headers=HTML_NL).text
     headings = [_visible(h) for h in re.findall(r"<h2>(.*?)</h2>", html, re.S)]
