@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import httpx
+import rdflib
 
 BASE = "https://data.lokaalcirculair.be"
 HTML_NL = {"Accept": "text/html", "Accept-Language": "nl-BE,nl;q=0.9"}
@@ -199,6 +200,22 @@ def test_catalog_shows_sizes_and_dates_for_people_in_one_language(http: httpx.Cl
     assert MESSAGES["en"]["h_distributions"] in en and MESSAGES["nl"]["h_distributions"] not in en
     assert re.search(r"\d+(,\d)? (kB|MB)", nl) and re.search(r"\d+(\.\d)? (kB|MB)", en)
     assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}", en)
+
+
+def test_catalog_keywords_are_those_of_the_pages_language(http: httpx.Client) -> None:
+    """The dataset's ``dcat:keyword``s are in Dutch and English; each page lists its own language's."""
+    graph = rdflib.Graph().parse(data=http.get("/catalog", params={"format": "ttl"}).text, format="turtle")
+    dataset = next(s for s in graph.subjects(rdflib.DCAT.distribution, None))
+    words = {(o.language, str(o)) for o in graph.objects(dataset, rdflib.DCAT.keyword) if isinstance(o, rdflib.Literal)}
+    only = {code: {w for lang, w in words if lang == code} - {w for lang, w in words if lang != code} for code in ("nl", "en")}
+    assert only["nl"] and only["en"]
+    for code, headers in (("nl", HTML_NL), ("en", HTML_EN)):
+        page = http.get("/catalog", headers=headers).text
+        listed = re.search(r"<dt>" + re.escape(MESSAGES[code]["h_keywords"]) + r"</dt><dd>([^<]*)</dd>", page)
+        assert listed, code
+        shown = set(html.unescape(listed.group(1)).split(", "))
+        other = "en" if code == "nl" else "nl"
+        assert only[code] <= shown and not (only[other] & shown), (code, shown)
 
 
 def test_a_chosen_language_stays_on_every_link_of_the_frame(http: httpx.Client) -> None:

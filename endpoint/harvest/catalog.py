@@ -44,9 +44,12 @@ for _path in ("/id/catalogus/lokaalcirculair", "/id/dataset/lokaalcirculair", "/
 
 
 def catalog_view(doc: Described, names: Names) -> dict[str, Any]:
-    """The catalogue's distributions, data services, keywords and dates."""
+    """The catalogue's distributions, data services, keywords (per language) and dates."""
     ds = names.dataset.value
-    keywords = sorted(_literal(v) for v in doc.get(ds, DCAT.keyword))
+    keywords: dict[str, list[str]] = {}  # per language ("" untagged): a page shows its own language's
+    for v in doc.get(ds, DCAT.keyword):
+        keywords.setdefault(v.language or "" if isinstance(v, ox.Literal) else "", []).append(_literal(v))
+    keywords = {code: sorted(words) for code, words in keywords.items()}
     return {
         "distributions": [_distribution(doc, names, dist) for dist in sorted(v.value for v in doc.get(ds, DCAT.distribution))],
         "services": [_service(doc, names, s) for s in sorted(v.value for v in doc.get(names.catalog.value, DCAT.service))],
