@@ -58,6 +58,17 @@ def _twice_said(value: object, found: list[tuple[str, str, str]]) -> None:
             _twice_said(item, found)
 
 
+def _prefixed_keys(value: object, found: set[str]) -> None:
+    """The keys written as compact IRIs (``rdf:object``): properties the context has no term for."""
+    if isinstance(value, list):
+        for item in value:
+            _prefixed_keys(item, found)
+    elif isinstance(value, dict):
+        found.update(k for k in value if ":" in k and not k.startswith("@"))
+        for item in value.values():
+            _prefixed_keys(item, found)
+
+
 def test_twice_said_finds_a_title_repeated_as_a_label_and_a_subject_under_its_narrower_key() -> None:
     found: list[tuple[str, str, str]] = []
     node = {"id": "x", "titel": {"nl": "Proef"}, "label": {"nl": "Proef"}, "beschrijving": {"nl": "a"},
@@ -79,6 +90,7 @@ def test_every_document_fits_its_kinds_schema_and_keeps_its_key_types(http: http
     validators = {kind: jsonschema.Draft202012Validator(json.loads((SCHEMAS / f"{kind}.schema.json").read_text(encoding="utf-8")))
                   for kind in KINDS}
     types: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    prefixed: set[str] = set()
     for loc in locs:
         path = urlparse(loc).path
         kind = path.split("/")[2]
@@ -92,5 +104,8 @@ def test_every_document_fits_its_kinds_schema_and_keeps_its_key_types(http: http
         twice: list[tuple[str, str, str]] = []
         _twice_said(doc, twice)
         assert not twice, (path, "one fact under two keys (docs/json.md, 'One key per fact')", twice[:5])
+        _prefixed_keys(doc, prefixed)
+    # Every property of the graph has a short key; only what a reading reads (any IRI or literal) has none.
+    assert prefixed <= {"rdf:object"}, prefixed
     mixed = {(kind, key): found for kind, keys in types.items() for key, found in keys.items() if len(found) > 1}
     assert not mixed, mixed

@@ -297,7 +297,11 @@ class _Builder:
             return obj.value if coerce == "@id" else {"id": obj.value}
         if isinstance(obj, ox.Literal):
             if coerce and coerce != "@id" and not obj.language and obj.datatype.value == coerce:
-                return _native(obj.value) if coerce == XSD.integer.value else obj.value
+                if coerce == XSD.integer.value:
+                    return _native(obj.value)
+                if coerce == XSD.boolean.value and obj.value in ("true", "false"):
+                    return obj.value == "true"  # a JSON boolean expands to the same xsd:boolean literal
+                return obj.value
             return _literal(obj, self.ctx)
         return {"id": str(obj)}  # blank nodes never occur in our data
 

@@ -3,7 +3,7 @@
 The context (:mod:`endpoint.pages.jsonld`) decides the JSON type of every key: a set term is
 always an array, a language map an object of strings (of arrays for ``andereNaam``), an IRI
 term a string or an embedded node, a datatype-coerced term a plain string (an ``xsd:integer`` a
-JSON number). So the schema of a
+JSON number, an ``xsd:boolean`` a JSON boolean). So the schema of a
 document is a consequence of the context, written down per kind for developers in
 ``docs/schemas/<kind>.schema.json`` (``python -m endpoint.pages.jsonld_schema docs/schemas``
 rewrites them; a test checks they are current and that every document of the build fits).
@@ -53,6 +53,8 @@ def _key_schema(name: str) -> dict[str, Any]:
         one: dict[str, Any] = {"type": ["string", "object"], "properties": _NODE["properties"]}
     elif term.coerce == XSD.integer.value:
         one = {"type": "integer"}
+    elif term.coerce == XSD.boolean.value:
+        one = {"type": "boolean"}
     elif term.coerce:
         one = {"type": "string"}
     else:
