@@ -187,3 +187,20 @@ def test_every_core_component_on_its_own_shapes(closure: bool) -> None:
     assert fast == reference
     components = {key[2].rpartition("#")[2] for key in fast}
     assert len(components) >= 25, sorted(components)
+
+
+def test_a_scheme_with_a_second_name_is_found_by_both_engines() -> None:
+    """A concept scheme names itself with dct:title only (docs/model.md, "Labels"): a skos:prefLabel
+    planted beside it is a violation of circsh:ConceptschemaLabel (sh:maxCount 0) for both engines."""
+    corpus = load_corpus(PROJECT_ROOT / "data", ONTOLOGY / "vocabularies")
+    out, planted = [], 0
+    for graph in map_corpus(corpus, BASE, ONTOLOGY / "circulair.ttl"):
+        if graph.subject.value == f"{BASE}/id/conceptscheme/thema":
+            label = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+            quads = (*graph.quads, ox.Quad(graph.subject, label, ox.Literal("Thema's", language="nl"), graph.graph))
+            graph = RecordGraph(graph.kind, graph.id, graph.graph, graph.subject, quads, graph.record)
+            planted += 1
+        out.append(graph)
+    assert planted == 1
+    report = assert_same(out)
+    assert [r.message_en for r in report.violations] == ["A concept scheme has no skos:prefLabel: its name is its title (dct:title)."]
