@@ -48,7 +48,8 @@ def catalog_view(doc: Described, names: Names) -> dict[str, Any]:
     ds = names.dataset.value
     keywords: dict[str, list[str]] = {}  # per language ("" untagged): a page shows its own language's
     for v in doc.get(ds, DCAT.keyword):
-        keywords.setdefault(v.language or "" if isinstance(v, ox.Literal) else "", []).append(_literal(v))
+        code = (v.language or "") if isinstance(v, ox.Literal) else ""
+        keywords.setdefault(code, []).append(_literal(v))
     keywords = {code: sorted(words) for code, words in keywords.items()}
     return {
         "distributions": [_distribution(doc, names, dist) for dist in sorted(v.value for v in doc.get(ds, DCAT.distribution))],
