@@ -11,6 +11,7 @@ gives the gate something to refuse in a merge; the gate is the build's.
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 from pathlib import Path
 from typing import Iterator
@@ -152,6 +153,8 @@ def test_a_withdrawn_record_answers_410_and_leaves_a_tombstone_by_its_curator(si
                             headers={"If-Match": _etag(site, "praktijk", WITHDRAWN)})
     assert answer.status_code == 204, answer.text
     assert answer.headers["x-kg-build"] == site.live_build() != build_before
+    made = json.loads(((Path(site.settings.store) / "current").resolve() / "BUILD.json").read_text(encoding="utf-8"))
+    assert made["extra"]["incremental"]["based_on"] == build_before  # redirects.csv is no reason for a full build
     assert not _path(site, "praktijken", WITHDRAWN).exists()
     table = (site.settings.data_dir / "reference" / "redirects.csv").read_text(encoding="utf-8")
     assert table.splitlines()[-1] == f"/id/praktijk/{WITHDRAWN},410,,{REASON}"
