@@ -157,3 +157,30 @@ def test_kill_9_during_a_merge_leaves_every_file_as_it_was(site: Deployment) -> 
     assert recovered.returncode == 0 and "put back" in recovered.stdout
     assert _data_files(site) == before and not journal.exists()
     assert httpx.get(f"{site.url}/id/organisatie/stad-turnhout", timeout=30).status_code == 303
+
+
+def test_a_withdrawal_that_went_live_before_the_crash_gets_its_history_on_recovery(site: Deployment) -> None:
+    """The state a crash between the switch and the audit line leaves (the journal, the files
+    written, the build that removed the record live): recovery keeps it and writes the history."""
+    from kg.build.pipeline import build
+    from kg.cli.publication import write_journal
+    from kg.curation import history
+    from kg.curation.references import redirect_row
+
+    rid = "cop-circulair-aankopen-basistraject"
+    record = site.settings.data_dir / "praktijken" / f"{rid}.yaml"
+    table = site.settings.data_dir / "reference" / "redirects.csv"
+    old_record, old_table = record.read_bytes(), table.read_bytes()
+    new_table = redirect_row(old_table, f"/id/praktijk/{rid}", 410, None, "Test.")
+    head = {"user": "ed", "pseudonym": "0123456789abcdef", "action": "withdraw", "kind": "praktijk", "id": rid, "reason": "Test."}
+    files = [(record.resolve(), old_record, None), (table.resolve(), old_table, new_table)]
+    journal = write_journal(site.settings, files, head, [("praktijk", rid)])
+    record.unlink()
+    table.write_bytes(new_table)
+    live = build(site.settings).build_id
+    recovered = kg(site.settings, "curate", "recover")
+    assert recovered.returncode == 0 and "had gone live" in recovered.stdout
+    assert not record.exists() and table.read_bytes() == new_table and not journal.exists()
+    entry = history.read(site.settings.curation_dir / history.AUDIT_LOG)[-1]
+    assert (entry["action"], entry["id"], entry["build"], entry["after"]) == ("withdraw", rid, live, None)
+    assert entry["changed"] == ["reference/redirects.csv"]

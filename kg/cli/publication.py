@@ -17,9 +17,16 @@ lock (``KG_CURATION_DIR/publish.lock``), so publications happen one after the ot
    ``data/`` is a git working tree, and the journal is removed.
 
 A crash or ``kill -9`` between 3 and 5 leaves the journal; the next publication (or
-``kg curate recover``) finishes it: when the live build holds the new file's bytes the
-publication went live and gets its audit line, else the old bytes are put back. The live
-build is never touched by any of this except through the build's own atomic switch.
+``kg curate recover``) finishes it: when the live build holds the new file's bytes (for a
+removed file: no longer holds the file) the publication went live and gets its audit line,
+else the old bytes are put back. The live build is never touched by any of this except
+through the build's own atomic switch.
+
+Steps 3 to 5 are :func:`apply`, shared with withdrawals and merges (:mod:`kg.cli.withdrawal`),
+which change several files at once (a record removed, ``redirects.csv``, the records a merge
+rewrites): the journal holds every file's old bytes, so recovery puts all of them back or
+none. The build is told which records the curator changed, and the LDES attributes their new
+versions to the curator's pseudonymous IRI (``prov:wasAttributedTo``).
 """
 
 from __future__ import annotations
@@ -50,7 +57,7 @@ from kg.settings import Settings
 from kg.shacl.report import ValidationReport
 from kg.store.folders import CURRENT, build_root
 
-__all__ = ["Change", "FileChange", "apply", "finish_journal", "locked", "publish", "recover"]
+__all__ = ["Change", "FileChange", "apply", "finish_journal", "locked", "publish", "recover", "write_journal"]
 
 #: One file of a publication: its path, the bytes before and after (None: absent).
 FileChange = tuple[Path, bytes | None, bytes | None]
@@ -116,12 +123,7 @@ def apply(settings: Settings, files: list[FileChange], head: dict[str, Any], rec
     line (who, what); ``records`` (kind, id) are the records the curator changed (their LDES
     versions are attributed to the curator); ``text`` is the first file's, to place messages."""
     path = files[0][0]
-    journal = settings.curation_dir / JOURNAL
-    new = files[0][2]
-    write_atomic(journal, json.dumps({
-        "files": [{"path": str(p), "old": base64.b64encode(o).decode() if o is not None else None} for p, o, _ in files],
-        "new": etag(new) if new is not None else None, "audit": head, "records": records,
-    }).encode())
+    journal = write_journal(settings, files, head, records)
     for file, _, data in files:
         _put_back(file, data)
     try:
@@ -138,6 +140,18 @@ def apply(settings: Settings, files: list[FileChange], head: dict[str, Any], rec
     journal.unlink()
     return {"status": "live", "build": result.build_id, "seq": entry["seq"],
             "warnings": [e.as_json() for e in _report_errors(result.report, path, text, "Warning")]}
+
+
+def write_journal(settings: Settings, files: list[FileChange], head: dict[str, Any], records: list[tuple[str, str]]) -> Path:
+    """The journal of a publication about to write ``files``: every file's old bytes (None:
+    absent), the first file's new hash (None: removed), the audit line's head; fsynced."""
+    journal = settings.curation_dir / JOURNAL
+    new = files[0][2]
+    write_atomic(journal, json.dumps({
+        "files": [{"path": str(p), "old": base64.b64encode(o).decode() if o is not None else None} for p, o, _ in files],
+        "new": etag(new) if new is not None else None, "audit": head, "records": records,
+    }).encode())
+    return journal
 
 
 def _attribution(settings: Settings, pseudonym: str, records: list[tuple[str, str]]) -> dict[str, str]:

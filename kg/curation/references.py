@@ -94,12 +94,16 @@ def _walk(fields: Mapping[str, Field], data: Mapping[str, Any], target: str, rid
 def referrers(data_dir: Path, target: str, rid: str) -> list[Referrer]:
     """Every record under ``data_dir`` that refers to ``target``/``rid`` (the record itself excluded)."""
     found: list[Referrer] = []
+    needle = rid.encode("utf-8")
     for folder, kind in sorted(FOLDERS.items()):
         for path in sorted((data_dir / folder).glob("*.yaml")):
             if kind == target and path.stem == rid:
                 continue
+            raw = path.read_bytes()
+            if needle not in raw:  # a reference writes the id: only those files are parsed (ruamel is slow)
+                continue
             try:
-                data = load_round_trip(path.read_text(encoding="utf-8"))
+                data = load_round_trip(raw.decode("utf-8"))
             except Exception:  # noqa: BLE001 -- a file broken by hand: the build names it; it refers to nothing we can read
                 continue
             keys = tuple(reference_paths(kind, data, target, rid))
