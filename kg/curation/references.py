@@ -7,7 +7,7 @@ duplicate. Both walk the same declaration the record checks walk (``RECORD_KINDS
 ``ref`` of the duplicate's kind, in structures too, and the curators' readings whose
 ``waarde`` names one), so no reference is missed and nothing else is touched.
 
-A rewritten file is the same YAML round trip as the form's (``ruamel.yaml``): comments, key
+A rewritten file is the form's YAML round trip (:func:`kg.curation.record_edit.round_trip_text`): comments, key
 order and layout kept; only the referring values change, and ``gewijzigd`` becomes the day.
 Where a list already names the record kept, the duplicate's entry is dropped instead of
 naming the same record twice.
@@ -38,10 +38,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from kg.curation.record_edit import round_trip_text
 from kg.importer.yaml_out import load_round_trip
 from kg.records.field_types import Field
 from kg.records.format import FOLDERS, RECORD_KINDS, reading_field
@@ -112,15 +112,6 @@ def referrers(data_dir: Path, target: str, rid: str) -> list[Referrer]:
     return found
 
 
-def _round_trip() -> YAML:
-    """The layout of the form's round trip (:mod:`kg.curation.record_edit`): no re-wrapping."""
-    yaml = YAML(typ="rt")
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 1_000_000
-    yaml.preserve_quotes = True
-    return yaml
-
-
 def rewritten(text: str, kind: str, target: str, old: str, new: str, today: str) -> str:
     """The file ``text`` (a record of ``kind``) with every reference to ``target``/``old``
     naming ``new`` instead; unchanged when it names none."""
@@ -138,11 +129,7 @@ def rewritten(text: str, kind: str, target: str, old: str, new: str, today: str)
         else:
             parent[last] = new
     node["gewijzigd"] = DoubleQuotedScalarString(today)
-    if not isinstance(node, CommentedMap):  # pragma: no cover -- load_round_trip returns a mapping
-        raise ValueError("not a mapping")
-    out = io.StringIO()
-    _round_trip().dump(node, out)
-    return out.getvalue()
+    return round_trip_text(node)
 
 
 def redirect_row(table: bytes, iri_path: str, status: int, target: str | None, reason: str) -> bytes:
