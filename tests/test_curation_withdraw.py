@@ -137,8 +137,9 @@ def test_a_record_others_refer_to_is_not_withdrawn(site: Deployment) -> None:
     with site.api("ed") as api:
         answer = api.delete(f"{site.url}/api/records/organisatie/agoria", params={"reason": REASON},
                             headers={"If-Match": _etag(site, "organisatie", "agoria")})
-    assert answer.status_code == 409, answer.text
-    assert "praktijk/aal-circulair (actoren.3.organisatie)" in answer.text
+    assert answer.status_code == 409 and answer.headers["content-type"].startswith("application/problem+json"), answer.text
+    assert answer.json()["referrers"] == ["praktijk/aal-circulair (actoren.3.organisatie)"]
+    assert "praktijk/aal-circulair (actoren.3.organisatie)" in answer.json()["detail"]
     with sign_in(site, "ed") as browser:
         page = browser.get("/beheer/organisatie/agoria/intrekken")
     assert "1 record verwijst nog naar dit record" in page.text and 'value="intrekken"' not in page.text

@@ -121,32 +121,26 @@ async def put_record(request: Request, kind: str, rid: str) -> Response:
 
 _REMOVE_RESPONSES: dict[int | str, dict[str, Any]] = {
     **{k: v for k, v in _RESPONSES.items() if k != 422}, 400: {"description": "No reason given, or the target is no record"},
-    409: {"description": "Other records still refer to the record (withdraw); they are named"},
+    409: {"description": "Other records still refer to the record (withdraw): problem+json with `referrers`"},
     422: {"description": "The SHACL gate refused the result; nothing published"},
 }
 
 
-def _removal_answer(answer: dict[str, Any]) -> dict[str, Any]:
-    """Raise the problem an unfinished withdrawal or merge is; the live answer otherwise."""
+def _refusal(answer: dict[str, Any]) -> Response | None:
+    """The answer of a withdrawal or merge that did not go live (raised or returned), else None."""
     status = answer["status"]
     if status == "conflict":
         raise HTTPProblem(412, answer["message"], headers={"ETag": answer["etag"]} if answer.get("etag") else None)
+    if status == "refused" and answer.get("referrers"):  # still referred to: the records, for a script to change
+        return JSONResponse({"type": "about:blank", "title": "Conflict", "status": 409, "detail": answer["message"],
+                             "referrers": answer["referrers"]}, status_code=409, media_type="application/problem+json")
     if status == "refused":
         raise HTTPProblem(int(answer["http"]), answer["message"])
     if status == "invalid":
-        raise _Invalid(answer["errors"])
-    return answer
-
-
-class _Invalid(Exception):
-    def __init__(self, errors: list[Any]) -> None:
-        self.errors = errors
-
-
-def _invalid(errors: list[Any]) -> JSONResponse:
-    return JSONResponse({"type": "about:blank", "title": "Unprocessable Content", "status": 422,
-                         "detail": "The SHACL gate refused the result; nothing was published.", "errors": errors},
-                        status_code=422, media_type="application/problem+json")
+        return JSONResponse({"type": "about:blank", "title": "Unprocessable Content", "status": 422,
+                             "detail": "The SHACL gate refused the result; nothing was published.", "errors": answer["errors"]},
+                            status_code=422, media_type="application/problem+json")
+    return None
 
 
 def _current(request: Request, kind: str, rid: str) -> str:
@@ -168,10 +162,10 @@ async def delete_record(request: Request, kind: str, rid: str,
     base = _current(request, kind, rid)
     if not reason.strip():
         raise HTTPProblem(400, "Say why the record is withdrawn: ?reason=… (shown with the IRI's 410 answer).")
-    try:
-        answer = _removal_answer(await withdraw(state_of(request.app), user, kind, rid, base, reason))
-    except _Invalid as exc:
-        return _invalid(exc.errors)
+    answer = await withdraw(state_of(request.app), user, kind, rid, base, reason)
+    refused = _refusal(answer)
+    if refused is not None:
+        return refused
     return Response(status_code=204, headers={"Cache-Control": "no-store", "X-KG-Build": answer["build"]})
 
 
@@ -187,10 +181,10 @@ async def merge_record(request: Request, kind: str, rid: str) -> Response:
         raise HTTPProblem(400, f"The body is not valid JSON: {exc}.") from None
     if not isinstance(sent, dict) or not isinstance(sent.get("into"), str):
         raise HTTPProblem(400, 'Send a JSON object {"into": "<id of the record kept>", "reason": "<why>"}.')
-    try:
-        answer = _removal_answer(await withdraw(state_of(request.app), user, kind, rid, base, str(sent.get("reason") or ""), sent["into"]))
-    except _Invalid as exc:
-        return _invalid(exc.errors)
+    answer = await withdraw(state_of(request.app), user, kind, rid, base, str(sent.get("reason") or ""), sent["into"])
+    refused = _refusal(answer)
+    if refused is not None:
+        return refused
     return JSONResponse({"status": "live", "build": answer["build"], "location": f"/id/{kind}/{sent['into']}",
                          "rewritten": answer.get("rewritten", [])},
                         headers={"Cache-Control": "no-store", "X-KG-Build": answer["build"]})

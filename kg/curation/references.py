@@ -25,6 +25,10 @@ actoren:
 gewijzigd: "2026-12-08"
 >>> print(rewritten(text, "praktijk", "organisatie", "x", "y", "2026-12-08").splitlines()[5])
   - organisatie: y
+>>> print(rewritten("id: y\\nonderdeel_van: x\\nnaam: Y\\n", "organisatie", "organisatie", "x", "y", "2026-12-08"), end="")
+id: y
+naam: Y
+gewijzigd: "2026-12-08"
 >>> redirect_row(b"iri,status,target,reason\\n", "/id/praktijk/a", 410, None, "Fout,  dubbel")
 b'iri,status,target,reason\\n/id/praktijk/a,410,,"Fout, dubbel"\\n'
 """
@@ -114,17 +118,23 @@ def referrers(data_dir: Path, target: str, rid: str) -> list[Referrer]:
 
 def rewritten(text: str, kind: str, target: str, old: str, new: str, today: str) -> str:
     """The file ``text`` (a record of ``kind``) with every reference to ``target``/``old``
-    naming ``new`` instead; unchanged when it names none."""
+    naming ``new`` instead; unchanged when it names none. In the record kept itself
+    (``kind``/its id being ``target``/``new``) a reference would name the record itself
+    (``onderdeel_van`` itself): the item that holds it is dropped instead."""
     node = load_round_trip(text)
     paths = list(reference_paths(kind, node, target, old))
     if not paths:
         return text
+    itself = kind == target and str(node.get("id", "")) == new
     for keys in reversed(paths):  # from the end: a dropped list item does not move the others
+        if itself:  # the outermost list item holding the reference, or the top-level key
+            position = next((i for i, key in enumerate(keys) if isinstance(key, int)), 0)
+            keys = keys[:position + 1]
         parent: Any = node
         for key in keys[:-1]:
             parent = parent[key]
         last = keys[-1]
-        if isinstance(parent, CommentedSeq) and isinstance(last, int) and any(str(v) == new for v in parent):
+        if itself or (isinstance(parent, CommentedSeq) and isinstance(last, int) and any(str(v) == new for v in parent)):
             del parent[last]
         else:
             parent[last] = new
