@@ -11,10 +11,15 @@ Dutch title is changed to a word found nowhere else and sent with ``PUT /api/rec
 * **live**: from sending the PUT until the practice's page, a SPARQL ASK on the new title and a
   search (``/zoeken``) all show it (the web process picks the build up within the reload interval).
 
+Then ``--withdrawals`` times, a practice nothing refers to is withdrawn with ``DELETE
+/api/records/…?reason=…`` (``If-Match``): **answer** to the 204 (the same process: the record
+removed, a 410 row in ``redirects.csv``, the incremental build, switch, audit line), **live**
+until its IRI answers 410 and a SPARQL ASK no longer finds it. Side by side in one run.
+
 Not a test: it asserts nothing. Only loopback addresses; the server is stopped at the end. The
 machine is shared: the load average before the runs is printed with the figures.
 
-    .venv/bin/python benchmarks/curation_publish.py [--runs 5] [--json FILE]
+    .venv/bin/python benchmarks/curation_publish.py [--runs 5] [--withdrawals 3] [--json FILE]
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ from typing import Any
 
 import httpx
 from build import PYTHON, REPO
+
+from kg.rdf.iris import DEFAULT_BASE_IRI
 
 LEUVEN = "leuven-strategie-circulaire-stad"
 
@@ -69,6 +76,7 @@ def _live(url: str, word: str) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--withdrawals", type=int, default=3)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     root = REPO / "var" / "bench" / "curation"
@@ -93,13 +101,17 @@ def main() -> None:
         _live(url, "warm-up")
         load = os.getloadavg()
         results = [_one(url, token, root, n) for n in range(args.runs)]
+        unreferenced = sorted(p.stem for p in (root / "data" / "praktijken").glob("voorbeeld-*.yaml"))
+        withdrawn = [_withdraw(url, token, rid) for rid in unreferenced[:args.withdrawals]]
     finally:
         server.terminate()
         server.wait(30)
     report: dict[str, Any] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
                               "load": [round(x, 2) for x in load], "runs": results,
                               "answer_median": statistics.median(r["answer"] for r in results),
-                              "live_median": statistics.median(r["live"] for r in results)}
+                              "live_median": statistics.median(r["live"] for r in results), "withdrawals": withdrawn,
+                              **({"withdraw_answer_median": statistics.median(r["answer"] for r in withdrawn),
+                                  "withdraw_live_median": statistics.median(r["live"] for r in withdrawn)} if withdrawn else {})}
     print(json.dumps(report, indent=1))
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
@@ -118,6 +130,24 @@ def _one(url: str, token: str, root: Path, n: int) -> dict[str, float]:
         print(answer.text, file=sys.stderr)
         raise SystemExit(1)
     while not _live(url, word):
+        time.sleep(0.05)
+    return {"answer": round(answered, 2), "live": round(time.perf_counter() - started, 2)}
+
+
+def _withdraw(url: str, token: str, rid: str) -> dict[str, float]:
+    headers = {"Authorization": f"Bearer {token}"}
+    current = httpx.get(f"{url}/api/records/praktijk/{rid}", headers=headers, timeout=30)
+    started = time.perf_counter()
+    answer = httpx.delete(f"{url}/api/records/praktijk/{rid}", params={"reason": "Benchmark."}, timeout=300,
+                          headers={**headers, "If-Match": current.headers["etag"]})
+    answered = time.perf_counter() - started
+    if answer.status_code != 204:
+        print(answer.text, file=sys.stderr)
+        raise SystemExit(1)
+    iri = f"{DEFAULT_BASE_IRI}/id/praktijk/{rid}"  # the benchmark's environment sets no KG_BASE_IRI
+    while httpx.get(f"{url}/id/praktijk/{rid}", timeout=30).status_code != 410 or httpx.get(
+            f"{url}/sparql", params={"query": f"ASK {{ <{iri}> ?p ?o }}"},
+            headers={"Accept": "application/sparql-results+json"}, timeout=30).json()["boolean"]:
         time.sleep(0.05)
     return {"answer": round(answered, 2), "live": round(time.perf_counter() - started, 2)}
 

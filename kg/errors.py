@@ -20,6 +20,7 @@ boundary where they are raised, with ``raise ... from exc``.
      │    ├── QueryTimeout        6    503  the query ran past its deadline (or waited too long for a worker)
      │    └── QueryLimited        6    429  the client is past its share of the query workers
      ├── CurationError            2    400  a curator's request cannot be done as asked (account, kind, id)
+ │    └── StillReferenced     2    409  a record to withdraw is still named by other records (listed)
      ├── ReleaseRefused           7    409  `kg release` refused: the version exists, is malformed, or
      │                                     the live build's dumps do not match their checksums
      └── EditConflict             7    412  a record changed since the curator read it (nothing written)
@@ -72,6 +73,20 @@ class CurationError(KGError):
     exit_code = 2
     http_status = 400
     title = "Bad Request"
+
+
+class StillReferenced(CurationError):
+    """A record cannot be withdrawn while other records refer to it: their references would
+    dangle. Nothing was changed; the message names each referring record and key."""
+
+    http_status = 409
+    title = "Conflict"
+
+    def __init__(self, kind: str, rid: str, referrers: list[str]) -> None:
+        #: ``kind/id (key)`` of every record that refers to it.
+        self.referrers = referrers
+        super().__init__(f"{kind}/{rid} cannot be withdrawn: {len(referrers)} record(s) still refer to it: "
+                         f"{'; '.join(referrers)}. Change those first, or merge {kind}/{rid} into the record they should name.")
 
 
 class EditConflict(KGError):

@@ -78,9 +78,9 @@ def kg(settings: Settings, *args: str, stdin: str = "", env: dict[str, str] | No
                           env=environment, check=False)
 
 
-def deploy(root: Path, git: bool = False) -> Deployment:
-    """Copy the data and shapes (``git``: as a git working tree of its own), build, add the
-    accounts, start ``kg serve`` with the workspace on."""
+def deploy(root: Path, git: bool = False, extra_shapes: str = "") -> Deployment:
+    """Copy the data and shapes (``git``: as a git working tree of its own; ``extra_shapes``:
+    Turtle of a test's own shapes), build, add the accounts, start ``kg serve`` with the workspace on."""
     from kg.build.pipeline import build
 
     shutil.copytree(REPO / "data", root / "data")
@@ -90,6 +90,8 @@ def deploy(root: Path, git: bool = False) -> Deployment:
             subprocess.run(["git", "-C", str(root / "data"), *command], check=True, capture_output=True)
     shutil.copytree(REPO / "shapes", root / "shapes")
     (root / "shapes" / "zz-tests.ttl").write_text(_TEST_SHAPE, encoding="utf-8")
+    if extra_shapes:
+        (root / "shapes" / "zz-tests-extra.ttl").write_text(extra_shapes, encoding="utf-8")
     settings = Settings(store=str(root / "store"), data_dir=root / "data", shapes_dir=root / "shapes",
                         ontology_dir=REPO / "ontology", curation_dir=root / "curation", curation=True)
     build(settings)

@@ -168,3 +168,45 @@ def test_the_sheet_form_in_english_shows_the_notes_in_english(browser: object, s
         expect(page.locator("form.curation-form")).to_contain_text("Your role (curator) may not publish")
     finally:
         context.close()
+
+
+def test_an_editor_withdraws_a_practice_and_merges_a_duplicate(browser: object, site: Deployment) -> None:
+    """From the record's form: the withdraw page (a reason and the confirmation box, which the
+    browser itself asks for), live, the IRI answers 410 with the reason in the page's
+    language; a duplicate organisation merged into another answers 301 to it."""
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    context = browser.new_context(locale="nl-BE")
+    page = context.new_page()
+    rid, reason = "begeleiding-strategie-halle", "Dubbel ingevoerd: dezelfde begeleiding staat al bij de strategie."
+    try:
+        _sign_in(page, site, "ed", f"/beheer/praktijk/{rid}")
+        page.get_by_role("link", name="Dit record intrekken of samenvoegen…").click()
+        expect(page.locator("h1")).to_contain_text(f"praktijk/{rid}")
+        form = page.locator("form.withdraw-form")
+        form.get_by_label("Reden").fill(reason)
+        form.get_by_role("button", name="Intrekken").click()  # not confirmed yet: the browser keeps the form
+        expect(page.locator("h1")).to_contain_text(f"praktijk/{rid}")
+        assert (site.settings.data_dir / "praktijken" / f"{rid}.yaml").exists()
+        form.get_by_label("Ik bevestig").check()
+        form.get_by_role("button", name="Intrekken").click()
+        expect(page.locator("h1")).to_have_text("Ingetrokken")
+        expect(page.locator(".live")).to_contain_text("Live")
+        assert not (site.settings.data_dir / "praktijken" / f"{rid}.yaml").exists()
+        page.goto(_local(site) + f"/id/praktijk/{rid}")
+        expect(page.locator("body")).to_contain_text(reason)
+
+        page.goto(_local(site) + "/beheer/organisatie/imog/intrekken?lang=en")
+        expect(page.locator(".referrers")).to_contain_text("2 records still refer to this record")
+        merge = page.locator("form.merge-form")
+        merge.get_by_label("The record kept (id)").fill("intradura")
+        merge.get_by_label("Reason").fill("Test: a duplicate.")
+        merge.get_by_label("I confirm").check()
+        merge.get_by_role("button", name="Merge into another record").click()
+        expect(page.locator("h1")).to_have_text("Merged")
+        expect(page.locator("main")).to_contain_text("praktijk/begeleiding-strategie-imog")
+        moved = httpx.get(f"{site.url}/id/organisatie/imog", timeout=30)
+        assert (moved.status_code, moved.headers["location"]) == (301, "/id/organisatie/intradura")
+    finally:
+        context.close()

@@ -114,3 +114,73 @@ def test_kill_9_of_the_server_during_a_publication_is_undone_when_it_starts_agai
     site.server = Server(site.settings, free_port(), extra_env={"KG_CURATION": "on", "KG_CURATION_DIR": str(site.settings.curation_dir)})
     assert path.read_bytes() == before and not (site.settings.curation_dir / "journal.json").exists()
     assert site.live_build() == build
+
+
+def _data_files(site: Deployment) -> dict[str, bytes]:
+    root = site.settings.data_dir
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_kill_9_during_a_merge_leaves_every_file_as_it_was(site: Deployment) -> None:
+    """A merge changes several files (the duplicate removed, redirects.csv, the records that
+    referred to it): killed once all are written and the build runs, recovery puts every one
+    back, never a mix; the live build and LDES are untouched."""
+    duplicate = site.settings.data_dir / "organisaties" / "stad-turnhout.yaml"
+    referrer = site.settings.data_dir / "praktijken" / "begeleiding-strategie-turnhout.yaml"
+    before, build, ldes = _data_files(site), site.live_build(), _ldes_files(site)
+    journal = site.settings.curation_dir / "journal.json"
+    with site.api("ed") as api:
+        etag = api.get("/api/records/organisatie/stad-turnhout").headers["etag"]
+    answers: list[httpx.Response] = []
+
+    def merge() -> None:
+        with site.api("ed") as api:
+            answers.append(api.post("/api/records/organisatie/stad-turnhout/merge", json={"into": "stad-kortrijk", "reason": "Test."},
+                                    headers={"If-Match": etag}))
+
+    thread = threading.Thread(target=merge)
+    thread.start()
+    killed = False
+    deadline = time.monotonic() + 60
+    while not killed and time.monotonic() < deadline and thread.is_alive():
+        publisher = _publisher_of(site.server.process.pid)
+        if publisher is not None and journal.exists() and not duplicate.exists() and b"stad-kortrijk" in referrer.read_bytes():
+            os.kill(publisher, signal.SIGKILL)
+            killed = True
+        time.sleep(0.01)
+    thread.join()
+    assert killed, "the merge finished before the test could catch it building"
+    assert answers[0].status_code == 503
+    assert _data_files(site) != before  # half done: the files written, never live
+    assert site.live_build() == build and _ldes_files(site) == ldes
+    recovered = kg(site.settings, "curate", "recover")
+    assert recovered.returncode == 0 and "put back" in recovered.stdout
+    assert _data_files(site) == before and not journal.exists()
+    assert httpx.get(f"{site.url}/id/organisatie/stad-turnhout", timeout=30).status_code == 303
+
+
+def test_a_withdrawal_that_went_live_before_the_crash_gets_its_history_on_recovery(site: Deployment) -> None:
+    """The state a crash between the switch and the audit line leaves (the journal, the files
+    written, the build that removed the record live): recovery keeps it and writes the history."""
+    from kg.build.pipeline import build
+    from kg.cli.publication import write_journal
+    from kg.curation import history
+    from kg.curation.references import redirect_row
+
+    rid = "cop-circulair-aankopen-basistraject"
+    record = site.settings.data_dir / "praktijken" / f"{rid}.yaml"
+    table = site.settings.data_dir / "reference" / "redirects.csv"
+    old_record, old_table = record.read_bytes(), table.read_bytes()
+    new_table = redirect_row(old_table, f"/id/praktijk/{rid}", 410, None, "Test.")
+    head = {"user": "ed", "pseudonym": "0123456789abcdef", "action": "withdraw", "kind": "praktijk", "id": rid, "reason": "Test."}
+    files = [(record.resolve(), old_record, None), (table.resolve(), old_table, new_table)]
+    journal = write_journal(site.settings, files, head, [("praktijk", rid)])
+    record.unlink()
+    table.write_bytes(new_table)
+    live = build(site.settings).build_id
+    recovered = kg(site.settings, "curate", "recover")
+    assert recovered.returncode == 0 and "had gone live" in recovered.stdout
+    assert not record.exists() and table.read_bytes() == new_table and not journal.exists()
+    entry = history.read(site.settings.curation_dir / history.AUDIT_LOG)[-1]
+    assert (entry["action"], entry["id"], entry["build"], entry["after"]) == ("withdraw", rid, live, None)
+    assert entry["changed"] == ["reference/redirects.csv"]

@@ -24,8 +24,9 @@ import pytest
 import rdflib
 import rdflib.compare
 from conftest import Server, free_port
+from ldes_support import AS, TREE, TRIG, Member, Replay, replay
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import DCTERMS, PROV, RDF, XSD
+from rdflib.namespace import DCTERMS, RDF, XSD
 
 from kg.artefacts.ldes_history import read_history
 from kg.artefacts.releases import freeze
@@ -35,11 +36,7 @@ from kg.settings import PROJECT_ROOT, Settings
 
 REPO = PROJECT_ROOT
 BASE = "https://data.lokaalcirculair.be"
-TREE = rdflib.Namespace("https://w3id.org/tree#")
-LDES = rdflib.Namespace("https://w3id.org/ldes#")
-AS = rdflib.Namespace("https://www.w3.org/ns/activitystreams#")
 PAGE_SIZE = 40
-TRIG = {"Accept": "application/trig"}
 
 
 def _copy_settings(root: Path) -> Settings:
@@ -120,67 +117,7 @@ def ldes_server(stream: Stream) -> Iterator[Server]:
     srv.stop()
 
 
-# --- a harvester -----------------------------------------------------------------------------
-
-
-@dataclass
-class Member:
-    iri: str
-    entity: str
-    time: str
-    types: set[str]
-    triples: set[tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]]
-    page: int
-
-
-@dataclass
-class Replay:
-    members: list[Member]
-    pages: list[httpx.Response]
-
-
-def replay(url: str) -> Replay:
-    """Follow the stream from /ldes: its view, then every relation, in order."""
-    with httpx.Client(timeout=30) as client:
-        root = client.get(f"{url}/ldes", headers=TRIG)
-        assert root.status_code == 200 and root.headers["content-type"].startswith("application/trig")
-        graph = rdflib.Dataset()
-        graph.parse(data=root.text, format="trig", publicID=f"{url}/ldes")
-        es = rdflib.URIRef(f"{url}/ldes")
-        assert (es, RDF.type, LDES.EventStream) in graph
-        assert graph.value(es, LDES.timestampPath) == PROV.generatedAtTime
-        assert graph.value(es, LDES.versionOfPath) == DCTERMS.isVersionOf
-        assert graph.value(es, LDES.versionDeleteObject) == AS.Delete
-        assert graph.value(es, TREE.shape) is not None
-        next_url = str(graph.value(es, TREE.view))
-        members: list[Member] = []
-        pages: list[httpx.Response] = []
-        lower_bound = ""
-        while next_url:
-            response = client.get(next_url, headers=TRIG)
-            assert response.status_code == 200, next_url
-            pages.append(response)
-            page = rdflib.Dataset(default_union=False)
-            page.parse(data=response.text, format="trig", publicID=next_url)
-            default = page.graph(DATASET_DEFAULT_GRAPH_ID)
-            iris = list(default.objects(es, TREE.member))
-            assert 0 < len(iris) <= PAGE_SIZE
-            for iri in iris:
-                time = default.value(iri, PROV.generatedAtTime)
-                assert time.datatype == XSD.dateTime and re.search(r"(Z|[+-]\d\d:\d\d)$", str(time))
-                assert str(time) >= lower_bound, "a member is older than its page's relation promised"
-                content = {(s, p, o) for s, p, o in page.graph(iri)}
-                members.append(Member(str(iri), str(default.value(iri, DCTERMS.isVersionOf)), str(time),
-                                      {str(t) for t in default.objects(iri, RDF.type)}, content, len(pages)))
-            relations = list(default.objects(rdflib.URIRef(next_url), TREE.relation))
-            assert len(relations) <= 1
-            next_url = ""
-            for relation in relations:
-                assert default.value(relation, RDF.type) == TREE.GreaterThanOrEqualToRelation
-                assert default.value(relation, TREE.path) == PROV.generatedAtTime
-                lower_bound = str(default.value(relation, TREE.value))
-                next_url = str(default.value(relation, TREE.node))
-        return Replay(members, pages)
+# --- a harvester: ldes_support.replay -----------------------------------------------------
 
 
 def _latest(members: list[Member]) -> dict[str, Member]:
@@ -198,7 +135,7 @@ def _dump(settings: Settings) -> set[tuple[rdflib.term.Node, rdflib.term.Node, r
 
 @pytest.fixture(scope="module")
 def replayed(ldes_server: Server) -> Replay:
-    return replay(ldes_server.url)
+    return replay(ldes_server.url, PAGE_SIZE)
 
 
 # --- the tests ---------------------------------------------------------------------------------

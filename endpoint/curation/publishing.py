@@ -30,7 +30,7 @@ from kg.errors import CurationError
 from kg.importer.yaml_out import load_round_trip
 from kg.settings import Settings
 
-__all__ = ["Stored", "publish", "recover_at_start", "stored", "today"]
+__all__ = ["Stored", "publish", "recover_at_start", "stored", "today", "withdraw"]
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,18 @@ async def publish(state: AppState, user: User, kind: str, rid: str, text: str, b
     true when the curator reads it and follows the link)."""
     request = {"kind": kind, "id": rid, "text": text, "base": base, "user": user.name, "pseudonym": user.pseudonym,
                "added": [list(pair) for pair in added]}
+    answer = await run_in_threadpool(_run, state.settings, request)
+    if answer.get("status") == "live":
+        await state.pick_up_new_build()
+    return answer
+
+
+async def withdraw(state: AppState, user: User, kind: str, rid: str, base: str | None, reason: str,
+                   into: str | None = None) -> dict[str, Any]:
+    """Withdraw a record (``into`` None: its IRI answers 410) or merge it into the record
+    ``into`` (301), as one publication (:mod:`kg.cli.withdrawal`); served once it is live."""
+    request = {"action": "merge" if into is not None else "withdraw", "kind": kind, "id": rid, "base": base,
+               "reason": reason, "into": into, "user": user.name, "pseudonym": user.pseudonym, "today": today()}
     answer = await run_in_threadpool(_run, state.settings, request)
     if answer.get("status") == "live":
         await state.pick_up_new_build()

@@ -1,4 +1,5 @@
-"""``GET/PUT /api/records/{kind}/{id}``: the curated records for scripts (only with ``KG_CURATION=on``).
+"""``GET/PUT/DELETE /api/records/{kind}/{id}`` and ``POST …/merge``: the curated records for scripts
+(only with ``KG_CURATION=on``).
 
 ``{kind}`` is the IRI's segment (``praktijk``, ``organisatie`` …). ``GET`` (role curator: a
 record file may hold e-mail addresses that are not published) answers the file as stored
@@ -11,6 +12,12 @@ create): without one 428, with a stale one 412 and the current ETag; then the pu
 422 ``application/problem+json`` with ``errors`` (each: ``key``, ``nl``, ``en``, ``path``,
 ``line``) when the record checks or the SHACL gate refuse it — nothing is published and the
 file is left as it was.
+
+``DELETE`` (role editor, ``If-Match`` required as for ``PUT``, ``?reason=`` required) withdraws
+the record: 204 once live, its IRI answering 410 with the reason; 409 naming the records that
+still refer to it. ``POST …/merge`` (role editor, ``If-Match`` of the duplicate, JSON
+``{"into": id, "reason": …}``) merges the duplicate into the record kept: the references are
+rewritten, its IRI answers 301; 200 with the records rewritten (:mod:`kg.cli.withdrawal`).
 """
 
 from __future__ import annotations
@@ -18,11 +25,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from endpoint.curation.auth import require_bearer
-from endpoint.curation.publishing import publish, stored, today
+from endpoint.curation.publishing import publish, stored, today, withdraw
 from endpoint.errors import HTTPProblem
 from endpoint.state import state_of
 from kg.curation.form import EDITABLE_KINDS, record_keys
@@ -110,3 +117,74 @@ async def put_record(request: Request, kind: str, rid: str) -> Response:
         headers["Location"] = f"/api/records/{kind}/{rid}"
     return JSONResponse({"status": status, **{k: answer[k] for k in ("build", "warnings") if k in answer}},
                         status_code=201 if created else 200, headers=headers)
+
+
+_REMOVE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **{k: v for k, v in _RESPONSES.items() if k != 422}, 400: {"description": "No reason given, or the target is no record"},
+    409: {"description": "Other records still refer to the record (withdraw): problem+json with `referrers`"},
+    422: {"description": "The SHACL gate refused the result; nothing published"},
+}
+
+
+def _refusal(answer: dict[str, Any]) -> Response | None:
+    """The answer of a withdrawal or merge that did not go live (raised or returned), else None."""
+    status = answer["status"]
+    if status == "conflict":
+        raise HTTPProblem(412, answer["message"], headers={"ETag": answer["etag"]} if answer.get("etag") else None)
+    if status == "refused" and answer.get("referrers"):  # still referred to: the records, for a script to change
+        return JSONResponse({"type": "about:blank", "title": "Conflict", "status": 409, "detail": answer["message"],
+                             "referrers": answer["referrers"]}, status_code=409, media_type="application/problem+json")
+    if status == "refused":
+        raise HTTPProblem(int(answer["http"]), answer["message"])
+    if status == "invalid":
+        return JSONResponse({"type": "about:blank", "title": "Unprocessable Content", "status": 422,
+                             "detail": "The SHACL gate refused the result; nothing was published.", "errors": answer["errors"]},
+                            status_code=422, media_type="application/problem+json")
+    return None
+
+
+def _current(request: Request, kind: str, rid: str) -> str:
+    """The If-Match of a removal, checked against the record (404, 428 as for PUT)."""
+    now = stored(state_of(request.app).settings, _kind(kind), rid)
+    if now.text is None:
+        raise HTTPProblem(404, f"There is no {kind} '{rid}'.")
+    if_match = request.headers.get("if-match")
+    if if_match is None:
+        raise HTTPProblem(428, "Send If-Match with the record's ETag (from GET).")
+    return if_match.replace(_JSON_TAG, "")
+
+
+@router.delete("/api/records/{kind}/{rid}", tags=["curation"], responses=_REMOVE_RESPONSES, status_code=204)
+async def delete_record(request: Request, kind: str, rid: str,
+                        reason: str = Query("", description="Why it is withdrawn (required): shown with the IRI's 410.")) -> Response:
+    """Withdraw a record: its file is removed, its IRI answers 410 with ``reason``, a tombstone enters the LDES."""
+    user = require_bearer(request, "editor")
+    base = _current(request, kind, rid)
+    if not reason.strip():
+        raise HTTPProblem(400, "Say why the record is withdrawn: ?reason=… (shown with the IRI's 410 answer).")
+    answer = await withdraw(state_of(request.app), user, kind, rid, base, reason)
+    refused = _refusal(answer)
+    if refused is not None:
+        return refused
+    return Response(status_code=204, headers={"Cache-Control": "no-store", "X-KG-Build": answer["build"]})
+
+
+@router.post("/api/records/{kind}/{rid}/merge", tags=["curation"], responses=_REMOVE_RESPONSES, status_code=200)
+async def merge_record(request: Request, kind: str, rid: str) -> Response:
+    """Merge a duplicate into another record of its kind (JSON ``{"into": id, "reason": text}``):
+    references rewritten, its file removed, its IRI answers 301 to the record kept."""
+    user = require_bearer(request, "editor")
+    base = _current(request, kind, rid)
+    try:
+        sent = json.loads(await request.body())
+    except ValueError as exc:
+        raise HTTPProblem(400, f"The body is not valid JSON: {exc}.") from None
+    if not isinstance(sent, dict) or not isinstance(sent.get("into"), str):
+        raise HTTPProblem(400, 'Send a JSON object {"into": "<id of the record kept>", "reason": "<why>"}.')
+    answer = await withdraw(state_of(request.app), user, kind, rid, base, str(sent.get("reason") or ""), sent["into"])
+    refused = _refusal(answer)
+    if refused is not None:
+        return refused
+    return JSONResponse({"status": "live", "build": answer["build"], "location": f"/id/{kind}/{sent['into']}",
+                         "rewritten": answer.get("rewritten", [])},
+                        headers={"Cache-Control": "no-store", "X-KG-Build": answer["build"]})

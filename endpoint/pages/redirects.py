@@ -33,6 +33,8 @@ from kg.store.graph_store import GraphStore
 
 logger = logging.getLogger("endpoint.pages.redirects")
 
+#: Inside ``data/``; the curator workspace appends to it (kg.records.format.REDIRECTS_CSV, the same
+#: path: the web tier does not import kg.records).
 TABLE = Path("reference") / "redirects.csv"
 
 

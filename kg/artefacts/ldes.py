@@ -9,7 +9,8 @@ changed gets a member::
     <{base}/ldes/versie/praktijk/x/20261125T110431123456Z>
         a as:Update ;                                  # as:Create for a first version
         dct:isVersionOf <{base}/id/praktijk/x> ;
-        prov:generatedAtTime "2026-11-25T11:04:31.123456Z"^^xsd:dateTime .
+        prov:generatedAtTime "2026-11-25T11:04:31.123456Z"^^xsd:dateTime ;
+        prov:wasAttributedTo <{base}/id/curator/3f9a…> .   # published from the workspace only
     <{base}/ldes/versie/praktijk/x/20261125T110431123456Z> { …every triple of the graph… }
 
 and a graph that disappeared gets a tombstone (``a as:Delete``, ``dct:isVersionOf``,
@@ -32,7 +33,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -61,7 +62,7 @@ def write_ldes(inputs: ArtefactInputs) -> dict[str, int]:
     moment = build_time(inputs.build_id, history.last_time)
     time_text = format_time(moment)
     stamp = moment.strftime("%Y%m%dT%H%M%S%fZ")
-    members = list(_changes(inputs.graphs, history, settings.base_iri, time_text, stamp))
+    members = list(_changes(inputs.graphs, history, settings.base_iri, time_text, stamp, inputs.attribution))
     (target / PAGES).mkdir(parents=True)
     if previous is not None:
         _carry_forward(previous, target, history, rewrite_last=bool(members))
@@ -101,11 +102,13 @@ def _record(history: History, members: Sequence[Member], build_id: str, time_tex
     })
 
 
-def _changes(graphs: Sequence[RecordGraph], history: History, base: str, time_text: str, stamp: str) -> Iterator[Member]:
+def _changes(graphs: Sequence[RecordGraph], history: History, base: str, time_text: str, stamp: str,
+             attribution: Mapping[str, str]) -> Iterator[Member]:
     """Members for every graph that is new or changed, then tombstones for those that went.
 
     ``graphs`` are the build's ``RecordGraph``s (what was loaded into the store), in the
     build's deterministic order; should one graph name occur twice, its parts are merged.
+    ``attribution`` (entity IRI → agent IRI) names who published a version, where a curator did.
     """
     grouped: dict[str, list[RecordGraph]] = {}
     for graph in graphs:
@@ -132,15 +135,15 @@ def _changes(graphs: Sequence[RecordGraph], history: History, base: str, time_te
             # The worker's N-Quads with the record's graph name replaced by the member's:
             # every line ends in " <graph> .\n" (a newline inside a literal is escaped).
             old, new = f" <{name}> .\n".encode(), f" <{iri}> .\n".encode()
-            yield Member(iri, entity, name, time_text, kind, (), current, payload.replace(old, new))
+            yield Member(iri, entity, name, time_text, kind, (), current, payload.replace(old, new), attribution.get(entity))
         else:
             content = tuple(quads) if quads is not None else tuple(parts[0].quads)
-            yield Member(iri, entity, name, time_text, kind, content, current)
+            yield Member(iri, entity, name, time_text, kind, content, current, agent=attribution.get(entity))
     for name in sorted(set(history.graphs) - set(grouped)):
         previous = history.graphs[name]
         if previous.digest is None:
             continue  # already tombstoned
-        yield Member(member_iri(base, name, stamp), previous.entity, name, time_text, "Delete")
+        yield Member(member_iri(base, name, stamp), previous.entity, name, time_text, "Delete", agent=attribution.get(previous.entity))
 
 
 def _carry_forward(previous: Path, target: Path, history: History, rewrite_last: bool) -> None:

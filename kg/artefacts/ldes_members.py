@@ -47,6 +47,9 @@ class Member:
     digest: str | None = None  # of the graph's triples; None for a tombstone
     #: The content as N-Quads in the member's graph, when it was read as bytes (instead of ``quads``).
     nquads: bytes | None = None
+    #: Who this version is attributed to (``prov:wasAttributedTo``): a curator's pseudonymous IRI
+    #: for a publication from the workspace; None for a build of files edited by hand.
+    agent: str | None = None
 
 
 def member_quads(member: Member) -> Iterator[ox.Quad]:
@@ -57,6 +60,8 @@ def member_quads(member: Member) -> Iterator[ox.Quad]:
     yield ox.Quad(subject, RDF.type, ox.NamedNode(AS + member.kind), default)
     yield ox.Quad(subject, DCT.isVersionOf, ox.NamedNode(member.entity), default)
     yield ox.Quad(subject, PROV.generatedAtTime, ox.Literal(member.time, datatype=XSD_DATETIME), default)
+    if member.agent is not None:
+        yield ox.Quad(subject, PROV.wasAttributedTo, ox.NamedNode(member.agent), default)
     for quad in member.quads:
         yield ox.Quad(quad.subject, quad.predicate, quad.object, subject)
 

@@ -92,7 +92,8 @@ def _member_nquads(member: Member) -> bytes:
     subject = f"<{member.iri}> "
     envelope = (f"{subject}<{RDF.type.value}> <{AS}{member.kind}> .\n"
                 f"{subject}<{DCT.isVersionOf.value}> <{member.entity}> .\n"
-                f'{subject}<{PROV.generatedAtTime.value}> "{member.time}"^^<{XSD_DATETIME.value}> .\n')
+                f'{subject}<{PROV.generatedAtTime.value}> "{member.time}"^^<{XSD_DATETIME.value}> .\n'
+                + (f"{subject}<{PROV.wasAttributedTo.value}> <{member.agent}> .\n" if member.agent else ""))
     return envelope.encode("utf-8") + member.nquads
 
 

@@ -24,8 +24,8 @@ then the sitemap that reads it); the others run once the gate has passed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Union
 
@@ -68,6 +68,9 @@ class ArtefactInputs:
     void_statistics: VoidStatistics | None = None
     #: The SHACL report of the gate (what the quality measurements count); set before the steps run.
     report: ValidationReport | None = None
+    #: Entity IRI → the agent IRI its new version is attributed to (a curator's publication;
+    #: empty for ``kg build`` of files edited by hand): ``prov:wasAttributedTo`` on the LDES member.
+    attribution: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,11 @@ changed ("the shapes changed") when it falls back to a full build:
 
 * ``shapes``: every file of ``KG_SHAPES_DIR``;
 * ``ontology``: every file of ``KG_ONTOLOGY_DIR`` (the ontology and the vocabularies);
-* ``reference``: every file of ``KG_DATA_DIR`` outside the record folders (the municipalities);
+* ``reference``: every file of ``KG_DATA_DIR`` outside the record folders (the municipalities),
+  but ``reference/redirects.csv``;
+* ``redirects``: ``reference/redirects.csv``, which no build reads: the web tier reads it for
+  each build it serves (301/410). A change makes a new build, never a full one
+  (:data:`SERVED_ONLY`): a withdrawal from the curator workspace stays incremental;
 * ``queries``: the example queries of ``KG_QUERIES_DIR`` (the build's examples graph);
 * ``settings``: the settings a build's output depends on (:data:`BUILD_SETTINGS`);
 * ``code``: the source of :mod:`kg`, ``metadata/`` (catalogue, LDES member shape), and the
@@ -30,13 +34,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.records.format import FOLDERS
+from kg.records.format import FOLDERS, REDIRECTS_CSV
 from kg.settings import PROJECT_ROOT, Settings
 
-__all__ = ["BUILD_SETTINGS", "PART_NAMES", "changed_parts", "fingerprint", "hash_files"]
+__all__ = ["BUILD_SETTINGS", "PART_NAMES", "SERVED_ONLY", "changed_parts", "fingerprint", "hash_files"]
 
 #: The settings whose value changes what a build makes (the others are about serving).
 BUILD_SETTINGS = ("base_iri", "public_url", "validator", "ldes_page_size", "data_dir")
+
+#: Parts that only the web tier reads (from ``data/``, for each build it serves): no full build for them.
+SERVED_ONLY = frozenset({"redirects"})
 
 #: How each part is named when it forces a full build.
 PART_NAMES = {
@@ -77,10 +84,12 @@ def fingerprint(settings: Settings) -> dict[str, str]:
     chosen = {name: str(getattr(settings, name)) for name in BUILD_SETTINGS}
     code = _files(PROJECT_ROOT / "kg") + _files(PROJECT_ROOT / "metadata")
     code = [p for p in code if "__pycache__" not in p.parts]
+    redirects = settings.data_dir / REDIRECTS_CSV
     return {
         "shapes": hash_files(_files(settings.shapes_dir), settings.shapes_dir),
         "ontology": hash_files(_files(settings.ontology_dir), settings.ontology_dir),
-        "reference": hash_files(_files(settings.data_dir, skip=FOLDERS), settings.data_dir),
+        "reference": hash_files([p for p in _files(settings.data_dir, skip=FOLDERS) if p != redirects], settings.data_dir),
+        "redirects": hash_files([redirects] if redirects.is_file() else [], settings.data_dir),
         "queries": hash_files(sorted(settings.queries_dir.glob("*.rq")), settings.queries_dir),
         "settings": hashlib.sha256(repr(sorted(chosen.items())).encode()).hexdigest(),
         "code": hashlib.sha256(

@@ -38,7 +38,7 @@ import pyoxigraph as ox
 from kg.artefacts.examples_graph import examples_graph
 from kg.build.affected import Footprint, affected_focus, footprint
 from kg.build.build_state import BuildState, DamagedState, RecordEntry, chunk_path, load_state
-from kg.build.fingerprint import PART_NAMES, changed_parts, fingerprint
+from kg.build.fingerprint import PART_NAMES, SERVED_ONLY, changed_parts, fingerprint
 from kg.build.record_chunks import RecordFile, StoredGraph, content_hash, map_chunk, record_files, start_worker, stored_graphs
 from kg.build.shacl_gate import stop_on_violation
 from kg.build.stopwatch import Stopwatch
@@ -96,7 +96,7 @@ def plan_build(settings: Settings, root: Path, full: bool) -> Plan:
         return Plan(True, f"the previous build {previous.name} kept no state for an incremental build", prints)
     if state.raw is None:
         return Plan(True, f"the previous build {previous.name} kept no SHACL results", prints)
-    changed = changed_parts(state.fingerprint, prints)
+    changed = [part for part in changed_parts(state.fingerprint, prints) if part not in SERVED_ONLY]
     if changed:
         return Plan(True, "; ".join(PART_NAMES.get(part, part) for part in changed), prints)
     refused = restriction_refused(Shapes.load(settings.shapes_dir, settings.base_iri))

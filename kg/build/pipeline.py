@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -106,10 +107,12 @@ def check(settings: Settings, only: Sequence[Path] | None = None, progress: Prog
     return report
 
 
-def build(settings: Settings, progress: Progress = quiet, full: bool = False) -> BuildResult:
+def build(settings: Settings, progress: Progress = quiet, full: bool = False,
+          attribution: Mapping[str, str] | None = None) -> BuildResult:
     """Build a new store and make it live, or change nothing: incremental on the live build
     when nothing but record files changed (:mod:`kg.build.incremental`), else, or with
-    ``full``, from all records. ``progress`` is told which, and why."""
+    ``full``, from all records. ``progress`` is told which, and why. ``attribution`` (entity
+    IRI → agent IRI, from a curator's publication) goes onto the LDES members of those entities."""
     root = build_root(settings)
     guard_build(settings.data_dir, settings.base_iri, None if settings.is_remote else root)
     watch = Stopwatch(progress)
@@ -125,8 +128,8 @@ def build(settings: Settings, progress: Progress = quiet, full: bool = False) ->
         work = slot.builds / f"{TEMPORARY}{slot.build_id}-chunks"
         try:
             if plan.full:
-                return _build_into(slot, settings, watch, work, plan)
-            return _build_incrementally(slot, settings, watch, work, plan)
+                return _build_into(slot, settings, watch, work, plan, attribution or {})
+            return _build_incrementally(slot, settings, watch, work, plan, attribution or {})
         except BaseException:
             slot.abort()
             raise
@@ -146,7 +149,8 @@ def _open_slot(root: Path, settings: Settings, plan: Plan) -> BuildSlot | None:
         return None
 
 
-def _build_into(slot: BuildSlot, settings: Settings, watch: Stopwatch, work: Path, plan: Plan) -> BuildResult:
+def _build_into(slot: BuildSlot, settings: Settings, watch: Stopwatch, work: Path, plan: Plan,
+                attribution: Mapping[str, str]) -> BuildResult:
     """The full build, into a slot that the caller aborts on any error."""
     data_dir, vocab_dir, ontology, _ = paths(settings)
     with watch.stage("read and map records"):
@@ -156,14 +160,15 @@ def _build_into(slot: BuildSlot, settings: Settings, watch: Stopwatch, work: Pat
         examples = examples_graph(settings.queries_dir, settings.base_iri)
         batch.extra.append(examples)
         batch.graphs.append(examples)
-    inputs = ArtefactInputs(settings, slot.build_id, batch.graphs, slot)
+    inputs = ArtefactInputs(settings, slot.build_id, batch.graphs, slot, attribution=attribution)
     manifest: dict[str, Any] = {}
     done: set[str] = set()
     outcome = _load_beside_the_gate(slot, settings, batch, watch, inputs, manifest, done)
     return _finish(slot, settings, watch, inputs, outcome.report, outcome.raw, manifest, done, plan)
 
 
-def _build_incrementally(slot: BuildSlot, settings: Settings, watch: Stopwatch, work: Path, plan: Plan) -> BuildResult:
+def _build_incrementally(slot: BuildSlot, settings: Settings, watch: Stopwatch, work: Path, plan: Plan,
+                         attribution: Mapping[str, str]) -> BuildResult:
     """The incremental build (:mod:`kg.build.incremental`), into a slot the caller aborts on any error.
 
     From :data:`DEFER_DUMPS_FROM` quads on, the whole-graph dumps follow the change instead of
@@ -173,7 +178,7 @@ def _build_incrementally(slot: BuildSlot, settings: Settings, watch: Stopwatch, 
     (:func:`_dumps_after`)."""
     _, vocab_dir, ontology, _ = paths(settings)
     prepared = prepare_incremental(slot, settings, watch, work, plan, vocab_dir, ontology)
-    inputs = ArtefactInputs(settings, slot.build_id, prepared.graphs, slot)
+    inputs = ArtefactInputs(settings, slot.build_id, prepared.graphs, slot, attribution=attribution)
     assert plan.previous is not None
     # What changed, for the web tier's per-build indexes (kg.store.graph_store.CHANGE_KEY).
     manifest: dict[str, Any] = {CHANGE_KEY: {

@@ -100,14 +100,25 @@ def curate() -> None:
 def publish_command(settings: Settings) -> None:
     """Publish one record: a JSON request on standard input, the JSON answer on standard output."""
     from kg.cli.publication import Change, publish  # the build: imported only by the command that runs it
+    from kg.cli.withdrawal import Removal, withdraw
 
     request = json.loads(sys.stdin.read())
-    added = tuple((str(relative), str(text)) for relative, text in request.get("added", []))
-    change = Change(request["kind"], request["id"], request["text"], request.get("base"), request["user"], request["pseudonym"], added)
     try:
-        answer = publish(settings, change)
+        if request.get("action") in ("withdraw", "merge"):
+            removal = Removal(request["kind"], request["id"], request.get("base"), str(request.get("reason") or ""),
+                              request["user"], request["pseudonym"], request["today"],
+                              request.get("into") if request["action"] == "merge" else None)
+            answer = withdraw(settings, removal)
+        else:
+            added = tuple((str(relative), str(text)) for relative, text in request.get("added", []))
+            change = Change(request["kind"], request["id"], request["text"], request.get("base"), request["user"],
+                            request["pseudonym"], added)
+            answer = publish(settings, change)
     except EditConflict as exc:
         answer = {"status": "conflict", "message": str(exc), "etag": exc.current}
+    except CurationError as exc:  # a reason missing, a target that is no record, a record still referred to
+        answer = {"status": "refused", "http": exc.http_status, "message": str(exc),
+                  "referrers": getattr(exc, "referrers", [])}
     click.echo(json.dumps(answer))
 
 

@@ -176,3 +176,11 @@ def key_lines(text: str) -> list[tuple[int, str]]:
     except Exception:  # noqa: BLE001 -- not YAML: the record checks report it with its line
         return []
     return sorted((node.lc.key(key)[0] + 1, str(key)) for key in node)
+
+
+def round_trip_text(node: CommentedMap) -> str:
+    """``node`` (from :func:`kg.importer.yaml_out.load_round_trip`) written back in the layout
+    of this module's round trip; :mod:`kg.curation.references` writes the records a merge changes with it."""
+    out = io.StringIO()
+    _ROUND_TRIP.dump(node, out)
+    return out.getvalue()

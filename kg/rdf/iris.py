@@ -169,6 +169,11 @@ class Iris:
         """The document describing the thing: ``{base}/doc/{concept}/{ref}``."""
         return self._term("doc", concept, ref)
 
+    def curator(self, pseudonym: str) -> NamedNode:
+        """A curator as the public history names them: ``{base}/id/curator/{pseudonym}``, the
+        account's random pseudonym (stable per account, neither its name nor its e-mail)."""
+        return NamedNode(f"{self.base}/id/curator/{pseudonym}")
+
     def graph(self, concept: str, ref: str) -> NamedNode:
         """The named graph holding the thing's source record: ``{base}/graph/{concept}/{ref}``."""
         return self._term("graph", concept, ref)

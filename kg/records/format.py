@@ -56,6 +56,7 @@ __all__ = [
     "LIST_ITEM",
     "MUNICIPALITY_COLUMNS",
     "MUNICIPALITY_CSV",
+    "REDIRECTS_CSV",
     "PATTERNS",
     "PERIOD",
     "PRAKTIJK",
@@ -371,6 +372,8 @@ KINDS: tuple[str, ...] = tuple(RECORD_KINDS)
 FOLDERS: Mapping[str, str] = {kind.folder: kind.name for kind in RECORD_KINDS.values() if kind.folder is not None}
 
 MUNICIPALITY_CSV = Path("reference") / "gemeenten.csv"
+#: IRIs that no longer describe a thing of their own: 301 (merged) and 410 (withdrawn); read by the web tier.
+REDIRECTS_CSV = Path("reference") / "redirects.csv"
 #: Outlines and representative points of the places (made by ``scripts/derive_geometrieen.py``).
 GEOMETRY_CSV = Path("reference") / "geometrieen.csv"
 #: The header of the municipality CSV: the NIS code first, then the other keys.
