@@ -99,8 +99,9 @@ def test_what_the_gate_refuses_is_shown_at_the_field_and_nothing_is_published(br
         expect(page.locator("#v-titel-en")).to_have_value("Circular city strategy")  # what was typed is kept
         assert site.record().read_bytes() == before
 
-        # The same form in English: the SHACL gate's own message, in English, at the title.
-        page.goto(_local(site) + f"/beheer/praktijk/{LEUVEN}?lang=en")
+        # The same form in English, opened on the published version (the refused edit is now the
+        # editor's draft, which the record's page would open): the SHACL gate's own message, in English.
+        page.goto(_local(site) + f"/beheer/praktijk/{LEUVEN}?concept=-&lang=en")
         expect(page.locator("#veld-titel legend")).to_contain_text("Title")
         page.locator("#v-titel-en").fill("Circular " * (TITLE_LIMIT // 8))
         page.get_by_role("button", name="Publish").click()
@@ -166,5 +167,33 @@ def test_the_sheet_form_in_english_shows_the_notes_in_english(browser: object, s
         expect(page.locator("#veld-type .review-note")).to_contain_text("the title names a strategy")
         expect(page.locator("body")).not_to_contain_text("de titel noemt")
         expect(page.locator("form.curation-form")).to_contain_text("Your role (curator) may not publish")
+    finally:
+        context.close()
+
+
+def test_a_curator_keeps_a_draft_on_the_server_and_discards_it(browser: object, site: Deployment) -> None:
+    """Chromium: a curator (no publish button) saves the form as a draft, finds it in the list of
+    her drafts and at the record, reopens it, and discards it; data/ is never touched."""
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    context = browser.new_context(locale="nl-BE")
+    page = context.new_page()
+    before = site.record().read_bytes()
+    try:
+        _sign_in(page, site, "cu", f"/beheer/praktijk/{LEUVEN}?concept=-")
+        expect(page.get_by_role("button", name="Publiceren")).to_have_count(0)
+        page.locator("#v-titel-nl").fill("Strategie circulaire stad (kladversie)")
+        page.get_by_role("button", name="Als concept bewaren").click()
+        expect(page.get_by_role("status")).to_have_text("Concept bewaard.")
+        expect(page.locator(".draft-state")).to_contain_text("Dit is het concept van cu")
+        page.goto(_local(site) + "/beheer")
+        page.locator(".my-drafts").get_by_role("link", name=f"praktijk/{LEUVEN}").click()
+        expect(page.locator("#v-titel-nl")).to_have_value("Strategie circulaire stad (kladversie)")
+        assert site.record().read_bytes() == before
+        page.get_by_role("button", name="Dit concept weggooien").click()
+        expect(page.locator("#v-titel-nl")).to_have_value("Strategie circulaire stad")
+        page.goto(_local(site) + "/beheer")
+        expect(page.locator(".my-drafts")).to_contain_text("Je hebt geen concepten.")
     finally:
         context.close()
