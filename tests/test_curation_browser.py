@@ -8,6 +8,7 @@ Real ``kg serve`` with ``KG_CURATION=on`` on the tests' own copy of ``data/``
 
 from __future__ import annotations
 
+import difflib
 import time
 from pathlib import Path
 from typing import Iterator
@@ -15,7 +16,7 @@ from typing import Iterator
 import httpx
 import pytest
 from conftest import BROWSER_TESTS
-from curation_support import LEUVEN, PASSWORDS, TITLE_LIMIT, Deployment, deploy
+from curation_support import LEUVEN, NOTE_LIMIT, PASSWORDS, TITLE_LIMIT, Deployment, deploy
 
 pytestmark = BROWSER_TESTS
 
@@ -195,5 +196,78 @@ def test_a_curator_keeps_a_draft_on_the_server_and_discards_it(browser: object, 
         expect(page.locator("#v-titel-nl")).to_have_value("Strategie circulaire stad")
         page.goto(_local(site) + "/beheer")
         expect(page.locator(".my-drafts")).to_contain_text("Je hebt geen concepten.")
+    finally:
+        context.close()
+
+
+def test_an_editor_adds_an_actor_with_a_role_removes_it_and_sees_a_nested_message(browser: object, site: Deployment) -> None:
+    """The structures of a record are repeatable groups generated from the format: add an actor
+    (organisation by autocomplete, role from the code list), publish, see it on /doc/ and in a
+    SPARQL answer; remove it again (the file is byte for byte what it was, but for the day of
+    the change); an actor without organisation or person is refused with the message at that actor."""
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    context = browser.new_context(locale="nl-BE")
+    page = context.new_page()
+    base = site.settings.base_iri
+    ask = (f"ASK {{ <{base}/id/praktijk/{LEUVEN}> <http://www.w3.org/ns/prov#qualifiedAssociation> ?a . "
+           f"?a <http://www.w3.org/ns/prov#agent> <{base}/id/organisatie/agoria> ; "
+           f"<http://www.w3.org/ns/prov#hadRole> <{base}/id/concept/rol/partner> }}")
+
+    def without_day(data: bytes) -> list[str]:
+        return [line.decode() for line in data.splitlines() if not line.startswith(b"gewijzigd:")]
+
+    try:
+        _sign_in(page, site, "ed")
+        page.goto(_local(site) + f"/beheer/praktijk/{LEUVEN}?concept=-")  # the published version, not a draft of ed's
+        before = site.record().read_bytes()
+        group = page.locator('[data-group="actoren"]')
+        items = group.locator(":scope > .items > .item")
+        count = items.count()
+        group.locator(":scope > .item-add").click()
+        expect(items).to_have_count(count + 1)
+        added = items.nth(count)
+        added.get_by_label("Organisatie of persoon (organisatie)").fill("agoria")
+        added.locator("select[name$=\".rol\"]").select_option("partner")
+        page.get_by_role("button", name="Publiceren").click()
+        expect(page.locator("h1")).to_have_text("Gepubliceerd")
+        after = site.record().read_bytes()
+        diff = list(difflib.ndiff(without_day(before), without_day(after)))
+        lost = [line[2:] for line in diff if line.startswith("- ")]
+        gained = [line[2:] for line in diff if line.startswith("+ ")]
+        assert lost == [] and gained == ["  - organisatie: agoria", "    rol: partner"], (lost, gained)
+        started = time.monotonic()
+        while not _ask(site, ask):  # waiting, not measuring
+            assert time.monotonic() - started < 120, "the new actor never reached the SPARQL answers"
+            time.sleep(0.2)
+        page.get_by_role("link", name="Bekijk de pagina").click()
+        expect(page.locator("main")).to_contain_text("Agoria")
+
+        # Remove it again: the other actors (and their comments) are untouched.
+        page.goto(_local(site) + f"/beheer/praktijk/{LEUVEN}?concept=-")
+        items.nth(count).get_by_role("button", name="Verwijderen").click()
+        expect(items).to_have_count(count)
+        page.get_by_role("button", name="Publiceren").click()
+        expect(page.locator("h1")).to_have_text("Gepubliceerd")
+        assert without_day(site.record().read_bytes()) == without_day(before)
+
+        # An actor with a role but neither organisation nor person: refused, the message at that actor.
+        page.goto(_local(site) + f"/beheer/praktijk/{LEUVEN}?concept=-")
+        group.locator(":scope > .item-add").click()
+        items.nth(count).locator("select[name$=\".rol\"]").select_option("partner")
+        current = site.record().read_bytes()
+        page.get_by_role("button", name="Publiceren").click()
+        expect(page.locator(".form-errors")).to_contain_text("Niet gepubliceerd")
+        expect(page.locator(f'[data-item="actoren.{count}"] .field-error').first).to_contain_text("precies één van 'organisatie'")
+        assert site.record().read_bytes() == current
+
+        # The SHACL gate on a nested node (the tests' shape: an actor's explanation is short):
+        # its result's path inside the first actor is shown at that actor's explanation.
+        page.goto(_local(site) + f"/beheer/praktijk/{LEUVEN}?concept=-")
+        items.nth(0).locator("textarea[name$='.toelichting:en']").fill("Explained " * (NOTE_LIMIT // 9))
+        page.get_by_role("button", name="Publiceren").click()
+        expect(page.locator('[data-field="actoren.0.toelichting"] > .field-error')).to_contain_text(f"hoogstens {NOTE_LIMIT} tekens")
+        assert site.record().read_bytes() == current
     finally:
         context.close()

@@ -25,7 +25,8 @@ from endpoint.layout import Reader, reader_of, render
 from endpoint.state import state_of
 from kg.curation import drafts
 from kg.curation.accounts import Session
-from kg.curation.form import EDITABLE_KINDS, ID_PATTERN, FormField, fields_of, form_values, record_values
+from kg.curation.field_errors import nested_field
+from kg.curation.form import EDITABLE_KINDS, ID_PATTERN, FormField, fields_of, form_values, record_values, targets
 from kg.curation.record_edit import edited_yaml
 from kg.errors import CurationError
 from kg.settings import Settings
@@ -56,25 +57,49 @@ def show_form(request: Request, session: Session, kind: str, rid: str | None, va
     settings = state_of(request.app).settings
     reader: Reader = reader_of(request)
     fields = form_fields(settings, kind)
+    shown = form_values(fields, values)
     by_key: dict[str | None, list[Mapping[str, Any]]] = {}
+    nested: dict[str, list[Mapping[str, Any]]] = {}
     for error in errors:
-        key = error.get("key")
+        key, field = error.get("key"), error.get("field")
+        if isinstance(field, str) and _resolves(shown, field):  # inside a structure: at its nested input
+            nested.setdefault(field, []).append(error)
+            continue
         by_key.setdefault(key if any(f.key == key for f in fields) else None, []).append(error)
     noted: dict[str | None, list[Mapping[str, Any]]] = {}
     for note in notes:
         key = str(note.get("field", "")).split("[")[0].split(".")[0]
         noted.setdefault(key if any(f.key == key for f in fields) else None, []).append(note)
     path = f"/beheer/{kind}/{rid or NEW}"
+    text_part = FormField("", "text", "text", False, {reader.code: reader.t["cur_item_text"]}, {})
     kept = {f.key: yaml.safe_dump(values[f.key], allow_unicode=True, sort_keys=False, width=100)
             for f in fields if not f.editable and f.key in values and f.key != "id"}
     # Suggestions for references: the ids and titles of the records of each target kind.
-    suggestions = {f.target: records_of(settings.data_dir, f.target) for f in fields if f.target and f.editable}
+    suggestions = {target: records_of(settings.data_dir, target) for target in sorted(targets(fields))}
     page = render("beheer/edit.html", reader, path, session=session, kind=kind, rid=rid, fields=fields, suggestions=suggestions,
-                  values=form_values(fields, values), raw=values, base=base or "", errors=by_key, notes=noted,
+                  values=shown, raw=values, nested=nested, text_part=text_part, empty_item=_empty_item, base=base or "", errors=by_key, notes=noted,
                   action=action or path, may_publish=session.user.role in ("editor", "admin"), kept=kept, extra=extra,
                   added=added, draft=draft, saved=saved, drafts=_drafts_of(settings, kind, rid or values.get("id")),
                   draft_action=None if extra else f"/beheer/{kind}/{rid or NEW}/concept")
     return HTMLResponse(page, status_code=status, headers=_NO_STORE)
+
+
+def _resolves(shown: Mapping[str, Any], field: str) -> bool:
+    """Whether ``actoren.2.rol`` names an input of the form as shown."""
+    here: Any = shown
+    for step in field.split("."):
+        if isinstance(here, Mapping) and step in here:
+            here = here[step]
+        elif isinstance(here, list) and step.isdigit() and int(step) < len(here):
+            here = here[int(step)]
+        else:
+            return False
+    return True
+
+
+def _empty_item(f: FormField) -> Any:
+    """The values of a new, empty item of a group (for its template)."""
+    return {"nl": "", "en": ""} if f.widget == "texts" else form_values(f.parts, {})
 
 
 @router.get("/beheer/{kind}/{rid}")
@@ -149,10 +174,11 @@ async def publish_form(request: Request, kind: str, rid: str) -> Response:
     if answer["status"] == "conflict":
         _keep(settings, session, kind, rid, base, values)
         return _conflict(request, session, kind, rid, stored(settings, kind, rid).text, values)
-    if answer["status"] == "invalid":
-        draft = _keep(settings, session, kind, rid, base, values, answer["errors"])
+    if answer["status"] == "invalid":  # each message at its field, inside a structure too
+        errors = [{**e, "field": nested_field(text, kind, e.get("line"), e.get("path"))} for e in answer["errors"]]
+        draft = _keep(settings, session, kind, rid, base, values, errors)
         shown = {k: v for k, v in {**now.values, **values}.items() if v is not None}
-        return show_form(request, session, kind, rid if now.text else None, {**shown, "id": rid}, base, answer["errors"], 422,
+        return show_form(request, session, kind, rid if now.text else None, {**shown, "id": rid}, base, errors, 422,
                          draft=draft, saved=True)
     for owner in {session.user.name, (form.get("concept") or [""])[0]} - {""}:  # published: its drafts are done
         try:
