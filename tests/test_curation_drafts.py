@@ -11,6 +11,7 @@ The scripts' side: ``/api/drafts``.
 
 from __future__ import annotations
 
+import difflib
 import html
 import json
 import os
@@ -216,3 +217,77 @@ def test_drafts_survive_kill_9_of_the_server(site: Deployment) -> None:
         page = curator.get(f"/beheer/praktijk/{LEUVEN}")
         assert "Concept voor de crash</textarea>" in page.text and "Dit is het concept van cu" in page.text
         assert curator.post(f"/beheer/praktijk/{LEUVEN}/concept/weggooien", data={"_csrf": csrf_of(page.text)}).status_code == 303
+
+
+def test_the_form_of_nested_structures_round_trips_through_the_page(site: Deployment) -> None:
+    """The page's own inputs for a record with enumerations inside enumerations (two levels of
+    groups), sent back untouched by an editor, publish nothing new: the file stays as it was."""
+    rid = "bevraging-lokale-besturen-circulaire-economie"
+    path = site.record(rid)
+    before = path.read_bytes()
+    with sign_in(site, "ed") as editor:
+        page = editor.get(f"/beheer/praktijk/{rid}", params={"concept": "-"})
+        assert page.status_code == 200
+        assert 'name="_item:opsommingen.0.items"' in page.text and 'name="v:opsommingen.0.items.1.tekst:nl"' in page.text
+        assert "__T1__" in page.text  # the template of a nested item, for adding one
+        form: dict[str, list[str]] = {}
+        for name, value in _page_form(page.text):
+            form.setdefault(name, []).append(value)
+        answer = editor.post(f"/beheer/praktijk/{rid}", data=form)
+    changed = "".join(difflib.unified_diff(before.decode().splitlines(True), path.read_text().splitlines(True)))
+    assert answer.status_code == 200 and "Niets veranderd" in answer.text, changed
+    assert path.read_bytes() == before
+
+
+def _page_form(page: str) -> list[tuple[str, str]]:
+    """What a browser sends for the edit form as shown (outside <template>s): inputs, checked
+    boxes, selected options, textareas, in page order."""
+    from html.parser import HTMLParser
+
+    class Form(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.fields: list[tuple[str, str]] = []
+            self.template = 0
+            self.select: str | None = None
+            self.area: str | None = None
+            self.text = ""
+            self.in_form = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = {k: v or "" for k, v in attrs}
+            if tag == "form" and "curation-form" in a.get("class", ""):
+                self.in_form = True
+            if not self.in_form:
+                return
+            if tag == "template":
+                self.template += 1
+            if self.template:
+                return
+            if tag == "input" and "name" in a and (a.get("type") != "checkbox" or "checked" in a):
+                self.fields.append((a["name"], a.get("value", "")))
+            elif tag == "select":
+                self.select = a.get("name")
+            elif tag == "option" and self.select and "selected" in a:
+                self.fields.append((self.select, a.get("value", "")))
+            elif tag == "textarea":
+                self.area, self.text = a.get("name"), ""
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "template" and self.in_form:
+                self.template -= 1
+            elif tag == "select":
+                self.select = None
+            elif tag == "textarea" and self.area and not self.template:
+                self.fields.append((self.area, self.text.removeprefix("\n")))
+                self.area = None
+            elif tag == "form":
+                self.in_form = False
+
+        def handle_data(self, data: str) -> None:
+            if self.area:
+                self.text += data
+
+    parser = Form()
+    parser.feed(page)
+    return parser.fields

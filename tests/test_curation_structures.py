@@ -86,3 +86,18 @@ def test_moving_and_removing_items_keeps_each_item_with_its_comments() -> None:
     after = edited_yaml(text, "praktijk", rid, record_values(_fields("praktijk"), form), _DAY)
     assert [dict(a) for a in load_round_trip(after)["actoren"]] == [dict(a) for a in [old_actors[2], old_actors[1], *old_actors[3:]]]
     assert text.count("# Betrokken diensten binnen de gemeente") == after.count("# Betrokken diensten binnen de gemeente") == 1
+
+
+def test_codes_inside_a_structure_keep_the_files_order() -> None:
+    """Checkboxes send codes in label order: an unchanged set is no change, a new code comes after the others."""
+    rid = "bevraging-lokale-besturen-circulaire-economie"
+    text = (REPO / "data" / "praktijken" / f"{rid}.yaml").read_text(encoding="utf-8")
+    form = _form("praktijk", text)
+    name = next(k for k, v in form.items() if k.endswith(".beleidsinstrumenten") and len(v) == 2)
+    form[name] = sorted(form[name], reverse=True)
+    assert edited_yaml(text, "praktijk", rid, record_values(_fields("praktijk"), form), _DAY) == text
+    first, second = form[name]
+    form[name] = ["circulair-aankopen", first, second]
+    after = edited_yaml(text, "praktijk", rid, record_values(_fields("praktijk"), form), _DAY)
+    lost, gained = _changed(text, after)
+    assert len(lost) == len(gained) == 1 and gained[0].endswith(", circulair-aankopen]")

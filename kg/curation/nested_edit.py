@@ -44,14 +44,16 @@ _QUOTED = frozenset({"date", "day", "nis"})
 def deep(value: Any) -> Any:
     """A value as the form compares it: texts without layout or translation marks, scalars as strings.
 
-    >>> deep({"nl": " a  b ", "vertaald": ["en"], "x": [1, True, None]}) == deep({"nl": "a b", "x": ["1", "True"]})
+    >>> deep({"nl": " a  b ", "vertaald": ["en"], "x": [1, True, None]}) == deep({"nl": "a b", "x": ["True", "1"]})
     True
     """
     if isinstance(value, Mapping):
         out = {str(k): deep(v) for k, v in value.items() if k != TRANSLATED and v is not None and v is not False}
         return {k: v for k, v in out.items() if v not in ("", [], {})}
     if isinstance(value, (list, tuple)):
-        return [deep(v) for v in value if v is not None]
+        items = [deep(v) for v in value if v is not None]
+        # Codes and references compare as sets: checkboxes list codes in label order, not the file's.
+        return sorted(items) if all(isinstance(v, str) for v in items) else items
     if isinstance(value, (datetime.date, bool, int, float, Decimal)):
         return str(value)
     return " ".join(str(value).split())
@@ -133,6 +135,9 @@ def merge_map(node: CommentedMap, new: Mapping[str, Any], fields: Mapping[str, F
         if deep(old) == deep(value):
             continue
         if spec is not None and spec.many and isinstance(old, CommentedSeq) and isinstance(value, list):
+            if spec.fields is None and spec.type != "text":  # codes, references: the file's order, new ones after
+                wanted = [str(v) for v in value]
+                value = [v for v in old if str(v) in wanted] + [v for v in value if str(v) not in {str(o) for o in old}]
             merge_items(old, value, spec.fields if spec.fields is not None else (None if spec.type == "text" else {}))
         elif spec is not None and spec.type == "text" and isinstance(old, CommentedMap) and isinstance(value, Mapping):
             merge_map(old, value, None)
