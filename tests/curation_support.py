@@ -4,7 +4,7 @@ The copy of ``data/`` is the tests' own (publications write into it). Its shapes
 project's plus one stricter shape of the tests' own (an English practice title of at most
 :data:`TITLE_LIMIT` characters), so a record that passes the record checks can still be
 refused by the SHACL gate: the gate is the build's, the shape only gives it something to
-find. Accounts are made with the real ``kg users`` command, passwords on standard input.
+find (and one on a nested node: an actor's explanation of at most that length). Accounts are made with the real ``kg users`` command, passwords on standard input.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from kg.settings import Settings
 
 #: The longest English practice title the tests' extra shape allows.
 TITLE_LIMIT = 200
+#: The longest explanation of an actor the tests' nested shape allows (the data's longest is 253).
+NOTE_LIMIT = 400
 LEUVEN = "leuven-strategie-circulaire-stad"
 PASSWORDS = {"ed": "editor-password-1", "cu": "curator-password-1", "ad": "admin-password-12"}
 ROLES = {"ed": "editor", "cu": "curator", "ad": "admin"}
@@ -42,6 +44,16 @@ circsh:TestKorteTitel
         sh:maxLength {TITLE_LIMIT} ;
         sh:message "Een titel is hoogstens {TITLE_LIMIT} tekens lang (testvorm)."@nl ,
                    "A title is at most {TITLE_LIMIT} characters long (test shape)."@en
+    ] .
+
+circsh:TestKorteToelichting
+    a sh:NodeShape ;
+    sh:targetClass <http://www.w3.org/ns/prov#Association> ;
+    sh:property [
+        sh:path circ:toelichting ;
+        sh:maxLength {NOTE_LIMIT} ;
+        sh:message "Een toelichting bij een actor is hoogstens {NOTE_LIMIT} tekens lang (testvorm)."@nl ,
+                   "An actor's explanation is at most {NOTE_LIMIT} characters long (test shape)."@en
     ] .
 """
 

@@ -8,6 +8,7 @@ Real ``kg serve`` with ``KG_CURATION=on`` on the tests' own copy of ``data/``
 
 from __future__ import annotations
 
+import difflib
 import time
 from pathlib import Path
 from typing import Iterator
@@ -15,7 +16,7 @@ from typing import Iterator
 import httpx
 import pytest
 from conftest import BROWSER_TESTS
-from curation_support import LEUVEN, PASSWORDS, TITLE_LIMIT, Deployment, deploy
+from curation_support import LEUVEN, NOTE_LIMIT, PASSWORDS, TITLE_LIMIT, Deployment, deploy
 
 pytestmark = BROWSER_TESTS
 
@@ -99,8 +100,9 @@ def test_what_the_gate_refuses_is_shown_at_the_field_and_nothing_is_published(br
         expect(page.locator("#v-titel-en")).to_have_value("Circular city strategy")  # what was typed is kept
         assert site.record().read_bytes() == before
 
-        # The same form in English: the SHACL gate's own message, in English, at the title.
-        page.goto(_local(site) + f"/beheer/praktijk/{LEUVEN}?lang=en")
+        # The same form in English, opened on the published version (the refused edit is now the
+        # editor's draft, which the record's page would open): the SHACL gate's own message, in English.
+        page.goto(_local(site) + f"/beheer/praktijk/{LEUVEN}?concept=-&lang=en")
         expect(page.locator("#veld-titel legend")).to_contain_text("Title")
         page.locator("#v-titel-en").fill("Circular " * (TITLE_LIMIT // 8))
         page.get_by_role("button", name="Publish").click()
@@ -208,5 +210,106 @@ def test_an_editor_withdraws_a_practice_and_merges_a_duplicate(browser: object, 
         expect(page.locator("main")).to_contain_text("praktijk/begeleiding-strategie-imog")
         moved = httpx.get(f"{site.url}/id/organisatie/imog", timeout=30)
         assert (moved.status_code, moved.headers["location"]) == (301, "/id/organisatie/intradura")
+    finally:
+        context.close()
+
+
+def test_a_curator_keeps_a_draft_on_the_server_and_discards_it(browser: object, site: Deployment) -> None:
+    """Chromium: a curator (no publish button) saves the form as a draft, finds it in the list of
+    her drafts and at the record, reopens it, and discards it; data/ is never touched."""
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    context = browser.new_context(locale="nl-BE")
+    page = context.new_page()
+    before = site.record().read_bytes()
+    try:
+        _sign_in(page, site, "cu", f"/beheer/praktijk/{LEUVEN}?concept=-")
+        expect(page.get_by_role("button", name="Publiceren")).to_have_count(0)
+        page.locator("#v-titel-nl").fill("Strategie circulaire stad (kladversie)")
+        page.get_by_role("button", name="Als concept bewaren").click()
+        expect(page.get_by_role("status")).to_have_text("Concept bewaard.")
+        expect(page.locator(".draft-state")).to_contain_text("Dit is het concept van cu")
+        page.goto(_local(site) + "/beheer")
+        page.locator(".my-drafts").get_by_role("link", name=f"praktijk/{LEUVEN}").click()
+        expect(page.locator("#v-titel-nl")).to_have_value("Strategie circulaire stad (kladversie)")
+        assert site.record().read_bytes() == before
+        page.get_by_role("button", name="Dit concept weggooien").click()
+        expect(page.locator("#v-titel-nl")).to_have_value("Strategie circulaire stad")
+        page.goto(_local(site) + "/beheer")
+        expect(page.locator(".my-drafts")).to_contain_text("Je hebt geen concepten.")
+    finally:
+        context.close()
+
+
+def test_an_editor_adds_an_actor_with_a_role_removes_it_and_sees_a_nested_message(browser: object, site: Deployment) -> None:
+    """The structures of a record are repeatable groups generated from the format: add an actor
+    (organisation by autocomplete, role from the code list), publish, see it on /doc/ and in a
+    SPARQL answer; remove it again (the file is byte for byte what it was, but for the day of
+    the change); an actor without organisation or person is refused with the message at that actor."""
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    context = browser.new_context(locale="nl-BE")
+    page = context.new_page()
+    base = site.settings.base_iri
+    ask = (f"ASK {{ <{base}/id/praktijk/{LEUVEN}> <http://www.w3.org/ns/prov#qualifiedAssociation> ?a . "
+           f"?a <http://www.w3.org/ns/prov#agent> <{base}/id/organisatie/agoria> ; "
+           f"<http://www.w3.org/ns/prov#hadRole> <{base}/id/concept/rol/partner> }}")
+
+    def without_day(data: bytes) -> list[str]:
+        return [line.decode() for line in data.splitlines() if not line.startswith(b"gewijzigd:")]
+
+    try:
+        _sign_in(page, site, "ed")
+        page.goto(_local(site) + f"/beheer/praktijk/{LEUVEN}?concept=-")  # the published version, not a draft of ed's
+        before = site.record().read_bytes()
+        group = page.locator('[data-group="actoren"]')
+        items = group.locator(":scope > .items > .item")
+        count = items.count()
+        group.locator(":scope > .item-add").click()
+        expect(items).to_have_count(count + 1)
+        added = items.nth(count)
+        added.get_by_label("Organisatie of persoon (organisatie)").fill("agoria")
+        added.locator("select[name$=\".rol\"]").select_option("partner")
+        page.get_by_role("button", name="Publiceren").click()
+        expect(page.locator("h1")).to_have_text("Gepubliceerd")
+        after = site.record().read_bytes()
+        diff = list(difflib.ndiff(without_day(before), without_day(after)))
+        lost = [line[2:] for line in diff if line.startswith("- ")]
+        gained = [line[2:] for line in diff if line.startswith("+ ")]
+        assert lost == [] and gained == ["  - organisatie: agoria", "    rol: partner"], (lost, gained)
+        started = time.monotonic()
+        while not _ask(site, ask):  # waiting, not measuring
+            assert time.monotonic() - started < 120, "the new actor never reached the SPARQL answers"
+            time.sleep(0.2)
+        page.get_by_role("link", name="Bekijk de pagina").click()
+        expect(page.locator("main")).to_contain_text("Agoria")
+
+        # Remove it again: the other actors (and their comments) are untouched.
+        page.goto(_local(site) + f"/beheer/praktijk/{LEUVEN}?concept=-")
+        items.nth(count).get_by_role("button", name="Verwijderen").click()
+        expect(items).to_have_count(count)
+        page.get_by_role("button", name="Publiceren").click()
+        expect(page.locator("h1")).to_have_text("Gepubliceerd")
+        assert without_day(site.record().read_bytes()) == without_day(before)
+
+        # An actor with a role but neither organisation nor person: refused, the message at that actor.
+        page.goto(_local(site) + f"/beheer/praktijk/{LEUVEN}?concept=-")
+        group.locator(":scope > .item-add").click()
+        items.nth(count).locator("select[name$=\".rol\"]").select_option("partner")
+        current = site.record().read_bytes()
+        page.get_by_role("button", name="Publiceren").click()
+        expect(page.locator(".form-errors")).to_contain_text("Niet gepubliceerd")
+        expect(page.locator(f'[data-item="actoren.{count}"] .field-error').first).to_contain_text("precies één van 'organisatie'")
+        assert site.record().read_bytes() == current
+
+        # The SHACL gate on a nested node (the tests' shape: an actor's explanation is short):
+        # its result's path inside the first actor is shown at that actor's explanation.
+        page.goto(_local(site) + f"/beheer/praktijk/{LEUVEN}?concept=-")
+        items.nth(0).locator("textarea[name$='.toelichting:en']").fill("Explained " * (NOTE_LIMIT // 9))
+        page.get_by_role("button", name="Publiceren").click()
+        expect(page.locator('[data-field="actoren.0.toelichting"] > .field-error')).to_contain_text(f"hoogstens {NOTE_LIMIT} tekens")
+        assert site.record().read_bytes() == current
     finally:
         context.close()

@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from endpoint.errors import HTTPProblem
 from endpoint.state import AppState
+from kg.curation import drafts
 from kg.curation.accounts import User
 from kg.curation.files import JOURNAL, record_path
 from kg.curation.record_edit import etag
@@ -104,6 +105,7 @@ async def publish(state: AppState, user: User, kind: str, rid: str, text: str, b
                "added": [list(pair) for pair in added]}
     answer = await run_in_threadpool(_run, state.settings, request)
     if answer.get("status") == "live":
+        drafts.discard(state.settings.curation_dir, kind, rid, user.name)  # the publisher's draft is published
         await state.pick_up_new_build()
     return answer
 

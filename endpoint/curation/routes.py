@@ -22,7 +22,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from endpoint.curation import editing, records_api, removal_form, sheet_form, workspace
+from endpoint.curation import drafts, drafts_api, editing, records_api, removal_form, sheet_form, workspace
 from endpoint.curation.publishing import recover_at_start
 from endpoint.errors import HTTPProblem
 from endpoint.state import state_of
@@ -36,7 +36,7 @@ router = APIRouter()
 #: with KG_CURATION=on (docs/curation.md).
 workspace_router = APIRouter()
 #: The routers of the workspace (a test walks their write routes: each must ask for a role).
-WORKSPACE_ROUTERS = (records_api.router, workspace.router, sheet_form.router, removal_form.router, editing.router)
+WORKSPACE_ROUTERS = (records_api.router, drafts_api.router, workspace.router, sheet_form.router, removal_form.router, editing.router, drafts.router)
 for _router in WORKSPACE_ROUTERS:
     workspace_router.include_router(_router)
 

@@ -24,7 +24,8 @@ from endpoint.errors import HTTPProblem
 from endpoint.layout import reader_of, render
 from endpoint.state import state_of
 from kg.artefacts.reader import ArtefactReader
-from kg.curation import history
+from kg.curation import drafts, history
+from kg.curation.accounts import allows
 from kg.curation.files import record_path
 from kg.curation.form import EDITABLE_KINDS
 
@@ -144,10 +145,19 @@ async def records(request: Request) -> Response:
     q = request.query_params.get("q", "").strip().casefold()
     changes = last_changes(settings.curation_dir)
     checks = validation_counts(request)
-    rows = [{"id": rid, "title": title, "change": changes.get((kind, rid)), "checks": checks.get((kind, rid), {})}
+    everyone = drafts.all_drafts(settings.curation_dir)
+    of_record: dict[str, list[drafts.Draft]] = {}
+    for draft in everyone:
+        if draft.kind == kind:
+            of_record.setdefault(draft.id, []).append(draft)
+    rows = [{"id": rid, "title": title, "change": changes.get((kind, rid)), "checks": checks.get((kind, rid), {}),
+             "drafts": of_record.get(rid, [])}
             for rid, title in records_of(settings.data_dir, kind) if not q or q in title.casefold() or q in rid]
+    mine = [d for d in everyone if d.user == session.user.name]
+    others = [d for d in everyone if d.user != session.user.name] if allows(session.user.role, "editor") else []
     page = render("beheer/records.html", reader_of(request), "/beheer", session=session, kind=kind, kinds=EDITABLE_KINDS,
-                  rows=rows, q=request.query_params.get("q", ""), query={"soort": kind, "q": request.query_params.get("q")})
+                  rows=rows, q=request.query_params.get("q", ""), query={"soort": kind, "q": request.query_params.get("q")},
+                  mine=mine, others=others)
     return HTMLResponse(page, headers=_NO_STORE)
 
 

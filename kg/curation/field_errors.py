@@ -18,11 +18,16 @@ and any other keeps its English words behind a Dutch lead.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["FieldError", "from_problem", "from_result"]
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from kg.importer.yaml_out import load_round_trip
+from kg.records.format import RECORD_KINDS, Field
+
+__all__ = ["FieldError", "from_problem", "from_result", "nested_field"]
 
 _QUOTED = re.compile(r"'([a-z_]+)(?:[.'])")
 #: The record checks' messages a form can cause, in Dutch (English pattern → Dutch template).
@@ -36,6 +41,8 @@ _DUTCH: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"'(.+)' names NIS code (\d+), which is not a municipality"), "'{0}': NIS-code {1} is geen gemeente."),
     (re.compile(r"'(.+)' must be a number"), "'{0}' moet een getal zijn, bv. 100000 of 4.3."),
     (re.compile(r"'(.+)' must be (a date|a day|an http).*found '(.*)'\."), "'{0}' heeft niet de juiste vorm: '{2}'."),
+    (re.compile(r"An actor names exactly one of 'organisatie' or 'persoon'"),
+     "Een actor noemt precies één van 'organisatie' of 'persoon'."),
 )
 
 
@@ -86,3 +93,56 @@ def from_result(severity: str, nl: str, en: str, line: int | None, path: str | N
     """A SHACL result at its field (the key of its line in the file the form wrote)."""
     key = _key_at(line, lines)  # a result about no key is at the record's id line: the whole record
     return FieldError(None if key == "id" else key, nl or en, en or nl, severity, path, line)
+
+
+def nested_field(text: str, kind: str, line: int | None, path: str | None = None) -> str | None:
+    """The form's input inside a structure that a message at ``line`` of the record file ``text``
+    is about (``actoren.2.rol``), or None for a top-level key. A SHACL ``path`` naming a
+    sibling's predicate moves it to that sibling (a missing role is reported at the actor's
+    first line, which names its organisation).
+
+    >>> text = "id: x\\nactoren:\\n  - organisatie: a\\n    rol: trekker\\n  - organisatie: b\\n"
+    >>> nested_field(text, "praktijk", 5), nested_field(text, "praktijk", 5, "http://www.w3.org/ns/prov#hadRole")
+    ('actoren.1.organisatie', 'actoren.1.rol')
+    >>> nested_field(text, "praktijk", 1) is None
+    True
+    """
+    if line is None:
+        return None
+    try:
+        node = load_round_trip(text)
+    except Exception:  # noqa: BLE001 -- not YAML: the record checks say so, about the whole record
+        return None
+    places: list[tuple[int, tuple[str | int, ...]]] = []
+    _places(node, (), places)
+    found = max((p for p in places if p[0] <= line), key=lambda p: (p[0], len(p[1])), default=None)
+    if found is None or len(found[1]) < 2:
+        return None
+    steps = list(found[1])
+    siblings = _fields_at(kind, steps[:-1])
+    if path and siblings and isinstance(steps[-1], str):
+        steps[-1] = next((k for k, spec in siblings.items() if path in {p.value for p in spec.predicates}), steps[-1])
+    return ".".join(str(s) for s in steps)
+
+
+def _places(node: Any, at: tuple[str | int, ...], out: list[tuple[int, tuple[str | int, ...]]]) -> None:
+    """(1-based line, path) of every key and list item in ``node``."""
+    if isinstance(node, CommentedMap):
+        for key, value in node.items():
+            out.append((node.lc.key(key)[0] + 1, (*at, str(key))))
+            _places(value, (*at, str(key)), out)
+    elif isinstance(node, CommentedSeq):
+        for i, value in enumerate(node):
+            out.append((node.lc.item(i)[0] + 1, (*at, i)))
+            _places(value, (*at, i), out)
+
+
+def _fields_at(kind: str, steps: Sequence[str | int]) -> Mapping[str, Field] | None:
+    """The declared fields of the structure at ``steps`` (``actoren``, 2 → an actor's)."""
+    fields: Mapping[str, Field] | None = RECORD_KINDS[kind].fields
+    for step in steps:
+        if isinstance(step, int):
+            continue
+        spec = fields.get(step) if fields is not None else None
+        fields = spec.fields if spec is not None else None
+    return fields

@@ -6,8 +6,10 @@ its widget from the value type (a text per language, a date at the precision the
 allows, a list of codes as checkboxes of the scheme's concepts, references and other lists
 one value per line), ``required`` from the format, its label and help text from the
 property shape of the kind's node shape (``sh:name``, ``sh:description`` in nl and en).
-Structures (actors, key figures, enumerations, readings, links) are kept as they are: the
-form shows them read-only and a publication never touches them (docs/curation.md).
+Structures (actors, key figures, enumerations and their items, readings, links, periods) are
+repeatable groups whose items have the fields of the structure's declaration, labelled by the
+node shape of the item's class, to any depth; text lists (objectives, lessons) are repeatable
+texts. Only an amount (a node of its own with one value) is kept as it is (docs/curation.md).
 
 Values travel as strings: :func:`form_values` turns a record into the form's values,
 :func:`record_values` turns a submitted form back into the record's values of the fields
@@ -15,7 +17,7 @@ the form edits (None: the key is removed).
 
 >>> f = {x.key: x for x in fields_of("praktijk", Path("ontology/vocabularies"), Path("shapes"), "https://x.test")}
 >>> f["titel"].widget, f["titel"].required, f["themas"].widget, f["actoren"].widget, f["start"].widget
-('text', True, 'checks', 'kept', 'input')
+('text', True, 'checks', 'group', 'input')
 >>> record_values(f.values(), {"v:titel:nl": ["Nieuw"], "v:titel:en": [""], "v:gemeenten": ["24062\\n 11002 "]})["gemeenten"]
 ['24062', '11002']
 >>> f["bronnen"].widget, record_values(f.values(), {"v:bronnen": ["a", " ", "b "]})["bronnen"]
@@ -36,7 +38,8 @@ from kg.namespaces import SH, SKOS
 from kg.records.field_types import ID_PATTERN, Field
 from kg.records.format import RECORD_KINDS
 
-__all__ = ["EDITABLE_KINDS", "ID_PATTERN", "FormField", "Option", "fields_of", "form_values", "record_keys", "record_values"]
+__all__ = ["EDITABLE_KINDS", "ID_PATTERN", "FormField", "Option", "fields_of", "form_values", "record_keys", "record_values",
+           "submission", "targets"]
 
 #: The kinds curators edit (municipalities are Statbel's reference table, not records).
 EDITABLE_KINDS = tuple(name for name, kind in RECORD_KINDS.items() if kind.folder is not None)
@@ -74,14 +77,22 @@ class FormField:
     options: tuple[Option, ...] = ()
     input_type: str = "text"
     target: str | None = None
+    #: The fields of one item of a repeatable group (widget ``group``), from the structure's declaration.
+    parts: tuple[FormField, ...] = ()
 
     @property
     def editable(self) -> bool:
         return self.widget != "kept"
 
 
-def _widget(key: str, spec: Field) -> str:
-    if key in _SERVER_KEYS or spec.type == "struct" or spec.fields is not None or (spec.type == "text" and spec.many):
+def _widget(key: str, spec: Field, nested: bool = False) -> str:
+    if key in _SERVER_KEYS and not nested:
+        return "kept"
+    if spec.type == "struct" and spec.many and spec.fields is not None:
+        return "group"
+    if spec.type == "text" and spec.many:
+        return "texts"
+    if spec.type == "struct" or spec.fields is not None:
         return "kept"
     if spec.type == "decimal" and spec.node is not None:  # an amount: a node of its own, kept as is
         return "kept"
@@ -94,15 +105,27 @@ def fields_of(kind: str, vocab_dir: Path, shapes_dir: Path, base_iri: str) -> li
     """The form of ``kind``, one field per key in the format's order."""
     record_kind = RECORD_KINDS[kind]
     texts = _shape_texts(shapes_dir, base_iri, record_kind.classes[0].value)
-    out = []
-    for key, spec in record_kind.fields.items():
-        widget = _widget(key, spec)
-        predicate = (spec.predicates or spec.written or (None,))[0]
-        label, help_ = texts.get(predicate.value if predicate is not None else "", ({}, {}))
-        options = _options(vocab_dir, spec.scheme) if spec.scheme else ()
-        out.append(FormField(key, spec.type, widget, spec.required, label or {"nl": key, "en": key}, help_, options,
-                             _INPUT_TYPES.get(spec.type, "text"), spec.target))
-    return out
+    return [_form_field(key, spec, texts, vocab_dir, shapes_dir, base_iri) for key, spec in record_kind.fields.items()]
+
+
+def _form_field(key: str, spec: Field, texts: Mapping[str, tuple[dict[str, str], dict[str, str]]], vocab_dir: Path,
+                shapes_dir: Path, base_iri: str, nested: bool = False) -> FormField:
+    """One field; a repeatable structure with the fields of its items, labelled by the node
+    shape of the item's class (``actoren`` → ``prov:Association`` → ``sh:name`` of ``prov:hadRole``)."""
+    widget = _widget(key, spec, nested)  # nested: an item's own id (a key figure's) is a value like any other
+    predicate = (spec.predicates or spec.written or (None,))[0]
+    label, help_ = texts.get(predicate.value if predicate is not None else "", ({}, {}))
+    options = _options(vocab_dir, spec.scheme) if spec.scheme else ()
+    parts: tuple[FormField, ...] = ()
+    if widget == "group" and spec.fields is not None:
+        inner = _shape_texts(shapes_dir, base_iri, spec.node.cls.value) if spec.node is not None else {}
+        parts = tuple(_form_field(k, s, inner, vocab_dir, shapes_dir, base_iri, True) for k, s in spec.fields.items())
+        labels = [tuple(sorted(p.label.items())) for p in parts]  # one predicate for two keys (an actor's agent)
+        parts = tuple(FormField(p.key, p.type, p.widget, p.required, {lang: f"{text} ({p.key})" for lang, text in p.label.items()},
+                                p.help, p.options, p.input_type, p.target, p.parts) if labels.count(labels[i]) > 1 else p
+                      for i, p in enumerate(parts))
+    return FormField(key, spec.type, widget, spec.required, label or {"nl": key, "en": key}, help_, options,
+                     _INPUT_TYPES.get(spec.type, "text"), spec.target, parts)
 
 
 @functools.lru_cache(maxsize=16)
@@ -141,47 +164,119 @@ def _options(vocab_dir: Path, scheme: str) -> tuple[Option, ...]:
                          for code, names in labels.items()), key=lambda o: o.nl.casefold()))
 
 
-def form_values(fields: Iterable[FormField], record: Mapping[str, Any]) -> dict[str, Any]:
-    """The values the form shows for ``record``: text per language, lists joined by lines."""
-    out: dict[str, Any] = {}
+def targets(fields: Iterable[FormField]) -> set[str]:
+    """The kinds of record the form's references point at, inside structures too (for suggestions)."""
+    found: set[str] = set()
     for f in fields:
-        value = record.get(f.key)
-        if f.widget == "text":
-            text = value if isinstance(value, Mapping) else {}
-            out[f.key] = {lang: str(text.get(lang, "")) for lang in ("nl", "en")}
-        elif f.widget in ("checks", "refs"):
-            out[f.key] = [str(v) for v in value or []]
-        elif f.widget == "lines":
-            out[f.key] = "\n".join(str(v) for v in value or [])
-        elif f.widget == "check":
-            out[f.key] = bool(value)
-        else:
-            out[f.key] = "" if value is None else str(value)
-    return out
+        if f.editable and f.target:
+            found.add(f.target)
+        found |= targets(f.parts)
+    return found
+
+
+def form_values(fields: Iterable[FormField], record: Mapping[str, Any]) -> dict[str, Any]:
+    """The values the form shows for ``record``: text per language, lists joined by lines, a
+    group as a list of its items' values."""
+    return {f.key: _shown(f, record.get(f.key)) for f in fields}
+
+
+def _shown(f: FormField, value: Any) -> Any:
+    if f.widget == "text":
+        text = value if isinstance(value, Mapping) else {}
+        return {lang: str(text.get(lang, "")) for lang in ("nl", "en")}
+    if f.widget == "texts":
+        return [{lang: str(t.get(lang, "")) for lang in ("nl", "en")} for t in value or [] if isinstance(t, Mapping)]
+    if f.widget == "group":
+        return [form_values(f.parts, item) for item in value or [] if isinstance(item, Mapping)]
+    if f.widget in ("checks", "refs"):
+        return [str(v) for v in value or []]
+    if f.widget == "lines":
+        return "\n".join(str(v) for v in value or [])
+    if f.widget == "check":
+        return bool(value)
+    return "" if value is None else str(value)
 
 
 def record_values(fields: Iterable[FormField], form: Mapping[str, Sequence[str]]) -> dict[str, Any]:
     """The submitted form's values of the editable fields (None: remove the key). A form lists
     the fields it shows in ``_fields`` (an unticked checkbox sends nothing); a field it does not
-    list is left as it is."""
-    def one(name: str) -> str:
-        return (form.get(name) or [""])[0].strip()
+    list is left as it is. A group's items come in the order of their ``_item:<path>`` markers
+    (the order on the page, after adding, removing and moving items); an item left empty is dropped.
 
+    >>> f = {x.key: x for x in fields_of("praktijk", Path("ontology/vocabularies"), Path("shapes"), "https://x.test")}
+    >>> record_values([f["actoren"]], {"_item:actoren": ["b", "a"], "v:actoren.a.rol": ["trekker"],
+    ...     "v:actoren.a.organisatie": ["stad-leuven"], "v:actoren.b.rol": ["partner"], "v:actoren.b.persoon": ["x"]})
+    {'actoren': [{'persoon': 'x', 'rol': 'partner'}, {'organisatie': 'stad-leuven', 'rol': 'trekker'}]}
+    """
     shown = set(form["_fields"]) if "_fields" in form else None
     out: dict[str, Any] = {}
     for f in fields:
-        if shown is not None and f.key not in shown:
-            continue
-        name = f"v:{f.key}"
-        if f.widget == "text":
-            text = {lang: " ".join(one(f"{name}:{lang}").split()) for lang in ("nl", "en")}
-            out[f.key] = {lang: v for lang, v in text.items() if v} or None
-        elif f.widget in ("checks", "refs"):
-            out[f.key] = [v.strip() for v in form.get(name, []) if v.strip()] or None
-        elif f.widget == "lines":
-            out[f.key] = [line.strip() for line in one(name).splitlines() if line.strip()] or None
-        elif f.widget == "check":
-            out[f.key] = True if one(name) else None
-        elif f.widget in ("input", "select"):
-            out[f.key] = one(name) or None
+        if (shown is None or f.key in shown) and f.editable:
+            out[f.key] = _submitted(f, form, f.key)
     return out
+
+
+def _submitted(f: FormField, form: Mapping[str, Sequence[str]], path: str) -> Any:
+    """The value of field ``f`` named ``v:<path>`` in the submitted form (None: empty)."""
+    name = f"v:{path}"
+
+    def one(field_name: str) -> str:
+        return (form.get(field_name) or [""])[0].strip()
+
+    if f.widget == "text":
+        text = {lang: " ".join(one(f"{name}:{lang}").split()) for lang in ("nl", "en")}
+        return {lang: v for lang, v in text.items() if v} or None
+    if f.widget in ("group", "texts"):
+        items = []
+        for token in form.get(f"_item:{path}", []):
+            if f.widget == "texts":
+                text = {lang: " ".join(one(f"{name}.{token}:{lang}").split()) for lang in ("nl", "en")}
+                item: dict[str, Any] = {lang: v for lang, v in text.items() if v}
+            else:
+                values = {part.key: _submitted(part, form, f"{path}.{token}.{part.key}") for part in f.parts}
+                item = {k: v for k, v in values.items() if v is not None}
+            if item:
+                items.append(item)
+        return items or None
+    if f.widget in ("checks", "refs"):
+        return [v.strip() for v in form.get(name, []) if v.strip()] or None
+    if f.widget == "lines":
+        return [line.strip() for line in one(name).splitlines() if line.strip()] or None
+    if f.widget == "check":
+        return True if one(name) else None
+    return one(name) or None
+
+
+def submission(fields: Iterable[FormField], values: Mapping[str, Any]) -> dict[str, list[str]]:
+    """What the form sends for the form ``values`` (:func:`form_values`) untouched: the names the
+    template gives its inputs (``v:<path>``, ``v:<path>:<lang>``, ``_item:<path>`` per item, the
+    position as its token). The inverse of :func:`record_values`, for tests and scripts."""
+    out: dict[str, list[str]] = {"_fields": []}
+    for f in fields:
+        if f.editable:
+            out["_fields"].append(f.key)
+            _send(f, values.get(f.key), f.key, out)
+    return out
+
+
+def _send(f: FormField, value: Any, path: str, out: dict[str, list[str]]) -> None:
+    name = f"v:{path}"
+    if f.widget == "text":
+        for lang in ("nl", "en"):
+            out[f"{name}:{lang}"] = [value.get(lang, "")]
+    elif f.widget in ("group", "texts"):
+        for i, item in enumerate(value or []):
+            out.setdefault(f"_item:{path}", []).append(str(i))
+            if f.widget == "texts":
+                for lang in ("nl", "en"):
+                    out[f"{name}.{i}:{lang}"] = [item.get(lang, "")]
+            else:
+                for part in f.parts:
+                    _send(part, item.get(part.key), f"{path}.{i}.{part.key}", out)
+    elif f.widget in ("checks", "refs"):
+        out[name] = list(value or [])
+    elif f.widget == "check":
+        if value:
+            out[name] = ["1"]
+    else:
+        out[name] = [value or ""]

@@ -37,8 +37,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from kg.curation.nested_edit import deep, merge_items, typed
 from kg.importer.yaml_out import emit, load_round_trip
-from kg.records.format import RECORD_KINDS, TRANSLATED
+from kg.records.format import RECORD_KINDS, TRANSLATED, Field
 
 __all__ = ["etag", "edited_yaml", "key_lines"]
 
@@ -82,6 +83,8 @@ def _plain(value: Any) -> Any:
 def _yaml_value(kind: str, key: str, value: Any, old: Any) -> Any:
     """The value to write: a decimal as a number, a text keeping its translation marks."""
     spec = RECORD_KINDS[kind].fields[key]
+    if _structured(spec):
+        return typed(spec, value, old)
     if spec.type in _QUOTED and isinstance(value, str):  # "2020", "24062": strings, not numbers or dates
         return DoubleQuotedScalarString(value)
     if spec.type in _QUOTED and isinstance(value, list):
@@ -109,6 +112,11 @@ def edited_yaml(old_text: str | None, kind: str, rid: str, values: Mapping[str, 
     changed = False
     for key, value in values.items():
         old = node.get(key)
+        if _structured(RECORD_KINDS[kind].fields[key]):
+            if deep(old) != deep(value):
+                changed = True
+                _set_structure(node, kind, key, value)
+            continue
         if _plain(old) == _plain(value) or _same_set(old, value):
             continue
         changed = True
@@ -129,6 +137,24 @@ def edited_yaml(old_text: str | None, kind: str, rid: str, values: Mapping[str, 
     out = io.StringIO()
     _ROUND_TRIP.dump(node, out)
     return out.getvalue()
+
+
+def _structured(spec: Field) -> bool:
+    """A list of structures or of texts: changed item by item (:mod:`kg.curation.nested_edit`)."""
+    return spec.many and (spec.fields is not None or spec.type == "text")
+
+
+def _set_structure(node: CommentedMap, kind: str, key: str, value: Any) -> None:
+    spec = RECORD_KINDS[kind].fields[key]
+    old = node.get(key)
+    if value is None:
+        del node[key]
+    elif isinstance(old, CommentedSeq) and isinstance(value, list):
+        merge_items(old, value, spec.fields)
+    elif key in node:
+        node[key] = typed(spec, value, old)
+    else:
+        node.insert(_position(node, kind, key), key, typed(spec, value))
 
 
 def _same_set(old: Any, new: Any) -> bool:
