@@ -443,3 +443,7 @@ def test_deferred_dumps_follow_in_a_second_build_and_the_catalogue_never_lies(sy
         assert _catalog_matches_its_dumps(first) == _catalog_matches_its_dumps(second) == 4
         assert (first / "artefacts" / "dumps" / "lokaalcirculair.nq.gz").stat().st_ino != \
             (second / "artefacts" / "dumps" / "lokaalcirculair.nq.gz").stat().st_ino
+        # The quality measurements follow with the dumps: the first build serves the previous build's
+        # (measured on that build), the second measures its own graph.
+        assert f"/kwaliteitsmeting/{first.name}/" not in (first / "artefacts" / "quality.ttl").read_text()
+        assert f"/kwaliteitsmeting/{second.name}/" in (second / "artefacts" / "quality.ttl").read_text()

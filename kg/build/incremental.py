@@ -28,6 +28,7 @@ it is byte-identical to a full build's.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ import pyoxigraph as ox
 
 from kg.artefacts.examples_graph import examples_graph
 from kg.build.affected import Footprint, affected_focus, footprint
-from kg.build.build_state import BuildState, DamagedState, RecordEntry, chunk_path, load_state
+from kg.build.build_state import BuildState, DamagedState, FileStat, RecordEntry, chunk_path, file_stat, load_state
 from kg.build.fingerprint import PART_NAMES, changed_parts, fingerprint
 from kg.build.record_chunks import RecordFile, StoredGraph, content_hash, map_chunk, record_files, start_worker, stored_graphs
 from kg.build.shacl_gate import stop_on_violation
@@ -66,6 +67,11 @@ class Plan:
     fingerprint: dict[str, str]
     previous: Path | None = None
     state: BuildState | None = None
+    #: When the build started (before any record file was read): what a file's stat is
+    #: compared with before the state keeps it (:func:`kg.build.build_state.settled`).
+    started_ns: int = field(default_factory=time.time_ns)
+    #: The record files' stats taken by an incremental build before hashing (by relative name).
+    stats: dict[str, FileStat | None] | None = None
 
     @property
     def message(self) -> str:
@@ -77,7 +83,7 @@ class Plan:
         return f"Incremental build on {self.previous.name}: {self.why} …"
 
     def fall_back(self, why: str) -> Plan:
-        return Plan(True, why, self.fingerprint)
+        return Plan(True, why, self.fingerprint, started_ns=self.started_ns)
 
 
 def plan_build(settings: Settings, root: Path, full: bool) -> Plan:
@@ -125,25 +131,39 @@ class Changes:
     changed: list[RecordFile] = field(default_factory=list)
     kept: list[RecordEntry] = field(default_factory=list)
     removed: list[RecordEntry] = field(default_factory=list)
+    #: Every record file's stat, taken before it was hashed (by name relative to the data folder).
+    stats: dict[str, FileStat | None] = field(default_factory=dict)
+    #: How many files were hashed (the others' stats matched the previous build's).
+    hashed: int = 0
 
 
 def find_changes(data_dir: Path, state: BuildState, problems: list[Problem]) -> Changes:
-    """Compare the record files' content hashes with the previous build's."""
+    """Compare the record files with the previous build's: a file whose stat is the one kept
+    with its hash is unchanged (:mod:`kg.build.build_state`), every other file is hashed."""
     files = record_files(data_dir, problems)
     prefix = len(str(data_dir).rstrip(os.sep)) + 1
-    with ThreadPoolExecutor(4) as pool:  # reading files releases the GIL
-        hashes = list(pool.map(content_hash, [path for _, _, path in files], chunksize=256))
     changes = Changes(files)
-    seen: set[str] = set()
-    for (kind, rid, path), sha in zip(files, hashes, strict=True):
+    hashes: dict[int, str] = {}
+    todo: list[int] = []
+    for index, (_, _, path) in enumerate(files):
         key = path[prefix:]
-        seen.add(key)
+        stat = changes.stats[key] = file_stat(path)
         entry = state.by_file.get(key)
-        if entry is not None and entry.content_hash == sha and entry.kind == kind and entry.id == rid:
+        if entry is not None and entry.stat is not None and entry.stat == stat:
+            hashes[index] = entry.content_hash
+        else:
+            todo.append(index)
+    with ThreadPoolExecutor(4) as pool:  # reading files releases the GIL
+        hashes.update(zip(todo, pool.map(content_hash, [files[i][2] for i in todo], chunksize=64), strict=True))
+    for index, (kind, rid, path) in enumerate(files):
+        entry = state.by_file.get(path[prefix:])
+        if entry is not None and entry.content_hash == hashes[index] and entry.kind == kind and entry.id == rid:
             changes.kept.append(entry)
         else:
             changes.changed.append((kind, rid, path))
+    seen = set(changes.stats)
     changes.removed = [entry for entry in state.records if entry.file not in seen]
+    changes.hashed = len(todo)
     return changes
 
 
@@ -167,8 +187,9 @@ def prepare_incremental(slot: BuildSlot, settings: Settings, watch: Stopwatch, w
     assert plan.state is not None and plan.previous is not None and plan.state.raw is not None
     iris = Iris(settings.base_iri)
     problems: list[Problem] = []
-    with watch.stage("find changed records (content hashes)"):
+    with watch.stage("find changed records (stat, content hashes of the files whose stat changed)"):
         changes = find_changes(settings.data_dir, plan.state, problems)
+        plan.stats = changes.stats
         _read_referrers_again(slot.store, iris, changes)
     with watch.stage("read and map changed records"):
         new_graphs, extra = _map_changed(settings, changes, problems, iris, work, vocab_dir, ontology)
@@ -191,7 +212,7 @@ def prepare_incremental(slot: BuildSlot, settings: Settings, watch: Stopwatch, w
         report = report_from_raw(raw, shapes, graphs)
     stop_on_violation(report, slot.root)
     summary = (f"{len(changes.changed)} changed or added, {len(changes.removed)} removed, "
-               f"{len(focus)} focus nodes validated again")
+               f"{changes.hashed} files hashed, {len(focus)} focus nodes validated again")
     touched = sorted(n.value for n in old.subjects | new.subjects | old.objects | new.objects)
     return Prepared(graphs, extra, report, raw, summary, touched)
 
