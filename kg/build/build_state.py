@@ -131,17 +131,20 @@ def save_state(build_folder: Path, build_id: str, data_dir: Path, fingerprint: d
     chunks = folder / CHUNKS
     chunks.mkdir(parents=True, exist_ok=True)
     linked: dict[Path, str] = {}
+    last_chunk: Path | None = None
+    last_name: str | None = None
     records: list[RecordEntry] = []
     prefix = len(str(data_dir).rstrip(os.sep)) + 1
     for graph in graphs:
         if not isinstance(graph, StoredGraph):
             continue  # the reference graphs: mapped again by every build
         chunk, offset, length = graph.span
-        name = linked.get(chunk)
+        name = last_name if chunk is last_chunk else linked.get(chunk)  # Path hashing is slow: graphs come in chunk order
         if name is None:
             name = chunk.name if chunk.parent.name == CHUNKS else f"{build_id}-{chunk.name}"
             _link(chunk, chunks / name)
             linked[chunk] = name
+        last_chunk, last_name = chunk, name
         file = graph.path[prefix:]
         stat = stats.get(file) if stats is not None else file_stat(graph.path)
         records.append(RecordEntry(graph.kind, graph.id, file, graph.content_hash, name, offset, length,

@@ -258,9 +258,12 @@ def _map_changed(settings: Settings, changes: Changes, problems: list[Problem], 
 def _graph_list(previous: Path, data_dir: Path, iris: Iris, kept: Sequence[RecordEntry],
                 new: Sequence[StoredGraph]) -> list[RecordGraph]:
     """Every record graph of the new build, in the order of a full build (kind, then id)."""
+    chunks: dict[str, Path] = {}  # one Path per chunk file, not one per record
+    folder = str(data_dir)
     graphs: list[RecordGraph] = [
-        StoredGraph(e.kind, e.id, iris.graph(e.kind, e.id), iris.entity(e.kind, e.id), chunk_path(previous, e),
-                    e.offset, e.length, os.path.join(str(data_dir), e.file), e.digest, e.doc_subjects, e.content_hash)
+        StoredGraph(e.kind, e.id, iris.graph(e.kind, e.id), iris.entity(e.kind, e.id),
+                    chunks.get(e.chunk) or chunks.setdefault(e.chunk, chunk_path(previous, e)),
+                    e.offset, e.length, os.path.join(folder, e.file), e.digest, e.doc_subjects, e.content_hash)
         for e in kept
     ]
     graphs += new
