@@ -122,7 +122,8 @@ def build(settings: Settings, progress: Progress = quiet, full: bool = False) ->
     guard_build(settings.data_dir, settings.base_iri, None if settings.is_remote else root)
     watch = Stopwatch(progress)
     with build_lock(root):
-        plan = plan_build(settings, root, full)
+        with watch.stage("plan: full or incremental (fingerprint, previous state)"):
+            plan = plan_build(settings, root, full)
         slot = _open_slot(root, settings, plan)
         if slot is None:
             plan = plan.fall_back(f"the store of the previous build {plan.previous} cannot be copied")
@@ -276,6 +277,9 @@ def _finish(slot: BuildSlot, settings: Settings, watch: Stopwatch, inputs: Artef
             "why": plan.why,
             "timings": {k: round(v, 3) for k, v in watch.timings.items()},
             "cpu": {k: round(v, 3) for k, v in watch.cpu.items()},
+            # CPU seconds of this process from its start (imports included) to this switch: what a
+            # change cost before it went live (benchmarks/incremental.py reports it).
+            "process_cpu": round(time.process_time(), 3),
             "extra": manifest,
         })
     return BuildResult(slot.build_id, triples, len(inputs.graphs), report, watch.timings, slot.final,
