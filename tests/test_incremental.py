@@ -307,8 +307,14 @@ def test_kill_9_at_any_moment_of_an_incremental_build(synthetic: tuple[Path, Pat
         proc.stderr.close()
         if proc.returncode == -signal.SIGKILL:
             landed += 1
-            assert twin.live_ids()[0] == before, stage
-            assert EmbeddedStore(root).select(probe)[0]["n"].value == count
+            live = twin.live_ids()[0]
+            if live == before:
+                assert EmbeddedStore(root).select(probe)[0]["n"].value == count
+            else:
+                # On a crowded machine the test may read a stage's line only after the build has
+                # switched (it goes on while the test waits for a core): the kill then lands after
+                # the switch, and the new build must be whole. (This was the test's flake under load.)
+                assert (root / "builds" / live / "BUILD.json").exists(), stage
         result = build(twin.incremental)
         assert result.mode == "incremental", result.why
         assert not list((root / "builds").glob(".tmp-*"))
