@@ -9,9 +9,10 @@ plan says why. ``kg build --full`` always builds everything.
 
 An incremental build then (:func:`prepare_incremental`):
 
-1. hashes every record file and compares with the previous build: changed, added, removed
-   (a renamed file is one removed and one added); records that refer to a removed record are
-   read again, so that their reference check fails exactly as in a full build;
+1. compares every record file with the previous build: its content hash, taken again only when
+   the file's stat is not the one kept with the hash (:mod:`kg.build.build_state`): changed,
+   added, removed (a renamed file is one removed and one added); records that refer to a removed
+   record are read again, so that their reference check fails exactly as in a full build;
 2. reads, checks and maps only those records (the checks of a full build, against the ids of
    every record file and the reference data);
 3. starts the new store as a checkpoint of the previous build's (hard links, no copy: the slot
