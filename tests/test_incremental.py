@@ -29,7 +29,7 @@ from conftest import Server, free_port
 from incremental_support import Twin, differences, error_text, rename_record, replace_in, snapshot, strict_shapes
 
 from endpoint.pages.build_indexes import Site
-from kg.build import pipeline
+from kg.build import build_state, pipeline
 from kg.build.incremental import plan_build
 from kg.build.pipeline import BuildResult, build
 from kg.errors import KGError, SourceError, StoreError, ValidationFailed
@@ -307,8 +307,14 @@ def test_kill_9_at_any_moment_of_an_incremental_build(synthetic: tuple[Path, Pat
         proc.stderr.close()
         if proc.returncode == -signal.SIGKILL:
             landed += 1
-            assert twin.live_ids()[0] == before, stage
-            assert EmbeddedStore(root).select(probe)[0]["n"].value == count
+            live = twin.live_ids()[0]
+            if live == before:
+                assert EmbeddedStore(root).select(probe)[0]["n"].value == count
+            else:
+                # On a crowded machine the test may read a stage's line only after the build has
+                # switched (it goes on while the test waits for a core): the kill then lands after
+                # the switch, and the new build must be whole. (This was the test's flake under load.)
+                assert (root / "builds" / live / "BUILD.json").exists(), stage
         result = build(twin.incremental)
         assert result.mode == "incremental", result.why
         assert not list((root / "builds").glob(".tmp-*"))
@@ -443,3 +449,36 @@ def test_deferred_dumps_follow_in_a_second_build_and_the_catalogue_never_lies(sy
         assert _catalog_matches_its_dumps(first) == _catalog_matches_its_dumps(second) == 4
         assert (first / "artefacts" / "dumps" / "lokaalcirculair.nq.gz").stat().st_ino != \
             (second / "artefacts" / "dumps" / "lokaalcirculair.nq.gz").stat().st_ino
+        # The quality measurements follow with the dumps: the first build serves the previous build's
+        # (measured on that build), the second measures its own graph.
+        assert f"/kwaliteitsmeting/{first.name}/" not in (first / "artefacts" / "quality.ttl").read_text()
+        assert f"/kwaliteitsmeting/{second.name}/" in (second / "artefacts" / "quality.ttl").read_text()
+
+
+def _summary(settings: Settings) -> str:
+    return str(json.loads((Path(settings.store) / "current" / "BUILD.json").read_text())["extra"]["incremental"]["summary"])
+
+
+def test_files_whose_kept_stat_matches_are_not_read_again_and_an_edit_behind_a_restored_mtime_is_seen(
+        synthetic: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stat shortcut of finding changes (kg.build.build_state): a file is hashed only when
+    its stat is not the one kept with its hash; an edit of the same size whose modification
+    time is set back (as ``touch -d`` or an unpacked archive would) still changes its ctime."""
+    monkeypatch.setattr(build_state, "RACY_MARGIN_NS", 0)  # files written just now count as settled
+    clean, _ = synthetic
+    data = tmp_path / "data"
+    shutil.copytree(clean, data)
+    twin = Twin.of(data, tmp_path, SYNTHETIC_BASE_IRI)
+    build(twin.incremental, full=True)
+    _same(twin, twin.build(), "nothing changed")
+    assert ", 0 files hashed," in _summary(twin.incremental)
+    edited = _praktijk(data, 3)
+    before = edited.stat()
+    text = edited.read_text(encoding="utf-8")
+    start = text.index('titel:\n  nl: "') + len('titel:\n  nl: "')
+    changed = text[:start] + ("Q" if text[start] != "Q" else "R") + text[start + 1:]
+    edited.write_text(changed, encoding="utf-8")
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (edited.stat().st_size, edited.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    _same(twin, twin.build(), "same size, same mtime, other bytes")
+    assert _summary(twin.incremental).startswith("1 changed or added, 0 removed, 1 files hashed,")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,11 +95,9 @@ class Site:
         #: How the indexes were made ("patched" from the previous build's, or "loaded").
         self.made = "patched" if touched is not None else "loaded"
         self.redirects = Redirects.load(store, self.uris, settings.data_dir)
-        self.counts = _counts(store, self.uris.base)
-        # As the map below it and /gemeenten count them: today's municipalities with a practice of
-        # their own, of a predecessor, or of a local government of theirs that takes part in one.
-        self.counts["gemeenten_met_praktijk"] = sum(
-            1 for m in self.places.current_municipalities() if self.practices.under(m.iri))
+        #: Whole-graph counts (a COUNT of every triple: seconds at 100 000 practices), asked of the
+        #: store when the home page first shows them, not before a changed page can be served.
+        self.counts = LazyCounts(self._counts)
         self.descriptions: LRU[tuple[str, int], Description | None] = LRU(4096)
         self.responses: LRU[tuple[Any, ...], Cached] = LRU(50_000, max_size=96 * 1024 * 1024)
         self.etags: LRU[tuple[Any, ...], Validator] = LRU(500_000)
@@ -107,6 +106,14 @@ class Site:
         self.ontology_triples: list[ox.Triple] | None = None
         self.provinces: dict[tuple[str, bool], list[dict[str, Any]]] = {}
         self.load_seconds = time.perf_counter() - started
+
+    def _counts(self) -> dict[str, int]:
+        counts = _counts(self.store, self.uris.base)
+        # As the map below it and /gemeenten count them: today's municipalities with a practice of
+        # their own, of a predecessor, or of a local government of theirs that takes part in one.
+        counts["gemeenten_met_praktijk"] = sum(
+            1 for m in self.places.current_municipalities() if self.practices.under(m.iri))
+        return counts
 
     def description(self, target: Target, page: int = 1) -> Description | None:
         key = (target.key, page)
@@ -127,6 +134,31 @@ class Site:
             known = self.store.ask(f"ASK {{ {{ <{target.iri}> ?p ?o }} UNION {{ ?s ?q <{target.iri}> }} }}")
             self.exists_cache.put(target.key, known)
         return known
+
+
+class LazyCounts(Mapping[str, int]):
+    """The home page's counts of one build, made once on first use (thread-safe)."""
+
+    def __init__(self, make: Callable[[], dict[str, int]]) -> None:
+        self._make = make
+        self._value: dict[str, int] | None = None
+        self._lock = threading.Lock()
+
+    def _made(self) -> dict[str, int]:
+        if self._value is None:
+            with self._lock:
+                if self._value is None:
+                    self._value = self._make()
+        return self._value
+
+    def __getitem__(self, key: str) -> int:
+        return self._made()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._made())
+
+    def __len__(self) -> int:
+        return len(self._made())
 
 
 def _build_date(store: GraphStore) -> str:

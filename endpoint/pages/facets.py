@@ -27,10 +27,12 @@ Within one facet the chosen values are alternatives (OR); facets combine (AND).
 
 from __future__ import annotations
 
+from bisect import insort
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
+from endpoint.pages.one_of import one_of
 from kg.namespaces import BESLUIT, CIRC, DCT, PROV, SCHEMA, SKOS
 from kg.store.graph_store import GraphStore
 
@@ -93,6 +95,11 @@ def _closure(start: str, edges: Mapping[str, set[str]]) -> set[str]:
     return seen
 
 
+def _facet_values(p: Practice) -> set[str]:
+    """Every value whose list the practice is on."""
+    return p.concepts | p.municipalities | p.provinces | p.organisations | p.programmes
+
+
 class PracticeIndex:
     """All practices with their facets; filters, counts and per-value lists."""
 
@@ -103,7 +110,7 @@ class PracticeIndex:
         self.broader = broader or {}
         self.by_value: dict[str, list[str]] = defaultdict(list)
         for p in self.practices.values():
-            for value in p.concepts | p.municipalities | p.provinces | p.organisations | p.programmes:
+            for value in _facet_values(p):
                 self.by_value[value].append(p.iri)
 
     def __len__(self) -> int:
@@ -112,14 +119,44 @@ class PracticeIndex:
     def patched(self, store: GraphStore, touched: Sequence[str]) -> "PracticeIndex":
         """A copy with the practices among the ``touched`` IRIs read again (after an incremental
         build: a practice's facets come from its own graph and from the grants that name it,
-        and a changed grant touches the practice it points at)."""
+        and a changed grant touches the practice it points at).
+
+        Only what the change touches is redone: the practices read again leave the per-value
+        lists they were on and join those of their new facets, in IRI order (the lists a full
+        load makes); every other practice and list is shared with this index (never changed)."""
         changed = set(touched)
         # A changed organisation (its territory) changes the places of the practices it takes part in.
         again = sorted(changed | {p.iri for p in self.practices.values() if p.organisations & changed})
-        fresh = PracticeIndex.load(store, self.base, again) if again else self
-        gone = set(again)
-        kept = [p for iri, p in self.practices.items() if iri not in gone]
-        return PracticeIndex(self.base, kept + list(fresh.practices.values()), fresh.broader)
+        if not again:
+            return self
+        fresh = PracticeIndex.load(store, self.base, again)
+        index = PracticeIndex(self.base, (), fresh.broader)
+        practices = dict(self.practices)
+        by_value = dict(self.by_value)
+        copied: set[str] = set()
+
+        def entries(value: str) -> list[str]:  # the list of ``value``, copied once before it changes
+            if value not in copied:
+                copied.add(value)
+                by_value[value] = list(by_value.get(value, ()))
+            return by_value[value]
+
+        for iri in again:
+            old = practices.get(iri)
+            if old is not None:
+                for value in _facet_values(old):
+                    entries(value).remove(iri)
+                if iri not in fresh.practices:
+                    del practices[iri]
+        added = False
+        for practice in fresh.practices.values():
+            added = added or practice.iri not in practices
+            practices[practice.iri] = practice  # in place when it was there: the IRI order holds
+            for value in _facet_values(practice):
+                insort(entries(value), practice.iri)
+        index.practices = dict(sorted(practices.items())) if added else practices
+        index.by_value = defaultdict(list, ((k, v) for k, v in by_value.items() if v))
+        return index
 
     @classmethod
     def load(cls, store: GraphStore, base: str, only: Sequence[str] | None = None) -> "PracticeIndex":
@@ -137,9 +174,9 @@ class PracticeIndex:
         broader: dict[str, set[str]] = defaultdict(set)
         for row in store.select(f"SELECT ?c ?b WHERE {{ {{ ?c <{SKOS.broader.value}> ?b }} UNION {{ ?b <{SKOS.narrower.value}> ?c }} }}"):
             broader[row["c"].value].add(row["b"].value)
-        concept_predicates = " ".join(f"<{p.value}>" for p in (DCT.subject, CIRC.financieringskanaal, CIRC.praktijktype))
+        before, after = one_of("pred", (p.value for p in (DCT.subject, CIRC.financieringskanaal, CIRC.praktijktype)), bool(v))
         for row in store.select(
-            f"SELECT ?p ?c WHERE {{ {v}?p a <{CIRC.Praktijk.value}> . VALUES ?pred {{ {concept_predicates} }} ?p ?pred ?c FILTER(isIRI(?c)) }}"
+            f"SELECT ?p ?c WHERE {{ {v}?p a <{CIRC.Praktijk.value}> . {before}?p ?pred ?c FILTER(isIRI(?c)){after} }}"
         ):
             p = practices[row["p"].value]
             p.direct_concepts.add(row["c"].value)
@@ -157,11 +194,11 @@ class PracticeIndex:
             for g in _closure(row["g"].value, successors):
                 p.municipalities.add(g)
                 p.provinces |= province.get(g, set())
-        roles = " ".join(f"<{base}/id/concept/rol/{code}>" for code in PARTICIPANT_ROLES)
+        before, after = one_of("role", (f"{base}/id/concept/rol/{code}" for code in PARTICIPANT_ROLES), bool(v))
         for row in store.select(
             f"SELECT ?p ?agent ?g WHERE {{ {v}?p a <{CIRC.Praktijk.value}> ; <{PROV.qualifiedAssociation.value}> ?a . "
-            f"?a <{PROV.agent.value}> ?agent ; <{PROV.hadRole.value}> ?role . VALUES ?role {{ {roles} }} "
-            f"?agent <{BESLUIT.werkingsgebied.value}> ?g }}"
+            f"?a <{PROV.agent.value}> ?agent ; <{PROV.hadRole.value}> ?role . {before}"
+            f"?agent <{BESLUIT.werkingsgebied.value}> ?g{after} }}"
         ):
             p = practices[row["p"].value]
             stated = p.municipalities - p.through.keys()  # the named places and their successors, read above: those explain themselves

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
+from endpoint.pages.one_of import one_of
 from kg.namespaces import LABEL_PREDICATES
 from kg.store.graph_store import GraphStore
 
@@ -49,8 +50,8 @@ class LabelIndex:
         return index
 
     def _read(self, store: GraphStore, restriction: str) -> None:
-        values = " ".join(f"<{p.value}>" for p in LABEL_PROPERTIES)
-        for row in store.select(f"SELECT ?s ?p ?l WHERE {{ {restriction}VALUES ?p {{ {values} }} ?s ?p ?l FILTER(isIRI(?s) && isLiteral(?l)) }}"):
+        before, after = one_of("p", (p.value for p in LABEL_PROPERTIES), restricted=bool(restriction))
+        for row in store.select(f"SELECT ?s ?p ?l WHERE {{ {restriction}{before}?s ?p ?l FILTER(isIRI(?s) && isLiteral(?l)){after} }}"):
             label = row["l"]
             assert isinstance(label, ox.Literal)
             self.add(row["s"].value, row["p"].value, label.value, label.language or "")

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, insort
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from endpoint.pages.one_of import one_of
 from kg.namespaces import DCT, LABEL_PREDICATES, RDFS, SKOS
 from kg.store.graph_store import GraphStore
 
@@ -69,10 +71,10 @@ def _read(store: GraphStore, base: str, restriction: str) -> dict[str, _Entry]:
     prefix = f"{base}/id/"
     entries: dict[str, _Entry] = {}
     names = {p.value for p in NAME_PROPERTIES}
-    values = " ".join(f"<{p.value}>" for p in NAME_PROPERTIES + TEXT_PROPERTIES)
+    before, after = one_of("p", (p.value for p in NAME_PROPERTIES + TEXT_PROPERTIES), restricted=bool(restriction))
     rows = store.select(
-        f"SELECT ?s ?p ?o WHERE {{ {restriction}VALUES ?p {{ {values} }} ?s ?p ?o "
-        f"FILTER(isLiteral(?o) && STRSTARTS(STR(?s), \"{prefix}\") && !CONTAINS(STR(?s), \"#\")) }}"
+        f"SELECT ?s ?p ?o WHERE {{ {restriction}{before}?s ?p ?o "
+        f"FILTER(isLiteral(?o) && STRSTARTS(STR(?s), \"{prefix}\") && !CONTAINS(STR(?s), \"#\")){after} }}"
     )
     for row in rows:
         iri = row["s"].value
@@ -93,6 +95,10 @@ def _read(store: GraphStore, base: str, restriction: str) -> dict[str, _Entry]:
         entry.names.sort()
         entry.texts.sort()
     return entries
+
+
+def _iri(entry: _Entry) -> str:
+    return entry.iri
 
 
 @dataclass(frozen=True)
@@ -126,8 +132,14 @@ class SearchIndex:
         fresh = _read(store, base, "VALUES ?s { " + " ".join(f"<{iri}>" for iri in touched) + " } ") if touched else {}
         for e in fresh.values():
             _fold_entry(e)
-        kept = [e for e in self.entries if e.iri not in gone]
-        return SearchIndex(sorted(kept + list(fresh.values()), key=lambda e: e.iri), folded=True)
+        entries = list(self.entries)  # in IRI order: the touched ones are found by bisection, not a walk
+        for iri in sorted(gone):
+            at = bisect_left(entries, iri, key=_iri)
+            if at < len(entries) and entries[at].iri == iri:
+                del entries[at]
+        for entry in fresh.values():
+            insort(entries, entry, key=_iri)
+        return SearchIndex(entries, folded=True)
 
     def search(self, query: str, kinds: set[str] | None = None) -> list[Hit]:
         """Every match, best first (see the module docstring for the order)."""

@@ -88,7 +88,7 @@ def write_catalog(inputs: ArtefactInputs) -> None:
     """DCAT-AP catalogue (Turtle, JSON-LD, RDF/XML, N-Triples)."""
     names = Names.of(inputs.settings)
     folder = inputs.slot.artefacts_dir
-    history = read_history(folder / LDES)
+    history = inputs.ldes_history or read_history(folder / LDES)
     triples = catalog_triples(inputs.settings, names, inputs.slot, folder / DUMPS, history)
     write_rdf(folder, CATALOG, triples, PREFIXES_CATALOG, first=names.base + "/id/")
 

@@ -73,6 +73,7 @@ def write_ldes(inputs: ArtefactInputs) -> dict[str, int]:
     write_new(target / STREAM, stream_document(history).encode("utf-8"))
     shutil.copyfile(SHAPE_SOURCE, target / SHAPE)
     write_new(target / STATE, history.to_json().encode("utf-8"))
+    inputs.ldes_history = history
     return {"added": len(members), "members": history.members, "pages": history.pages}
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kg.errors import StoreError
 
@@ -52,9 +52,9 @@ def page_path(ldes_dir: Path, number: int) -> Path:
     return ldes_dir / PAGES / f"{number}.trig"
 
 
-@dataclass
-class Entry:
-    """The latest member of one named graph."""
+class Entry(NamedTuple):
+    """The latest member of one named graph (a tuple: written to ``state.json`` as the
+    array ``[entity, digest, member, time]`` with no conversion, one per graph)."""
 
     entity: str
     digest: str | None  # None when the latest member is a tombstone
@@ -85,12 +85,11 @@ class History:
                 "members": self.members,
                 "first_time": self.first_time,
                 "last_time": self.last_time,
-                "graphs": {g: [e.entity, e.digest, e.member, e.time] for g, e in sorted(self.graphs.items())},
+                "graphs": self.graphs,  # sorted by sort_keys, each Entry an array
                 "builds": self.builds,
             },
-            indent=0,
             sort_keys=True,
-        )
+        )  # no indent: only then does json use its C encoder (10x faster for 120 000 graphs)
 
     @classmethod
     def from_json(cls, text: str) -> "History":
@@ -104,7 +103,7 @@ class History:
             members=int(data["members"]),
             first_time=data["first_time"],
             last_time=data["last_time"],
-            graphs={g: Entry(*row) for g, row in data["graphs"].items()},
+            graphs={g: Entry._make(row) for g, row in data["graphs"].items()},
             builds=list(data["builds"]),
         )
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Union
 
+from kg.artefacts.ldes_history import History
 from kg.artefacts.void_statistics import VoidStatistics
 from kg.rdf.mapping import RecordGraph
 from kg.settings import Settings
@@ -71,6 +72,9 @@ class ArtefactInputs:
     #: Entity IRI → the agent IRI its new version is attributed to (a curator's publication;
     #: empty for ``kg build`` of files edited by hand): ``prov:wasAttributedTo`` on the LDES member.
     attribution: Mapping[str, str] = field(default_factory=dict)
+    #: The LDES history the LDES step wrote (its ``state.json``), for the steps after it: read
+    #: back, it costs a second parse of one entry per graph (120 000 at 100 000 practices).
+    ldes_history: History | None = None
 
 
 @dataclass(frozen=True)

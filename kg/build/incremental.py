@@ -9,9 +9,10 @@ plan says why. ``kg build --full`` always builds everything.
 
 An incremental build then (:func:`prepare_incremental`):
 
-1. hashes every record file and compares with the previous build: changed, added, removed
-   (a renamed file is one removed and one added); records that refer to a removed record are
-   read again, so that their reference check fails exactly as in a full build;
+1. compares every record file with the previous build: its content hash, taken again only when
+   the file's stat is not the one kept with the hash (:mod:`kg.build.build_state`): changed,
+   added, removed (a renamed file is one removed and one added); records that refer to a removed
+   record are read again, so that their reference check fails exactly as in a full build;
 2. reads, checks and maps only those records (the checks of a full build, against the ids of
    every record file and the reference data);
 3. starts the new store as a checkpoint of the previous build's (hard links, no copy: the slot
@@ -28,6 +29,7 @@ it is byte-identical to a full build's.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -37,7 +39,7 @@ import pyoxigraph as ox
 
 from kg.artefacts.examples_graph import examples_graph
 from kg.build.affected import Footprint, affected_focus, footprint
-from kg.build.build_state import BuildState, DamagedState, RecordEntry, chunk_path, load_state
+from kg.build.build_state import BuildState, DamagedState, FileStat, RecordEntry, chunk_path, file_stat, load_state
 from kg.build.fingerprint import PART_NAMES, SERVED_ONLY, changed_parts, fingerprint
 from kg.build.record_chunks import RecordFile, StoredGraph, content_hash, map_chunk, record_files, start_worker, stored_graphs
 from kg.build.shacl_gate import stop_on_violation
@@ -66,6 +68,11 @@ class Plan:
     fingerprint: dict[str, str]
     previous: Path | None = None
     state: BuildState | None = None
+    #: When the build started (before any record file was read): what a file's stat is
+    #: compared with before the state keeps it (:func:`kg.build.build_state.settled`).
+    started_ns: int = field(default_factory=time.time_ns)
+    #: The record files' stats taken by an incremental build before hashing (by relative name).
+    stats: dict[str, FileStat | None] | None = None
 
     @property
     def message(self) -> str:
@@ -77,7 +84,7 @@ class Plan:
         return f"Incremental build on {self.previous.name}: {self.why} …"
 
     def fall_back(self, why: str) -> Plan:
-        return Plan(True, why, self.fingerprint)
+        return Plan(True, why, self.fingerprint, started_ns=self.started_ns)
 
 
 def plan_build(settings: Settings, root: Path, full: bool) -> Plan:
@@ -125,25 +132,39 @@ class Changes:
     changed: list[RecordFile] = field(default_factory=list)
     kept: list[RecordEntry] = field(default_factory=list)
     removed: list[RecordEntry] = field(default_factory=list)
+    #: Every record file's stat, taken before it was hashed (by name relative to the data folder).
+    stats: dict[str, FileStat | None] = field(default_factory=dict)
+    #: How many files were hashed (the others' stats matched the previous build's).
+    hashed: int = 0
 
 
 def find_changes(data_dir: Path, state: BuildState, problems: list[Problem]) -> Changes:
-    """Compare the record files' content hashes with the previous build's."""
+    """Compare the record files with the previous build's: a file whose stat is the one kept
+    with its hash is unchanged (:mod:`kg.build.build_state`), every other file is hashed."""
     files = record_files(data_dir, problems)
     prefix = len(str(data_dir).rstrip(os.sep)) + 1
-    with ThreadPoolExecutor(4) as pool:  # reading files releases the GIL
-        hashes = list(pool.map(content_hash, [path for _, _, path in files], chunksize=256))
     changes = Changes(files)
-    seen: set[str] = set()
-    for (kind, rid, path), sha in zip(files, hashes, strict=True):
+    hashes: dict[int, str] = {}
+    todo: list[int] = []
+    for index, (_, _, path) in enumerate(files):
         key = path[prefix:]
-        seen.add(key)
+        stat = changes.stats[key] = file_stat(path)
         entry = state.by_file.get(key)
-        if entry is not None and entry.content_hash == sha and entry.kind == kind and entry.id == rid:
+        if entry is not None and entry.stat is not None and entry.stat == stat:
+            hashes[index] = entry.content_hash
+        else:
+            todo.append(index)
+    with ThreadPoolExecutor(4) as pool:  # reading files releases the GIL
+        hashes.update(zip(todo, pool.map(content_hash, [files[i][2] for i in todo], chunksize=64), strict=True))
+    for index, (kind, rid, path) in enumerate(files):
+        entry = state.by_file.get(path[prefix:])
+        if entry is not None and entry.content_hash == hashes[index] and entry.kind == kind and entry.id == rid:
             changes.kept.append(entry)
         else:
             changes.changed.append((kind, rid, path))
+    seen = set(changes.stats)
     changes.removed = [entry for entry in state.records if entry.file not in seen]
+    changes.hashed = len(todo)
     return changes
 
 
@@ -167,8 +188,9 @@ def prepare_incremental(slot: BuildSlot, settings: Settings, watch: Stopwatch, w
     assert plan.state is not None and plan.previous is not None and plan.state.raw is not None
     iris = Iris(settings.base_iri)
     problems: list[Problem] = []
-    with watch.stage("find changed records (content hashes)"):
+    with watch.stage("find changed records (stat, content hashes of the files whose stat changed)"):
         changes = find_changes(settings.data_dir, plan.state, problems)
+        plan.stats = changes.stats
         _read_referrers_again(slot.store, iris, changes)
     with watch.stage("read and map changed records"):
         new_graphs, extra = _map_changed(settings, changes, problems, iris, work, vocab_dir, ontology)
@@ -191,7 +213,7 @@ def prepare_incremental(slot: BuildSlot, settings: Settings, watch: Stopwatch, w
         report = report_from_raw(raw, shapes, graphs)
     stop_on_violation(report, slot.root)
     summary = (f"{len(changes.changed)} changed or added, {len(changes.removed)} removed, "
-               f"{len(focus)} focus nodes validated again")
+               f"{changes.hashed} files hashed, {len(focus)} focus nodes validated again")
     touched = sorted(n.value for n in old.subjects | new.subjects | old.objects | new.objects)
     return Prepared(graphs, extra, report, raw, summary, touched)
 
@@ -237,9 +259,12 @@ def _map_changed(settings: Settings, changes: Changes, problems: list[Problem], 
 def _graph_list(previous: Path, data_dir: Path, iris: Iris, kept: Sequence[RecordEntry],
                 new: Sequence[StoredGraph]) -> list[RecordGraph]:
     """Every record graph of the new build, in the order of a full build (kind, then id)."""
+    chunks: dict[str, Path] = {}  # one Path per chunk file, not one per record
+    folder = str(data_dir)
     graphs: list[RecordGraph] = [
-        StoredGraph(e.kind, e.id, iris.graph(e.kind, e.id), iris.entity(e.kind, e.id), chunk_path(previous, e),
-                    e.offset, e.length, os.path.join(str(data_dir), e.file), e.digest, e.doc_subjects, e.content_hash)
+        StoredGraph(e.kind, e.id, iris.graph(e.kind, e.id), iris.entity(e.kind, e.id),
+                    chunks.get(e.chunk) or chunks.setdefault(e.chunk, chunk_path(previous, e)),
+                    e.offset, e.length, os.path.join(folder, e.file), e.digest, e.doc_subjects, e.content_hash)
         for e in kept
     ]
     graphs += new

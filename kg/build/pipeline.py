@@ -34,7 +34,8 @@ import pyoxigraph as ox
 from kg.artefacts.catalog import CATALOG_STEP
 from kg.artefacts.dumps import DUMPS_STEP, NQUADS_DUMP
 from kg.artefacts.examples_graph import examples_graph
-from kg.artefacts.layout import CATALOG, DUMPS, VALIDATION_REPORT, VOID, VOID_GRAPH
+from kg.artefacts.layout import CATALOG, DUMPS, QUALITY, VALIDATION_REPORT, VOID, VOID_GRAPH
+from kg.artefacts.quality import QUALITY_STEP
 from kg.artefacts.step import EVERYTHING, ArtefactInputs
 from kg.artefacts.void import VOID_STEP
 from kg.build.artefact_steps import ARTEFACT_STEPS, run_ready_steps
@@ -44,7 +45,7 @@ from kg.build.parallel import read_and_map, reference_ntriples
 from kg.build.record_chunks import Batch, clear_chunk_cache, graph_runs, write_nquads_dump, write_nquads_of
 from kg.build.shacl_child import dumps_from_nquads
 from kg.build.shacl_gate import GateOutcome, start_gate, stop_on_violation
-from kg.build.stopwatch import Progress, Stopwatch, quiet
+from kg.build.stopwatch import Progress, Stopwatch, cpu_seconds, quiet
 from kg.errors import StoreError
 from kg.rdf.mapping import map_corpus
 from kg.records.corpus import load_corpus
@@ -63,6 +64,13 @@ __all__ = ["ARTEFACT_STEPS", "VALIDATION_REPORT", "BuildResult", "build", "check
 #: dumps to a second build (see :func:`_build_incrementally`): at 10 000 practices (290 000
 #: quads) the triple dumps alone take longer than the rest of the change; a test may set it.
 DEFER_DUMPS_FROM = 100_000
+
+#: The steps that measure the whole graph and follow the change in the second build of a
+#: deferred incremental build (the first keeps the previous build's files: hard links), and
+#: the names of their files among the artefacts. The quality measurements are whole-graph
+#: SPARQL aggregates (2.5 s at 10 000 practices, linear in the graph), like the VoID statistics.
+_FOLLOWERS = (DUMPS_STEP, VOID_STEP, QUALITY_STEP)
+_FOLLOWING = (f"{VOID}.", f"{QUALITY}.")
 
 
 
@@ -117,7 +125,11 @@ def build(settings: Settings, progress: Progress = quiet, full: bool = False,
     guard_build(settings.data_dir, settings.base_iri, None if settings.is_remote else root)
     watch = Stopwatch(progress)
     with build_lock(root):
+        started, cpu = time.perf_counter(), cpu_seconds()
         plan = plan_build(settings, root, full)
+        # In BUILD.json, not in the output: the build's first line says full or incremental, and why.
+        watch.record("plan: full or incremental (fingerprint, previous state)", time.perf_counter() - started,
+                     cpu_seconds() - cpu, announce=False)
         slot = _open_slot(root, settings, plan)
         if slot is None:
             plan = plan.fall_back(f"the store of the previous build {plan.previous} cannot be copied")
@@ -172,9 +184,10 @@ def _build_incrementally(slot: BuildSlot, settings: Settings, watch: Stopwatch, 
     """The incremental build (:mod:`kg.build.incremental`), into a slot the caller aborts on any error.
 
     From :data:`DEFER_DUMPS_FROM` quads on, the whole-graph dumps follow the change instead of
-    holding it back: the change goes live with the previous build's dumps and VoID (hard
-    links: their checksums match their files, and the catalogue lists those), and a second
-    build, made at once from the first, brings the dumps, VoID and catalogue up to date
+    holding it back: the change goes live with the previous build's dumps, VoID and quality
+    measurements (hard links: their checksums match their files, and the catalogue lists
+    those), and a second build, made at once from the first, brings the dumps, VoID, quality
+    measurements and catalogue up to date
     (:func:`_dumps_after`)."""
     _, vocab_dir, ontology, _ = paths(settings)
     prepared = prepare_incremental(slot, settings, watch, work, plan, vocab_dir, ontology)
@@ -189,11 +202,12 @@ def _build_incrementally(slot: BuildSlot, settings: Settings, watch: Stopwatch, 
     if previous_info.triples < DEFER_DUMPS_FROM:
         _write_dumps(slot, settings, watch, inputs, prepared)
         return _finish(slot, settings, watch, inputs, prepared.report, prepared.raw, manifest, set(), plan)
-    with watch.stage("previous dumps and VoID kept until the new ones are written"):
+    with watch.stage("previous dumps, VoID and quality measurements kept until the new ones are written"):
         _link_tree(plan.previous / ARTEFACTS / DUMPS, slot.artefacts_dir / DUMPS)
-        for path in (plan.previous / ARTEFACTS).glob(f"{VOID}.*"):
-            _link_tree(path, slot.artefacts_dir / path.name)
-    live = _finish(slot, settings, watch, inputs, prepared.report, prepared.raw, manifest, {DUMPS_STEP.key, VOID_STEP.key}, plan)
+        for path in (plan.previous / ARTEFACTS).iterdir():
+            if path.name.startswith(_FOLLOWING):
+                _link_tree(path, slot.artefacts_dir / path.name)
+    live = _finish(slot, settings, watch, inputs, prepared.report, prepared.raw, manifest, {s.key for s in _FOLLOWERS}, plan)
     return _dumps_after(live, settings, watch, prepared, plan)
 
 
@@ -204,7 +218,7 @@ def _dumps_after(live: BuildResult, settings: Settings, watch: Stopwatch, prepar
     try:
         for path in (live.folder / ARTEFACTS).iterdir():
             # Never a link to a file this build writes again: writing would change the live build's.
-            if path.name not in (DUMPS, VALIDATION_REPORT) and not path.name.startswith((f"{VOID}.", f"{CATALOG}.")):
+            if path.name not in (DUMPS, VALIDATION_REPORT) and not path.name.startswith((*_FOLLOWING, f"{CATALOG}.")):
                 _link_tree(path, slot.artefacts_dir / path.name)
         _link_tree(live.folder / INCREMENTAL, slot.folder / INCREMENTAL)
         inputs = ArtefactInputs(settings, slot.build_id, prepared.graphs, slot)
@@ -213,7 +227,7 @@ def _dumps_after(live: BuildResult, settings: Settings, watch: Stopwatch, prepar
         earlier = {plan.previous.name: BuildInfo.read(live.folder).extra[CHANGE_KEY]["touched"]} if plan.previous else {}
         manifest: dict[str, Any] = {CHANGE_KEY: {"summary": f"dumps, VoID and catalogue of {first.parent.name}",
                                                  "based_on": live.build_id, "touched": [], "earlier": earlier}}
-        done = {step.key for step in ARTEFACT_STEPS if step not in (DUMPS_STEP, VOID_STEP, CATALOG_STEP)}
+        done = {step.key for step in ARTEFACT_STEPS if step not in (*_FOLLOWERS, CATALOG_STEP)}
         after = Plan(False, f"{plan.why}; the dumps followed in a second build", plan.fingerprint, live.folder)
         return _finish(slot, settings, watch, inputs, prepared.report, None, manifest, done, after, save=False)
     except BaseException:
@@ -256,7 +270,8 @@ def _finish(slot: BuildSlot, settings: Settings, watch: Stopwatch, inputs: Artef
     run_ready_steps(ARTEFACT_STEPS, inputs, EVERYTHING, done, watch, manifest)
     if save and raw is not None and not settings.is_remote:  # else no incremental build could use it
         with watch.stage("state for the next build"):
-            save_state(slot.folder, slot.build_id, settings.data_dir, plan.fingerprint, inputs.graphs, raw)
+            save_state(slot.folder, slot.build_id, settings.data_dir, plan.fingerprint, inputs.graphs, raw,
+                       plan.started_ns, plan.stats)
     triples = len(slot)
     if settings.is_remote:
         with watch.stage("load remote store"):
@@ -270,6 +285,9 @@ def _finish(slot: BuildSlot, settings: Settings, watch: Stopwatch, inputs: Artef
             "why": plan.why,
             "timings": {k: round(v, 3) for k, v in watch.timings.items()},
             "cpu": {k: round(v, 3) for k, v in watch.cpu.items()},
+            # CPU seconds of this process from its start (imports included) to this switch: what a
+            # change cost before it went live (benchmarks/incremental.py reports it).
+            "process_cpu": round(time.process_time(), 3),
             "extra": manifest,
         })
     return BuildResult(slot.build_id, triples, len(inputs.graphs), report, watch.timings, slot.final,

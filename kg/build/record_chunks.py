@@ -21,6 +21,7 @@ import hashlib
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -154,6 +155,7 @@ def record_files(data_dir: Path, problems: list[Problem]) -> list[RecordFile]:
         if folder is None or not (data_dir / folder).is_dir():
             continue
         prefix = os.path.join(data_dir, folder, "")
+        found: list[RecordFile] = []
         for entry in os.scandir(prefix):
             name = entry.name
             if name.startswith(".") or entry.is_dir():
@@ -161,8 +163,9 @@ def record_files(data_dir: Path, problems: list[Problem]) -> list[RecordFile]:
             if not name.endswith((".yaml", ".yml")):
                 problems.append(Problem(Path(prefix + name), 1, "Only .yaml files belong in this folder; rename or move this file."))
                 continue
-            out.append((kind, name.rsplit(".", 1)[0], prefix + name))
-    out.sort(key=lambda f: (KINDS.index(f[0]), f[1]))
+            found.append((kind, name.rsplit(".", 1)[0], prefix + name))
+        found.sort(key=itemgetter(1))  # the kinds come in KINDS order already: one sort per folder, by id
+        out += found
     return out
 
 

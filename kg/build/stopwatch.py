@@ -55,9 +55,11 @@ class Stopwatch:
         yield
         self.record(name, time.perf_counter() - start, cpu_seconds() - cpu)
 
-    def record(self, name: str, seconds: float, cpu: float | None = None) -> None:
-        """A stage timed (the SHACL child's own stages: elsewhere, with their CPU time if known)."""
+    def record(self, name: str, seconds: float, cpu: float | None = None, announce: bool = True) -> None:
+        """A stage timed (the SHACL child's own stages: elsewhere, with their CPU time if known);
+        ``announce=False`` keeps it in the timings without a progress line."""
         self.timings[name] = seconds
         if cpu is not None:
             self.cpu[name] = cpu
-        self.progress(f"{name}: {seconds:.2f} s" + ("" if cpu is None else f" (CPU {cpu:.2f} s)"))
+        if announce:
+            self.progress(f"{name}: {seconds:.2f} s" + ("" if cpu is None else f" (CPU {cpu:.2f} s)"))
