@@ -33,7 +33,7 @@ __all__ = ["LineList", "LineMap", "YamlSyntaxError", "load"]
 _BASE_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+class _Loader(_BASE_LOADER):  # type: ignore[misc]
     """The composer without PyYAML's tag resolution: :func:`_value` resolves scalars itself
     (YAML 1.2 core schema) and never reads a node's tag, and the resolver's regular
     expressions, run for every node, were ~7 % of reading a record."""
