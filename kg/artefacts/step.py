@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Union
 
+from kg.artefacts.quality_store import StoreAnswers
 from kg.artefacts.void_statistics import VoidStatistics
 from kg.rdf.mapping import RecordGraph
 from kg.settings import Settings
@@ -66,6 +67,8 @@ class ArtefactInputs:
     slot: BuildSlot
     #: The VoID statistics, when the build measured them ahead (in the SHACL child).
     void_statistics: VoidStatistics | None = None
+    #: The store's answers to the quality metrics, when the build asked them ahead (in the SHACL child).
+    quality_answers: StoreAnswers | None = None
     #: The SHACL report of the gate (what the quality measurements count); set before the steps run.
     report: ValidationReport | None = None
 
