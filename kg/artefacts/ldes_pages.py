@@ -47,7 +47,7 @@ class PageWriter:
             self.body = [(folder / OPEN_BODY).read_bytes()]
             self.page_members = _members_in(ox.parse(self.body[0], format=ox.RdfFormat.N_QUADS, lenient=True))
 
-    def append(self, members: Sequence[Member]) -> int:
+    def append(self, members: Iterable[Member]) -> int:
         """Add members in order; returns the number of the page the first one went to."""
         history = self.history
         first_page = history.pages or 1

@@ -25,8 +25,9 @@ from datetime import date
 
 import pyoxigraph as ox
 
-from kg.artefacts.layout import QUALITY, Names, Queryable, select, write_rdf
+from kg.artefacts.layout import QUALITY, Names, Queryable, write_rdf
 from kg.artefacts.quality_metrics import DQV, METRICS, Metric
+from kg.artefacts.quality_store import StoreAnswers, ask_store
 from kg.artefacts.step import ArtefactInputs, ArtefactStep, Need
 from kg.artefacts.void import class_partition
 from kg.namespaces import PREFIXES, PROV, RDF, RDFS, SH, SKOS, XSD
@@ -62,7 +63,7 @@ class Measurement:
 def write_quality(inputs: ArtefactInputs) -> dict[str, int]:
     """The quality document of this build (Turtle, JSON-LD, RDF/XML, N-Triples)."""
     names = Names.of(inputs.settings)
-    found = measure(names, inputs.slot, inputs.report, inputs.build_id)
+    found = measure(names, inputs.slot, inputs.report, inputs.build_id, inputs.quality_answers)
     write_rdf(inputs.slot.artefacts_dir, QUALITY, quality_triples(names, found, inputs.build_id), PREFIXES_QUALITY,
               first=names.base + "/id/")
     return {"measurements": len(found)}
@@ -75,17 +76,23 @@ QUALITY_STEP = ArtefactStep(
 )
 
 
-def measure(names: Names, store: Queryable, report: ValidationReport | None, build_id: str) -> list[Measurement]:
-    """Every measurement of one build, in the order of :data:`METRICS`."""
+def measure(names: Names, store: Queryable, report: ValidationReport | None, build_id: str,
+            answers: StoreAnswers | None = None) -> list[Measurement]:
+    """Every measurement of one build, in the order of :data:`METRICS` (``answers``: the
+    store's answers when they were asked ahead, else ``store`` is asked now)."""
+    answers = answers or ask_store(store, names.uri_space)
     out = list(_shacl(names, report or ValidationReport()))
-    for metric in METRICS.values():
-        if metric.query:
-            rows = select(store, metric.query)
-            n, k = (int(rows[0][v].value) for v in ("n", "k")) if rows else (0, 0)
-            if n:
-                out.append(Measurement(metric.key, k / n, names.dataset, counts=(k, n)))
-    out.extend(_translations(names, store))
-    out.extend(_freshness(names, store, build_id))
+    for key, (n, k) in answers.ratios.items():
+        if n:
+            out.append(Measurement(key, k / n, names.dataset, counts=(k, n)))
+    n, k = answers.translations
+    if n:
+        out.append(Measurement("vertaalde-teksten", k / n, names.dataset, counts=(k, n)))
+    if answers.modified is not None:
+        built = date(int(build_id[:4]), int(build_id[4:6]), int(build_id[6:8]))
+        oldest, newest = answers.modified
+        for key, value in (("dagen-sinds-nieuwste-wijziging", newest), ("dagen-sinds-oudste-wijziging", oldest)):
+            out.append(Measurement(key, (built - date.fromisoformat(value[:10])).days, names.dataset))
     return out
 
 
@@ -99,33 +106,6 @@ def _shacl(names: Names, report: ValidationReport) -> Iterator[Measurement]:
         per_shape = Counter(r.shape for r in results if r.shape)
         for shape, count in sorted(per_shape.items()):
             yield Measurement(key, count, names.dataset, f"/shape/{shape.rsplit('#', 1)[-1].rsplit('/', 1)[-1]}", shape=shape)
-
-
-def _translations(names: Names, store: Queryable) -> Iterator[Measurement]:
-    query = f"""PREFIX rdfs: <{RDFS.prefix}>
-SELECT (COUNT(*) AS ?n) (SUM(IF(?en, 1, 0)) AS ?k) WHERE {{
-  {{ SELECT DISTINCT ?s ?p WHERE {{
-      ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{names.uri_space}") && ?p != rdfs:label && LANG(?o) = "nl") }} }}
-  BIND(EXISTS {{ ?s ?p ?e FILTER(LANG(?e) = "en") }} AS ?en)
-}}"""
-    rows = select(store, query)
-    n = int(rows[0]["n"].value) if rows and "n" in rows[0] else 0
-    k = int(rows[0]["k"].value) if rows and "k" in rows[0] else 0
-    if n:
-        yield Measurement("vertaalde-teksten", k / n, names.dataset, counts=(k, n))
-
-
-def _freshness(names: Names, store: Queryable, build_id: str) -> Iterator[Measurement]:
-    query = f"""PREFIX dct: <{PREFIXES['dct']}>
-SELECT (MIN(STR(?d)) AS ?oldest) (MAX(STR(?d)) AS ?newest) WHERE {{
-  ?r dct:modified ?d FILTER(isIRI(?r) && STRSTARTS(STR(?r), "{names.uri_space}")) }}"""
-    rows = select(store, query)
-    if not rows or "newest" not in rows[0]:
-        return
-    built = date(int(build_id[:4]), int(build_id[4:6]), int(build_id[6:8]))
-    for key, variable in (("dagen-sinds-nieuwste-wijziging", "newest"), ("dagen-sinds-oudste-wijziging", "oldest")):
-        changed = date.fromisoformat(rows[0][variable].value[:10])
-        yield Measurement(key, (built - changed).days, names.dataset)
 
 
 def measurement_iri(names: Names, build_id: str, measurement: Measurement) -> ox.NamedNode:

@@ -30,6 +30,7 @@ from enum import Enum
 from typing import Union
 
 from kg.artefacts.ldes_history import History
+from kg.artefacts.quality_store import StoreAnswers
 from kg.artefacts.void_statistics import VoidStatistics
 from kg.rdf.mapping import RecordGraph
 from kg.settings import Settings
@@ -67,6 +68,8 @@ class ArtefactInputs:
     slot: BuildSlot
     #: The VoID statistics, when the build measured them ahead (in the SHACL child).
     void_statistics: VoidStatistics | None = None
+    #: The store's answers to the quality metrics, when the build asked them ahead (in the SHACL child).
+    quality_answers: StoreAnswers | None = None
     #: The SHACL report of the gate (what the quality measurements count); set before the steps run.
     report: ValidationReport | None = None
     #: Entity IRI → the agent IRI its new version is attributed to (a curator's publication;

@@ -319,5 +319,6 @@ def _load_beside_the_gate(slot: BuildSlot, settings: Settings, batch: Batch, wat
     for name, seconds in outcome.child_timings.items():  # the child's own stages, reported like the others
         watch.record(f"child: {name}", seconds, outcome.child_cpu.get(name))
     inputs.void_statistics = outcome.void_statistics
+    inputs.quality_answers = outcome.quality_answers
     stop_on_violation(outcome.report, slot.root)
     return outcome

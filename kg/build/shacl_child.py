@@ -21,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.artefacts.dumps import TRIPLE_DUMPS, dump_writer
+from kg.artefacts.quality_store import StoreAnswers, ask_store
 from kg.artefacts.void_statistics import VoidStatistics, measure
 from kg.errors import Problem, SourceError
 from kg.shacl.compiled import RawResult, Shapes, compile_shapes, run_checks
@@ -46,6 +47,9 @@ class ChildAnswer:
     problems: list[Problem] | None = None
     #: The CPU seconds of each of its stages (all its threads), by the names of ``times``.
     cpu: dict[str, float] = field(default_factory=dict)
+    #: The quality metrics' answers (:mod:`kg.artefacts.quality_store`), None when the
+    #: dumps were not written.
+    quality: StoreAnswers | None = None
 
 
 def check_and_dump(
@@ -94,8 +98,8 @@ def _check_and_dump(
         return answer
     if ontology_nt:
         store.load(ontology_nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph(), lenient=True)
-    answer.statistics = _dumps_and_statistics(store, Path(dumps_dir), base)
-    clock.lap("dumps N-Triples, Turtle, JSON-LD and VoID statistics (2 threads)")
+    answer.statistics, answer.quality = _dumps_and_statistics(store, Path(dumps_dir), base)
+    clock.lap("dumps N-Triples, Turtle, JSON-LD, VoID statistics and quality queries (2 threads)")
     return answer
 
 
@@ -112,24 +116,28 @@ class _Clock:
         self.wall, self.cpu = wall, cpu
 
 
-def _dumps_and_statistics(store: ox.Store, folder: Path, base: str) -> VoidStatistics:
-    """The three dumps and the VoID statistics read the same store and Oxigraph releases the
-    GIL while it serializes or queries: in two threads they take ~5 s instead of ~9 s, and
-    by now the parent has (nearly) finished, so the second core is free for them. The
-    merged graph of the dumps is the union of the new store's graphs, so its VoID
-    statistics are the store's, measured here without GRAPH patterns or DISTINCT."""
+def _dumps_and_statistics(store: ox.Store, folder: Path, base: str, quality: bool = True) -> tuple[VoidStatistics, StoreAnswers | None]:
+    """The three dumps, the VoID statistics and the quality metrics' queries read the same
+    store and Oxigraph releases the GIL while it serializes or queries: in two threads they
+    take ~5 s instead of ~9 s, and by now the parent has (nearly) finished, so the second
+    core is free for them. The merged graph of the dumps is the union of the new store's
+    graphs, so its VoID statistics and quality answers are the store's, measured here
+    without GRAPH patterns or DISTINCT (the quality queries on the on-disk store took ~28
+    CPU-seconds at 100 000 practices, after the gate)."""
     folder.mkdir(parents=True, exist_ok=True)
 
     def dump(name: str, fmt: ox.RdfFormat) -> None:
         with dump_writer(folder / name) as out:
             store.dump(out, format=fmt, from_graph=ox.DefaultGraph())
 
+    uri_space = base.rstrip("/") + "/id/"
     with ThreadPoolExecutor(2) as pool:
-        void = pool.submit(measure, store, base.rstrip("/") + "/id/", union=False)
+        void = pool.submit(measure, store, uri_space, union=False)
+        answers = pool.submit(ask_store, store, uri_space) if quality else None
         dumps = [pool.submit(dump, d.file, d.rdf) for d in TRIPLE_DUMPS]
         for done in dumps:
             done.result()
-        return void.result()
+        return void.result(), answers.result() if answers else None
 
 
 def dumps_from_nquads(runs: Sequence[tuple[str, int, int]], extra_nt: bytes, ontology_nt: bytes, base: str,
@@ -148,4 +156,4 @@ def dumps_from_nquads(runs: Sequence[tuple[str, int, int]], extra_nt: bytes, ont
     for extra in (extra_nt, ontology_nt):
         if extra:
             store.load(extra, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph(), lenient=True)
-    return _dumps_and_statistics(store, Path(dumps_dir), base)
+    return _dumps_and_statistics(store, Path(dumps_dir), base, quality=False)[0]

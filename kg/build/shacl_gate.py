@@ -17,6 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.artefacts.quality_store import StoreAnswers
 from kg.artefacts.void_statistics import VoidStatistics
 from kg.build.parallel import start_check_and_dump
 from kg.build.record_chunks import Batch
@@ -43,6 +44,8 @@ class GateOutcome:
     child_cpu: dict[str, float] = field(default_factory=dict)
     #: The compiled engine's raw results, kept for the next (incremental) build.
     raw: list[RawResult] | None = None
+    #: The quality metrics' answers of the merged graph, when the child asked them.
+    quality_answers: StoreAnswers | None = None
 
 
 class RunningGate(ABC):
@@ -78,7 +81,7 @@ class _CompiledGate(RunningGate):
     def outcome(self) -> GateOutcome:
         answer = result_of(self.future)
         report = report_from_raw(answer.raw, Shapes.load(self.shapes_dir, self.base), self.batch.graphs)
-        return GateOutcome(report, answer.statistics, answer.times, answer.cpu, answer.raw)
+        return GateOutcome(report, answer.statistics, answer.times, answer.cpu, answer.raw, answer.quality)
 
     def close(self) -> None:
         if self.pool is not None:
