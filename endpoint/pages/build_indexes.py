@@ -32,6 +32,8 @@ from endpoint.pages.places import PlaceIndex
 from endpoint.pages.redirects import Redirects
 from endpoint.pages.search import SearchIndex
 from endpoint.state import state_of
+from kg.artefacts.document_table import DocumentTable
+from kg.artefacts.reader import ArtefactReader
 from kg.namespaces import CIRC, DCT, FRAPO, ORG, SCHEMA, SKOS
 from kg.rdf.iris import Iris, Target
 from kg.settings import Settings
@@ -99,6 +101,8 @@ class Site:
         self.responses: LRU[tuple[Any, ...], Cached] = LRU(50_000, max_size=96 * 1024 * 1024)
         self.etags: LRU[tuple[Any, ...], Validator] = LRU(500_000)
         self.exists_cache: LRU[str, bool] = LRU(200_000)
+        #: The documents the build wrote ahead (first visits are answered from it), if any.
+        self.documents: DocumentTable | None = ArtefactReader(store.artefacts_dir).document_table()
         #: Lists asked of the store once per build: the ontology graph, municipalities by province per language.
         self.ontology_triples: list[ox.Triple] | None = None
         self.provinces: dict[tuple[str, bool], list[dict[str, Any]]] = {}

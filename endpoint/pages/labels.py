@@ -15,11 +15,11 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
-from kg.namespaces import DCT, FOAF, RDFS, SCHEMA, SKOS
+from kg.artefacts.document_rdf import LABEL_PROPERTIES
 from kg.store.graph_store import GraphStore
 
-#: Label properties in order of preference.
-LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCT.title, FOAF.name, SCHEMA.name)
+__all__ = ["LABEL_PROPERTIES", "LabelIndex"]
+
 _RANK = {p.value: i for i, p in enumerate(LABEL_PROPERTIES)}
 
 

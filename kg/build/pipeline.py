@@ -31,6 +31,7 @@ from typing import Any, Sequence
 import pyoxigraph as ox
 
 from kg.artefacts.catalog import CATALOG_STEP
+from kg.artefacts.document_pages import DOCUMENTS_STEP
 from kg.artefacts.dumps import DUMPS_STEP, NQUADS_DUMP
 from kg.artefacts.examples_graph import examples_graph
 from kg.artefacts.layout import CATALOG, DUMPS, VALIDATION_REPORT, VOID, VOID_GRAPH
@@ -188,7 +189,10 @@ def _build_incrementally(slot: BuildSlot, settings: Settings, watch: Stopwatch, 
         _link_tree(plan.previous / ARTEFACTS / DUMPS, slot.artefacts_dir / DUMPS)
         for path in (plan.previous / ARTEFACTS).glob(f"{VOID}.*"):
             _link_tree(path, slot.artefacts_dir / path.name)
-    live = _finish(slot, settings, watch, inputs, prepared.report, prepared.raw, manifest, {DUMPS_STEP.key, VOID_STEP.key}, plan)
+    # The documents written ahead come from the dumps: none in this first build (the router
+    # makes every document), the second build writes them from its new dumps.
+    deferred = {DUMPS_STEP.key, VOID_STEP.key, DOCUMENTS_STEP.key}
+    live = _finish(slot, settings, watch, inputs, prepared.report, prepared.raw, manifest, deferred, plan)
     return _dumps_after(live, settings, watch, prepared, plan)
 
 
@@ -208,7 +212,7 @@ def _dumps_after(live: BuildResult, settings: Settings, watch: Stopwatch, prepar
         earlier = {plan.previous.name: BuildInfo.read(live.folder).extra[CHANGE_KEY]["touched"]} if plan.previous else {}
         manifest: dict[str, Any] = {CHANGE_KEY: {"summary": f"dumps, VoID and catalogue of {first.parent.name}",
                                                  "based_on": live.build_id, "touched": [], "earlier": earlier}}
-        done = {step.key for step in ARTEFACT_STEPS if step not in (DUMPS_STEP, VOID_STEP, CATALOG_STEP)}
+        done = {step.key for step in ARTEFACT_STEPS if step not in (DUMPS_STEP, VOID_STEP, CATALOG_STEP, DOCUMENTS_STEP)}
         after = Plan(False, f"{plan.why}; the dumps followed in a second build", plan.fingerprint, live.folder)
         return _finish(slot, settings, watch, inputs, prepared.report, None, manifest, done, after, save=False)
     except BaseException:
