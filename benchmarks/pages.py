@@ -43,6 +43,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -336,8 +337,11 @@ def first_visit_walks(store: Path, base: str, ox_url: str, env: dict[str, str], 
                               env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until(url + "/health")
-        for _ in range(4 * args.workers):  # each worker makes the build's indexes on its first request
-            fetch(url + "/", {"Accept": "text/html"})
+        # Each worker makes the build's indexes on its first request (seconds at 10 000 practices):
+        # many requests at once reach every worker, and all of them end once every worker is ready.
+        with ThreadPoolExecutor(4 * args.workers) as pool:
+            for _ in range(2):
+                list(pool.map(lambda _: fetch(url + "/", {"Accept": "text/html"}), range(8 * args.workers)))
         seconds = max(args.seconds, 5)
         print(f"first visits: every document once ({len(docs)} documents, {args.concurrency} connections, at most {seconds} s; "
               f"load average {os.getloadavg()[0]:.2f}):", flush=True)
@@ -373,6 +377,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-wrk", action="store_true", help="use the built-in Python client even if wrk is installed")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--walks-only", action="store_true", help="only the first-visit walks (and Oxigraph's DESCRIBE walk)")
     args = parser.parse_args()
 
     store: Path = args.store.resolve()
@@ -410,6 +415,9 @@ def main() -> None:
         ttl_paths = [f"/doc/praktijk/{r}.ttl" for r in refs]
         html_paths = [f"/doc/praktijk/{r}.html" for r in refs]
 
+        if args.walks_only and use_wrk:
+            first_visit_walks(store, base, ox_url, env, args, figures)
+            return
         print("one at a time (keep-alive, no queueing):", flush=True)
         fetch(kg_url + "/", html)  # the per-build indexes are made on the first request
         cold_ttl = sequential(kg_url, [(p, ttl) for p in ttl_paths])

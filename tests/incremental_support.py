@@ -12,7 +12,6 @@ import gzip
 import re
 import shutil
 import sqlite3
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,14 +54,14 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def table_rows(path: Path) -> bytes:
-    """Every row of a build's document table, bodies inflated, in key order."""
+    """Every row of a build's document table in key order."""
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        rows = connection.execute("SELECT key, format, body, modified, dated FROM documents ORDER BY key, format").fetchall()
+        rows = connection.execute("SELECT key, format, body, modified, dated, paged FROM documents ORDER BY key, format").fetchall()
         (date,) = connection.execute("SELECT build_date FROM meta").fetchone()
     finally:
         connection.close()
-    return b"\n".join([str(date).encode()] + [f"{k} {f} {m} {d}".encode() + b"\n" + zlib.decompress(b) for k, f, b, m, d in rows])
+    return b"\n".join([str(date).encode()] + [f"{k} {f} {m} {d} {paged}".encode() + b"\n" + b for k, f, b, m, d, paged in rows])
 
 
 def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:

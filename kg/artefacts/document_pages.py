@@ -14,18 +14,20 @@ labels and types of everything linked — and writes it with the same functions
 make. ``tests/test_document_table.py`` compares every document of the test build in every
 format with the web tier's own answer, headers included.
 
-What is left to the web tier: documents with more incoming links than a page (their order
-is the store's index order, which only the store knows), any document touching a blank node,
-pages after the first, HTML and JSON-LD (their bytes depend on the request).
+The first page of a thing with more incoming links than a page is the store's (its index order
+decides which links are on it): for those few things (municipalities, themes) the step asks the
+new store the web tier's own query. What is left to the web tier: any document touching a blank
+node, pages after the first, the formats the table does not hold.
 """
 
 from __future__ import annotations
 
 import gzip
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -33,6 +35,7 @@ from kg.artefacts.document_rdf import (
     LABEL_PROPERTIES,
     PAGE_SIZE,
     document_prefixes,
+    incoming_query,
     metadata,
     modified_of,
     rdf_bytes,
@@ -45,6 +48,7 @@ from kg.artefacts.step import ArtefactInputs, ArtefactStep, Need
 from kg.media import DOCUMENT_FORMATS
 from kg.namespaces import CIRC, RDF, SCHEMA
 from kg.rdf.iris import Iris, Target
+from kg.store.build_slot import BuildSlot
 
 __all__ = ["DOCUMENTS_STEP", "Graph", "write_documents"]
 
@@ -114,6 +118,15 @@ class Graph:
 Line = tuple[str, str, str]
 
 
+class Document(NamedTuple):
+    """One document as the table keeps it."""
+
+    target: Target
+    triples: list[ox.Triple]
+    modified: str | None
+    has_next: bool
+
+
 def _own(graph: Graph, e: str) -> list[Line]:
     """The thing's triples and its hash parts' (the same three patterns as the web tier's query)."""
     tok, part = f"<{e}>", f"<{e}#"
@@ -128,19 +141,24 @@ def _own(graph: Graph, e: str) -> list[Line]:
     return lines
 
 
-def _incoming(graph: Graph, e: str) -> list[Line] | None:
-    """Page 1 of the links into ``e`` with what incoming hash subjects say; None when there are
-    more than a page (their order is the store's)."""
+FirstPage = Callable[[str], Pairs]
+
+
+def _incoming(graph: Graph, e: str, first_page: FirstPage) -> tuple[list[Line], bool]:
+    """Page 1 of the links into ``e`` with what incoming hash subjects say, and whether there is
+    a next page. Beyond a page the rows are the store's (its index order decides the page)."""
     tok, part = f"<{e}>", f"<{e}#"
     rows = list(dict.fromkeys((s, p) for s, p in graph.into.get(tok, ()) if s[0] == "<" and s != tok and not s.startswith(part)))
     if len(rows) > PAGE_SIZE:
-        return None
+        rows = first_page(e)
+    has_next = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
     lines = [(s, p, tok) for s, p in rows]
     for hashed in sorted({s for s, _ in rows if "#" in s}):
         lines += [(hashed, p, o) for p, o in graph.pairs(hashed)]
         parent = hashed.split("#", 1)[0] + ">"
         lines += [(parent, p, hashed) for p, o in graph.pairs(parent) if o == hashed]
-    return lines
+    return lines, has_next
 
 
 def _key(line: Line) -> tuple[str, str, str]:
@@ -162,11 +180,11 @@ def _linked(graph: Graph, iris: list[str], known: set[Line]) -> list[Line]:
     return [line for iri in iris for line in graph.names(iri) if line not in known]
 
 
-def _document(graph: Graph, e: str) -> list[Line] | None:
-    """The store's part of a document (own, linked, incoming) in the web tier's order, or None
-    when the table leaves it to the web tier."""
-    own, incoming = _own(graph, e), _incoming(graph, e)
-    if incoming is None or not (own or incoming):
+def _document(graph: Graph, e: str, first_page: FirstPage) -> tuple[list[Line], bool] | None:
+    """The store's part of a document (own, linked, incoming) in the web tier's order and whether
+    its incoming links go on on a next page; None when the table leaves it to the web tier."""
+    own, (incoming, has_next) = _own(graph, e), _incoming(graph, e, first_page)
+    if not (own or incoming):
         return None
     if graph.blank and any(term[0] == "_" for line in own + incoming for term in line):
         return None  # blank nodes: their labels are the store's, left to the web tier
@@ -174,30 +192,40 @@ def _document(graph: Graph, e: str) -> list[Line] | None:
     own = sorted(dict.fromkeys(own), key=lambda line: (line[0] != tok, *_key(line)))
     incoming = sorted(dict.fromkeys(incoming), key=_key)
     linked = _linked(graph, _linked_iris(graph, e, own + incoming, incoming), set(own) | set(incoming))
-    return list(dict.fromkeys(own + linked + incoming))
+    return list(dict.fromkeys(own + linked + incoming)), has_next
 
 
-def documents(graph: Graph, uris: Iris, build_date: str) -> Iterator[tuple[Target, list[ox.Triple], str | None]]:
-    """(thing, the triples of its document in order, its date) for every document the table holds."""
+def documents(graph: Graph, uris: Iris, build_date: str, first_page: FirstPage) -> Iterator[Document]:
+    """Every document the table holds: the thing, its triples in order, its date, whether it has a next page."""
     ours = f"<{uris.base}/id/"
     things = sorted({t[1:-1] for t in (*graph.about, *graph.into) if t.startswith(ours) and "#" not in t})
     for e in things:
         target = uris.target(e)
         if target is None or target.iri != e:
             continue
-        lines = _document(graph, e)
-        if lines is None:
+        found = _document(graph, e, first_page)
+        if found is None:
             continue
+        lines, has_next = found
         entity = ox.NamedNode(e)
         text = "".join(f"{s} {p} {o} .\n" for s, p, o in lines)
         triples = list(ox.parse(input=text.encode(), format=ox.RdfFormat.N_TRIPLES))
         # Only the thing's own triples have it as subject: both read just those.
         modified = modified_of(entity, triples, build_date)
-        _, meta = metadata(target.doc_iri, entity, triples, 1, False, modified)
+        _, meta = metadata(target.doc_iri, entity, triples, 1, has_next, modified)
         # The store's lines are distinct already; a metadata triple is left out if the store says it too.
         said = set(lines)
         triples += [m for m in meta if (str(m.subject), str(m.predicate), str(m.object)) not in said]
-        yield target, triples, modified
+        yield Document(target, triples, modified, has_next)
+
+
+def _first_page(slot: BuildSlot) -> FirstPage:
+    """The first page of links into a thing as the store orders them (the web tier's own query)."""
+    def rows(e: str) -> Pairs:
+        found = slot.query(incoming_query(e, 1))
+        assert isinstance(found, ox.QuerySolutions)
+        return [(str(row["s"]), str(row["p"])) for row in found]
+    return rows
 
 
 def write_documents(inputs: ArtefactInputs) -> dict[str, int]:
@@ -214,9 +242,9 @@ def write_documents(inputs: ArtefactInputs) -> dict[str, int]:
     graph = Graph.read(lines)
     count = 0
     with table_writer(inputs.slot.artefacts_dir / TABLE_FILE, build_date) as put:
-        for target, triples, modified in documents(graph, uris, build_date):
+        for doc in documents(graph, uris, build_date, _first_page(inputs.slot)):
             for suffix, fmt in _FORMATS.items():
-                put(target.key, suffix, rdf_bytes(triples, fmt, prefixes), modified)
+                put(doc.target.key, suffix, rdf_bytes(doc.triples, fmt, prefixes), doc.modified, doc.has_next)
             count += 1
     return {"documents": count}
 

@@ -27,7 +27,7 @@ from kg.terms import term_value
 
 __all__ = [
     "HYDRA", "HYDRA_NEXT", "HYDRA_PREVIOUS", "LABEL_PROPERTIES", "LICENSE", "PAGE_SIZE", "document_prefixes",
-    "document_triples", "finish_incoming", "finish_linked", "linked_iris", "metadata", "modified_of", "order_own",
+    "document_triples", "finish_incoming", "incoming_query", "finish_linked", "linked_iris", "metadata", "modified_of", "order_own",
     "rdf_bytes", "safe_iri", "sort_key", "used_prefixes",
 ]
 
@@ -51,6 +51,15 @@ def order_own(e: str, own: list[ox.Triple]) -> list[ox.Triple]:
     unique = list(dict.fromkeys(own))
     unique.sort(key=lambda t: (term_value(t.subject) != e, *sort_key(t)))
     return unique
+
+
+def incoming_query(e: str, page: int, page_size: int = PAGE_SIZE) -> str:
+    """The links into ``e`` on one page, one more row than a page (is there a next?).
+
+    No ORDER BY: Oxigraph sorts 10 000 rows in ~0.8 s, while its index order is already stable
+    for a build (terms are keyed by their hash), so OFFSET pages are disjoint and reproducible."""
+    return (f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{e}> FILTER(isIRI(?s) && ?s != <{e}> && !STRSTARTS(STR(?s), \"{e}#\")) }} "
+            f"LIMIT {page_size + 1} OFFSET {(page - 1) * page_size}")
 
 
 def finish_incoming(incoming: list[ox.Triple]) -> list[ox.Triple]:
