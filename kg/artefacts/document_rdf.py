@@ -12,7 +12,7 @@ the ETag, are the same whichever way a document was made.
 >>> own = [ox.Triple(ox.NamedNode(e.value + "#r"), RDF.type, FOAF.Document), ox.Triple(e, RDF.type, FOAF.Document)]
 >>> [term_value(t.subject)[-3:] for t in order_own(e.value, own)]
 ['k/a', 'a#r']
->>> sorted(used_prefixes({"foaf": str(FOAF), "dct": str(DCT)}, own))
+>>> sorted(used_prefixes({"foaf": FOAF.prefix, "dct": DCT.prefix}, own))
 ['foaf']
 """
 
