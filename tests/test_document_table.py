@@ -11,10 +11,11 @@ without ``Origin``: same status, same bytes, same headers; and the 304 that foll
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
-from inprocess_support import InProcessClient, serve_in_process
+from inprocess_support import InProcessClient, build_small_store, serve_in_process
 
 from endpoint.pages.build_indexes import Site
 from endpoint.state import state_of
@@ -102,3 +103,18 @@ def test_what_the_table_does_not_hold_is_made_by_the_router(fresh: InProcessClie
     assert html.status_code == jsonld.status_code == 200
     assert jsonld.json()["@graph"]
     assert fresh.get("/doc/praktijk/there-is-no-such-practice.ttl").status_code == 404
+
+
+def test_without_documents_ahead_the_build_writes_none_and_the_router_makes_them(
+    tmp_path: Path, things: list[str],
+) -> None:
+    settings = build_small_store(tmp_path, query_workers=1, documents_ahead=False)
+    store = open_store(settings)
+    assert not (store.artefacts_dir / TABLE_FILE).exists()
+    store.close()
+    key = next(k for k in things if k.startswith("praktijk/"))
+    with serve_in_process(settings) as app_client:
+        first = app_client.get(f"/doc/{key}.ttl")
+        assert first.status_code == 200 and first.headers["content-type"].startswith("text/turtle")
+        site = state_of(app_client.app).peek(Site)
+        assert site is not None and site.documents is None and len(site.descriptions) == 1

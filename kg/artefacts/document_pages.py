@@ -228,8 +228,10 @@ def _first_page(slot: BuildSlot) -> FirstPage:
     return rows
 
 
-def write_documents(inputs: ArtefactInputs) -> dict[str, int]:
-    """The document table of this build, from its N-Quads dump."""
+def write_documents(inputs: ArtefactInputs) -> dict[str, int] | None:
+    """The document table of this build, from its N-Quads dump (none with ``KG_DOCUMENTS_AHEAD=false``)."""
+    if not inputs.settings.documents_ahead:
+        return None
     uris = Iris(inputs.settings.base_iri)
     prefixes = document_prefixes(uris.base)
     build_date = time.strftime("%Y-%m-%d", time.gmtime())
