@@ -12,6 +12,10 @@ side by side in one run, at a fixed concurrency (8 by default):
   server (nothing cached: description queries, serialization, template), a cached answer,
   and a 304, so the cost of a 304 is compared with that of a full answer without queueing.
 
+- first visits (``--walks-only`` for just these): every document of the store once on a fresh
+  ``kg serve``, in Turtle, HTML and JSON-LD, against Oxigraph's ``DESCRIBE`` of the same IRIs once
+  each (wrk only).
+
 It reports requests/s, p50 and p99 latency, the ratio to Oxigraph and the cost of a 304
 against a full answer. The load comes from ``wrk`` (Debian package) when it is installed,
 else from a small asyncio HTTP/1.1 client in this file (slower: the client then limits
