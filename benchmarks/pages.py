@@ -12,6 +12,10 @@ side by side in one run, at a fixed concurrency (8 by default):
   server (nothing cached: description queries, serialization, template), a cached answer,
   and a 304, so the cost of a 304 is compared with that of a full answer without queueing.
 
+- first visits (``--walks-only`` for just these): every document of the store once on a fresh
+  ``kg serve``, in Turtle, HTML and JSON-LD, against Oxigraph's ``DESCRIBE`` of the same IRIs once
+  each (wrk only).
+
 It reports requests/s, p50 and p99 latency, the ratio to Oxigraph and the cost of a 304
 against a full answer. The load comes from ``wrk`` (Debian package) when it is installed,
 else from a small asyncio HTTP/1.1 client in this file (slower: the client then limits
@@ -43,6 +47,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,6 +103,17 @@ def sample(store_root: Path, n: int, seed: int) -> tuple[str, list[str], list[st
     return base, iris[:n], iris
 
 
+def all_documents(store_root: Path, base: str) -> list[str]:
+    """``concept/ref`` of every thing the store describes or points at (each has a /doc/ page)."""
+    store = ox.Store.read_only(str((store_root / "current").resolve() / "oxigraph"))
+    query = (f'SELECT DISTINCT ?x WHERE {{ {{ ?x ?p ?o }} UNION {{ ?s ?q ?x }} '
+             f'FILTER(isIRI(?x) && STRSTARTS(STR(?x), "{base}/id/") && !CONTAINS(STR(?x), "#")) }}')
+    keys = sorted(row["x"].value.split("/id/", 1)[1] for row in store.query(query, use_default_graph_as_union=True))  # type: ignore[union-attr]
+    del store
+    random.Random(7).shuffle(keys)  # a crawler's order is not the store's
+    return keys
+
+
 # --- load generators -----------------------------------------------------------------
 
 
@@ -131,6 +147,62 @@ def run_wrk(name: str, host: str, requests: list[tuple[str, dict[str, str]]], se
         raise SystemExit(f"wrk said:\n{out}")
     n, dur, p50, p99, errors = match.groups()
     return Result(name, int(n), float(dur), float(p50), float(p99), int(errors))
+
+
+def run_walk(name: str, host: str, requests: list[tuple[str, dict[str, str]]], seconds: int, concurrency: int) -> Result:
+    """Every request once (a crawler's walk): each wrk thread walks its own slice and stops at
+    its end. A walk that ends within ``seconds`` is timed by Little's law (connections / mean
+    latency: wrk keeps waiting out its duration); one that does not is timed by wrk itself,
+    and every request it made was still a first one."""
+    threads = min(2, concurrency)
+    lines = ["local reqs = {"]
+    for path, headers in requests:
+        hdr = ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items())
+        lines.append(f"  {{ {json.dumps(path)}, {{ {hdr} }} }},")
+    lines += [
+        "}", "local counter = 0", "local threads = {}",
+        "function setup(thread) thread:set('id', counter); counter = counter + 1; table.insert(threads, thread) end",
+        f"local nthreads = {threads}",
+        "local i, last, got = 0, 0, 0",
+        "function init(args)",
+        "  local per = math.ceil(#reqs / nthreads)",
+        "  i = id * per; last = math.min(#reqs, (id + 1) * per)",
+        "end",
+        "request = function()",
+        "  i = i + 1",
+        "  local r = reqs[math.min(i, last)]",
+        "  return wrk.format('GET', r[1], r[2])",
+        "end",
+        "response = function(status, headers, body)",
+        "  got = got + 1",
+        "  if got >= last - id * math.ceil(#reqs / nthreads) then wrk.thread:stop() end",
+        "end",
+        "done = function(summary, latency, requests)",
+        "  io.write(string.format('RESULT %d %f %f %f %d %f\\n', summary.requests, summary.duration / 1e6,",
+        "    latency:percentile(50) / 1000, latency:percentile(99) / 1000,",
+        "    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,",
+        "    latency.mean / 1e6))",
+        "end",
+    ]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write("\n".join(lines))
+        script = handle.name
+    try:
+        out = subprocess.run(["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{seconds}s", "-s", script, host],
+                             capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
+    finally:
+        os.unlink(script)
+    match = re.search(r"RESULT (\d+) ([\d.]+) ([\d.]+) ([\d.]+) (\d+) ([\d.]+)", out)
+    if not match:
+        raise SystemExit(f"wrk said:\n{out}")
+    n, dur, p50, p99, errors, mean = match.groups()
+    walked = int(n) >= len(requests)
+    elapsed = int(n) * float(mean) / concurrency if walked else float(dur)
+    result = Result(name, int(n), elapsed, float(p50), float(p99), int(errors))
+    print(f"  {name:<26} {result.rps:9.0f} req/s   p50 {result.p50_ms:6.2f} ms   p99 {result.p99_ms:6.2f} ms   "
+          f"{'all' if walked else 'first'} {min(int(n), len(requests))} of {len(requests)} documents"
+          + (f"   ({result.errors} errors)" if result.errors else ""), flush=True)
+    return result
 
 
 async def _client(host: str, port: int, requests: list[tuple[str, dict[str, str]]], stop: float,
@@ -257,6 +329,48 @@ def search_figures(store_root: Path, base: str) -> dict[str, object]:
 # --- main ------------------------------------------------------------------------------
 
 
+def first_visit_walks(store: Path, base: str, ox_url: str, env: dict[str, str], args: argparse.Namespace,
+                      figures: dict[str, object]) -> list[Result]:
+    """A crawler's first walk: every document once on a fresh ``kg serve`` (nothing asked
+    before), against Oxigraph's ``DESCRIBE`` of the same IRIs once each; then the same walk in
+    HTML and in JSON-LD (each a first visit of that format)."""
+    docs = all_documents(store, base)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--port", str(port), "--workers", str(args.workers)],
+                              env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until(url + "/health")
+        # Each worker makes the build's indexes on its first request (seconds at 10 000 practices):
+        # many requests at once reach every worker, and all of them end once every worker is ready.
+        with ThreadPoolExecutor(4 * args.workers) as pool:
+            for _ in range(2):
+                list(pool.map(lambda _: fetch(url + "/", {"Accept": "text/html"}), range(8 * args.workers)))
+        seconds = max(args.seconds, 5)
+        print(f"first visits: every document once ({len(docs)} documents, {args.concurrency} connections, at most {seconds} s; "
+              f"load average {os.getloadavg()[0]:.2f}):", flush=True)
+        ttl = {"Accept": "text/turtle"}
+        walks = [
+            run_walk("oxigraph DESCRIBE, walk", ox_url, [("/query?query=" + urllib.parse.quote(f"DESCRIBE <{base}/id/{k}>"), ttl)
+                                                         for k in docs], seconds, args.concurrency),
+            run_walk("pages Turtle, walk", url, [(f"/doc/{k}", ttl) for k in docs], seconds, args.concurrency),
+            run_walk("pages HTML, walk", url, [(f"/doc/{k}", {"Accept": "text/html", "Accept-Language": "nl"}) for k in docs],
+                     seconds, args.concurrency),
+            run_walk("pages JSON-LD, walk", url, [(f"/doc/{k}", {"Accept": "application/ld+json"}) for k in docs],
+                     seconds, args.concurrency),
+        ]
+    finally:
+        server.terminate()
+        server.wait(10)
+    oxr = walks[0].rps or 1.0
+    for walk in walks[1:]:
+        print(f"  {walk.name:<26} {walk.rps / oxr:5.2f}× oxigraph DESCRIBE (first visits)")
+    figures["walk_documents"] = len(docs)
+    figures["walk_ratio_turtle"] = round(walks[1].rps / oxr, 3)
+    return walks
+
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", type=Path, default=REPO / "var" / "store", help="built store folder (has current/)")
@@ -267,6 +381,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-wrk", action="store_true", help="use the built-in Python client even if wrk is installed")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--walks-only", action="store_true", help="only the first-visit walks (and Oxigraph's DESCRIBE walk)")
     args = parser.parse_args()
 
     store: Path = args.store.resolve()
@@ -304,6 +419,9 @@ def main() -> None:
         ttl_paths = [f"/doc/praktijk/{r}.ttl" for r in refs]
         html_paths = [f"/doc/praktijk/{r}.html" for r in refs]
 
+        if args.walks_only and use_wrk:
+            first_visit_walks(store, base, ox_url, env, args, figures)
+            return
         print("one at a time (keep-alive, no queueing):", flush=True)
         fetch(kg_url + "/", html)  # the per-build indexes are made on the first request
         cold_ttl = sequential(kg_url, [(p, ttl) for p in ttl_paths])
@@ -333,6 +451,8 @@ def main() -> None:
             load("pages 304 (Turtle)", kg_url, [(p, {**ttl, "If-None-Match": etags[p]}) for p in ttl_paths],
                  args.seconds, args.concurrency, use_wrk),
         ]
+        if use_wrk:
+            results += first_visit_walks(store, base, ox_url, env, args, figures)
         if len(every) >= 2000:
             # Every practice once as N-Triples (asked nowhere else): the answers are made, not
             # found in a cache, as long as the run asks fewer documents than there are.

@@ -74,6 +74,13 @@ class Settings(BaseSettings):
         ),
     )
     keep_builds: int = Field(3, ge=2, description="How many finished builds to keep on disk (KG_KEEP_BUILDS).")
+    documents_ahead: bool = Field(
+        True,
+        description=(
+            "Write every /doc/ page in Turtle at build time, so that a first visit costs one table lookup "
+            "(KG_DOCUMENTS_AHEAD); off, the build is shorter and the pages describe things when asked."
+        ),
+    )
 
     query_timeout: float = Field(30.0, gt=0, description="Hard deadline per SPARQL query, seconds (KG_QUERY_TIMEOUT).")
     max_result_rows: int = Field(10_000, gt=0, description="Most rows/triples one query answer carries (KG_MAX_RESULT_ROWS).")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import re
 import shutil
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,12 +43,25 @@ def snapshot(root: Path) -> dict[str, bytes]:
     live = (root / "current").resolve()
     out: dict[str, bytes] = {}
     for path in sorted((live / "artefacts").rglob("*")):
-        if path.is_file():
+        if path.is_file() and path.suffix == ".sqlite":  # the documents written ahead: their rows
+            out[str(path.relative_to(live))] = masked(table_rows(path))
+        elif path.is_file():
             data = path.read_bytes()
             out[str(path.relative_to(live))] = masked(gzip.decompress(data) if path.name.endswith(".gz") else data)
     store = ox.Store.read_only(str(live / "oxigraph"))
     out["store"] = b"\n".join(sorted(str(q).encode() for q in store))
     return out
+
+
+def table_rows(path: Path) -> bytes:
+    """Every row of a build's document table in key order."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = connection.execute("SELECT key, format, body, modified, dated, paged FROM documents ORDER BY key, format").fetchall()
+        (date,) = connection.execute("SELECT build_date FROM meta").fetchone()
+    finally:
+        connection.close()
+    return b"\n".join([str(date).encode()] + [f"{k} {f} {m} {d} {paged}".encode() + b"\n" + b for k, f, b, m, d, paged in rows])
 
 
 def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:

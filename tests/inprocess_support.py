@@ -118,6 +118,8 @@ class InProcessClient(httpx.Client):
 
     def __init__(self, app: Any, portal: BlockingPortal) -> None:
         super().__init__(transport=_PortalTransport(app, portal), base_url="http://testserver", follow_redirects=False)
+        #: The application answering (a test may look at its state, e.g. the pages' caches).
+        self.app = app
 
 
 @contextmanager

@@ -33,9 +33,12 @@ from endpoint.pages.places import PlaceIndex
 from endpoint.pages.redirects import Redirects
 from endpoint.pages.search import SearchIndex
 from endpoint.state import state_of
+from kg.artefacts.document_table import DocumentTable
+from kg.artefacts.reader import ArtefactReader
 from kg.namespaces import CIRC, FRAPO, ORG, SCHEMA, SKOS
 from kg.rdf.iris import Iris, Target
 from kg.settings import Settings
+from kg.store.engines import profile_of
 from kg.store.graph_store import GraphStore
 
 
@@ -102,6 +105,10 @@ class Site:
         self.responses: LRU[tuple[Any, ...], Cached] = LRU(50_000, max_size=96 * 1024 * 1024)
         self.etags: LRU[tuple[Any, ...], Validator] = LRU(500_000)
         self.exists_cache: LRU[str, bool] = LRU(200_000)
+        #: The documents the build wrote ahead (first visits are answered from it), if any; not on
+        #: an engine that rewrites terms (Virtuoso's WKT), whose documents the router makes.
+        as_published = not settings.is_remote or profile_of(settings).answers_as_published
+        self.documents: DocumentTable | None = ArtefactReader(store.artefacts_dir).document_table() if as_published else None
         #: Lists asked of the store once per build: the ontology graph, municipalities by province per language.
         self.ontology_triples: list[ox.Triple] | None = None
         self.provinces: dict[tuple[str, bool], list[dict[str, Any]]] = {}

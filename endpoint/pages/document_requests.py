@@ -12,15 +12,16 @@ every answer of a document — routed, fast-path, 304 — carries the same ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 from fastapi.responses import Response
 
 from endpoint import i18n
-from endpoint.answer_headers import alternates
+from endpoint.answer_headers import alternates, http_date
 from endpoint.errors import HTTPProblem
 from endpoint.pages.build_indexes import Site
-from endpoint.pages.page_answers import CACHE_CONTROL, format_from, number_from
+from endpoint.pages.page_answers import CACHE_CONTROL, cached_response, format_from, keep, number_from
 from kg.media import DOCUMENT_FORMATS, HTML, Format
 from kg.rdf.iris import Target
 
@@ -56,6 +57,29 @@ def doc_request(site: Site, target: Target, params: Mapping[str, str], headers: 
     code, explicit = i18n.choose(params.get("lang"), headers.get("accept-language"))
     public_root = site.settings.public_url or (base_url() if fmt.suffix == "jsonld" else "")
     return DocRequest(target, fmt, negotiated, number, code, explicit, public_root.rstrip("/"))
+
+
+#: A build has few distinct dates, and parsing one costs more than the rest of a lookup.
+_http_date = lru_cache(maxsize=4096)(http_date)
+
+
+def written_ahead(site: Site, ask: DocRequest, if_none_match: str | None, if_modified_since: str | None) -> Response | None:
+    """The answer from the documents the build wrote ahead (:mod:`kg.artefacts.document_table`),
+    kept in the cache as the router would keep it; None when the table does not hold it.
+
+    The table holds page 1 of every document in Turtle, byte for byte what the router makes; a
+    document dated by its build (no ``dct:modified`` of its own) is taken only when the table
+    was written on the day the build says it finished."""
+    table = site.documents
+    if table is None or ask.number != 1 or ask.fmt.suffix not in table.formats:
+        return None
+    row = table.get(ask.target.key, ask.fmt.suffix)
+    if row is None or (row.dated and table.build_date != site.build_date) or (row.paged and not site.store.in_process):
+        return None  # a remote engine's index order may put other links on page 1
+    headers = document_headers(ask.target.doc_path, ask.fmt, ask.negotiated, "")
+    extra = {"Link": f'<{ask.target.doc_path}.{ask.fmt.suffix}?pagina=2>; rel="next"'} if row.paged else {}
+    cached = keep(site, ask.key, ask.fmt.content_type, row.body, _http_date(row.modified), headers, extra)
+    return cached_response(cached, if_none_match, if_modified_since)
 
 
 def without_trailing_slash(path: str, query: str) -> Response | None:

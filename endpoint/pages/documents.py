@@ -26,25 +26,29 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from endpoint.pages import jsonld
-from endpoint.pages.labels import LABEL_PROPERTIES
+from kg.artefacts.document_rdf import (
+    LABEL_PROPERTIES,
+    PAGE_SIZE,
+    document_prefixes,
+    document_triples,
+    finish_incoming,
+    finish_linked,
+    incoming_query,
+    linked_iris,
+    metadata,
+    modified_of,
+    order_own,
+    rdf_bytes,
+)
 from kg.media import Format
-from kg.namespaces import CIRC, DCT, FOAF, PREFIXES, PROV, RDF, SCHEMA, XSD
+from kg.namespaces import CIRC, SCHEMA
 from kg.rdf.iris import Target
 from kg.store.graph_store import GraphStore
-from kg.terms import term_value
 
-#: Incoming triples per document page.
-PAGE_SIZE = 500
-LICENSE = ox.NamedNode("http://creativecommons.org/licenses/by/4.0/")
-HYDRA = "http://www.w3.org/ns/hydra/core#"
-HYDRA_NEXT = ox.NamedNode(HYDRA + "next")
-HYDRA_PREVIOUS = ox.NamedNode(HYDRA + "previous")
+# Made in kg.artefacts.document_rdf (the build writes the same documents); importable here as before.
+__all__ = ["PAGE_SIZE", "Description", "describe", "document_prefixes", "rdf_bytes"]
 
 _LABELS = " ".join(f"<{p.value}>" for p in LABEL_PROPERTIES)
-
-
-def _sort_key(t: ox.Triple) -> tuple[str, str, str]:
-    return (term_value(t.subject), t.predicate.value, str(t.object))
 
 
 @dataclass
@@ -69,7 +73,7 @@ class Description:
 
     @property
     def triples(self) -> list[ox.Triple]:
-        return list(dict.fromkeys(self.own + self.linked + self.incoming + self.meta))
+        return document_triples(self.own, self.linked, self.incoming, self.meta)
 
     def serialize(self, fmt: Format, prefixes: dict[str, str], context_url: str) -> bytes:
         """The body in one RDF format; deterministic, so its hash is a fair ETag."""
@@ -77,35 +81,6 @@ class Description:
             return jsonld.serialize(self.triples, self.entity.value, context_url)
         assert fmt.rdf is not None
         return rdf_bytes(self.triples, fmt.rdf, prefixes)
-
-
-def rdf_bytes(triples: list[ox.Triple], fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
-    """Triples in an RDF format; Turtle and RDF/XML declare only the prefixes they use."""
-    if fmt == ox.RdfFormat.N_TRIPLES or prefixes is None:
-        body = ox.serialize(triples, format=fmt)
-    else:
-        body = ox.serialize(triples, format=fmt, prefixes=_used(prefixes, triples))
-    assert body is not None  # serialize returns bytes when given no output
-    return body
-
-
-def document_prefixes(base: str) -> dict[str, str]:
-    """Prefixes for readable Turtle and RDF/XML: the standard ones plus our own spaces."""
-    ours = {kind: f"{base}/id/{kind}/" for kind in ("praktijk", "organisatie", "persoon", "gemeente", "programma",
-                                                    "financiering", "publicatie", "indicator", "bron", "conceptscheme")}
-    return {**PREFIXES, "hydra": HYDRA, **ours}
-
-
-def _used(prefixes: dict[str, str], triples: list[ox.Triple]) -> dict[str, str]:
-    """Only the prefixes the triples use, so a small document starts with a short header."""
-    namespaces = set()
-    for t in triples:
-        for term in (t.subject, t.predicate, t.object):
-            if isinstance(term, ox.NamedNode):
-                namespaces.add(term.value.rsplit("#", 1)[0] + "#" if "#" in term.value else term.value.rsplit("/", 1)[0] + "/")
-            elif isinstance(term, ox.Literal):
-                namespaces.add(term.datatype.value.rsplit("#", 1)[0] + "#")
-    return {name: ns for name, ns in prefixes.items() if ns in namespaces}
 
 
 def _construct(store: GraphStore, query: str) -> list[ox.Triple]:
@@ -121,31 +96,25 @@ def describe(store: GraphStore, target: Target, page: int = 1, build_date: str |
     """
     e = target.iri
     entity = ox.NamedNode(e)
-    own = _own(store, e)
-    own.sort(key=lambda t: (term_value(t.subject) != e, *_sort_key(t)))
+    own = order_own(e, _own(store, e))
     found = _incoming(store, entity, page, page_size)
     if not own and found is None:
         return None  # neither described nor pointed at: not ours to speak of
     incoming, has_next = found or ([], False)
     linked = _linked(store, e, own, incoming)
-    modified = max((term_value(t.object) for t in own if t.subject == entity and t.predicate == DCT.modified
-                    and isinstance(t.object, ox.Literal)), default=None) or build_date
-    doc, meta = _metadata(target, entity, own, page, has_next, modified)
+    modified = modified_of(entity, own, build_date)
+    doc, meta = metadata(target.doc_iri, entity, own, page, has_next, modified)
     return Description(entity, doc, own, linked, incoming, meta, page, has_next, modified)
 
 
 def _incoming(store: GraphStore, entity: ox.NamedNode, page: int, page_size: int) -> tuple[list[ox.Triple], bool] | None:
     """One page of the links into ``entity`` (and whether there is a next), or None when nothing points at it.
 
-    No ORDER BY: Oxigraph sorts 10 000 rows in ~0.8 s, while its index order is already stable
-    for a build (terms are keyed by their hash), so OFFSET pages are disjoint and reproducible.
-    One more row than a page tells whether there is a next page.
+    The query (:func:`~kg.artefacts.document_rdf.incoming_query`) asks one more row than a page:
+    is there a next page?
     """
     e = entity.value
-    rows = store.select(
-        f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{e}> FILTER(isIRI(?s) && ?s != <{e}> && !STRSTARTS(STR(?s), \"{e}#\")) }} "
-        f"LIMIT {page_size + 1} OFFSET {(page - 1) * page_size}"
-    )
+    rows = store.select(incoming_query(e, page, page_size))
     if not rows:
         return None
     has_next = len(rows) > page_size
@@ -158,55 +127,21 @@ def _incoming(store: GraphStore, entity: ox.NamedNode, page: int, page_size: int
         incoming += _construct(
             store, f"CONSTRUCT {{ ?S ?p ?o . ?P ?q ?S }} WHERE {{ VALUES (?S ?P) {{ {values} }} {{ ?S ?p ?o }} UNION {{ ?P ?q ?S }} }}"
         )
-    return sorted(dict.fromkeys(incoming), key=_sort_key), has_next
+    return finish_incoming(incoming), has_next
 
 
 def _linked(store: GraphStore, e: str, own: list[ox.Triple], incoming: list[ox.Triple]) -> list[ox.Triple]:
     """Labels and types of everything linked: objects, classes, incoming subjects, their parents."""
-    linked_iris: set[str] = set()
-    for t in own + incoming:
-        for term in (t.subject, t.object):
-            if isinstance(term, ox.NamedNode) and term.value != e and not term.value.startswith(e + "#"):
-                linked_iris.add(term.value)
-    for t in incoming:
-        if "#" in term_value(t.subject):
-            linked_iris.add(term_value(t.subject).split("#", 1)[0])
-    linked_iris.discard(e)
     linked: list[ox.Triple] = []
-    ordered = sorted(linked_iris)
+    ordered = linked_iris(e, own, incoming)
     for start in range(0, len(ordered), 400):
-        chunk = " ".join(f"<{iri}>" for iri in ordered[start:start + 400] if _safe_iri(iri))
-        if chunk:
-            linked += _construct(
-                store,
-                f"CONSTRUCT {{ ?r ?lp ?l . ?r a ?t }} WHERE {{ VALUES ?r {{ {chunk} }} "
-                f"{{ VALUES ?lp {{ {_LABELS} }} ?r ?lp ?l FILTER(isLiteral(?l)) }} UNION {{ ?r a ?t }} }}",
-            )
-    own_set = set(own) | set(incoming)
-    return sorted((t for t in dict.fromkeys(linked) if t not in own_set), key=_sort_key)
-
-
-def _metadata(target: Target, entity: ox.NamedNode, own: list[ox.Triple], page: int, has_next: bool,
-              modified: str | None) -> tuple[ox.NamedNode, list[ox.Triple]]:
-    """The document's IRI and what it says about itself: topic, licence, date, sources, paging."""
-    doc = ox.NamedNode(target.doc_iri if page == 1 else f"{target.doc_iri}?pagina={page}")
-    meta = [
-        ox.Triple(doc, RDF.type, FOAF.Document),
-        ox.Triple(doc, FOAF.primaryTopic, entity),
-        ox.Triple(doc, DCT.license, LICENSE),
-    ]
-    if modified:
-        meta.append(ox.Triple(doc, DCT.modified, ox.Literal(modified[:10], datatype=XSD.date)))
-    for t in own:
-        if t.subject == entity and t.predicate == PROV.wasDerivedFrom:
-            meta.append(ox.Triple(doc, DCT.source, t.object))
-    if page > 1:
-        meta.append(ox.Triple(doc, DCT.isPartOf, ox.NamedNode(target.doc_iri)))
-        previous = target.doc_iri if page == 2 else f"{target.doc_iri}?pagina={page - 1}"
-        meta.append(ox.Triple(doc, HYDRA_PREVIOUS, ox.NamedNode(previous)))
-    if has_next:
-        meta.append(ox.Triple(doc, HYDRA_NEXT, ox.NamedNode(f"{target.doc_iri}?pagina={page + 1}")))
-    return doc, meta
+        chunk = " ".join(f"<{iri}>" for iri in ordered[start:start + 400])
+        linked += _construct(
+            store,
+            f"CONSTRUCT {{ ?r ?lp ?l . ?r a ?t }} WHERE {{ VALUES ?r {{ {chunk} }} "
+            f"{{ VALUES ?lp {{ {_LABELS} }} ?r ?lp ?l FILTER(isLiteral(?l)) }} UNION {{ ?r a ?t }} }}",
+        )
+    return finish_linked(linked, own, incoming)
 
 
 #: The one path of hash nodes three levels deep: an enumeration, its item, the list inside the item.
@@ -227,9 +162,3 @@ def _own(store: GraphStore, e: str) -> list[ox.Triple]:
         f"UNION {{ <{e}> ?x ?m FILTER({sub.format(v='m')}) ?m ?y ?b FILTER({sub.format(v='b')}) ?b ?bp ?bo }} "
         f"UNION {{ <{e}> <{_OPSOMMING}> ?m . ?m <{_ITEM}> ?n . ?n <{_ITEM}> ?c FILTER({sub.format(v='c')}) ?c ?cp ?co }} }}",
     )))
-
-
-def _safe_iri(iri: str) -> bool:
-    """IRIs from the store go back into a query: refuse anything that could break out of <…>."""
-    return not any(c in iri for c in '<>"{}|^`\\ \n')
-

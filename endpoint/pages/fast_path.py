@@ -1,4 +1,5 @@
-"""The fast path for documents already in the cache: the same answer, without the router.
+"""The fast path for documents already in the cache, or written ahead by the build: the same
+answer, without the router.
 
 Routing a request through FastAPI's router costs more than the answer itself (dozens of
 route patterns, dependency solving); for a cached document everything needed is a few
@@ -6,7 +7,9 @@ dictionary lookups. :class:`PagesFastPath` is pure ASGI in front of the applicat
 does only what the router's handler (:func:`endpoint.pages.routes.document`) does first:
 the same path check (:meth:`kg.rdf.iris.Iris.parse`), the same request reading
 (:func:`~endpoint.pages.document_requests.doc_request`) and the same cache lookup
-(:func:`~endpoint.pages.page_answers.from_cache`). Anything else — a miss, a redirect,
+(:func:`~endpoint.pages.page_answers.from_cache`), then the documents the build wrote ahead
+(:func:`~endpoint.pages.document_requests.written_ahead`: a first visit costs one table
+lookup, not five queries). Anything else — a miss, a redirect,
 an error, parameters this path does not know — goes on to the application untouched,
 which then fills the cache. The CORS headers are added as the CORS middleware adds them
 (:func:`endpoint.answer_headers.with_cors`); a test compares both paths header by header.
@@ -23,7 +26,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from endpoint.answer_headers import with_cors
 from endpoint.errors import HTTPProblem
 from endpoint.pages.build_indexes import ready_site
-from endpoint.pages.document_requests import doc_request
+from endpoint.pages.document_requests import doc_request, written_ahead
 from endpoint.pages.page_answers import from_cache
 
 #: The parameters a document request may have; any other one sends the request to the router.
@@ -31,7 +34,7 @@ DOC_PARAMS = frozenset({"format", "pagina", "lang"})
 
 
 class PagesFastPath:
-    """Pure ASGI: answers a ``GET``/``HEAD`` of a document that is already in the cache."""
+    """Pure ASGI: answers a ``GET``/``HEAD`` of a document in the cache or written ahead."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -67,5 +70,6 @@ def cached_document(scope: Scope) -> tuple[Response, bool] | None:
         ask = doc_request(site, target, params, headers, lambda: str(Request(scope).base_url))
     except HTTPProblem:
         return None
-    found = from_cache(site, ask.key, headers.get("if-none-match"), headers.get("if-modified-since"))
+    inm, ims = headers.get("if-none-match"), headers.get("if-modified-since")
+    found = from_cache(site, ask.key, inm, ims) or written_ahead(site, ask, inm, ims)
     return None if found is None else (found, "origin" in headers)

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 
 from endpoint.pages.one_of import one_of
-from kg.namespaces import LABEL_PREDICATES
+from kg.artefacts.document_rdf import LABEL_PROPERTIES
 from kg.store.graph_store import GraphStore
 
-#: Label properties in order of preference (declared once, in kg.namespaces).
-LABEL_PROPERTIES = LABEL_PREDICATES
+__all__ = ["LABEL_PROPERTIES", "LabelIndex"]
+
 _RANK = {p.value: i for i, p in enumerate(LABEL_PROPERTIES)}
 
 

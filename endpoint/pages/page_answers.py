@@ -132,11 +132,11 @@ async def respond(request: Request, site: Site, key: tuple[Any, ...], media_type
     if kept is not None:
         return kept
     body, modified, extra = await run_in_threadpool(produce)
-    cached = _keep(site, key, media_type, body, modified, {**(headers or {})}, extra)
+    cached = keep(site, key, media_type, body, modified, {**(headers or {})}, extra)
     return cached_response(cached, inm, ims)
 
 
-def _keep(site: Site, key: tuple[Any, ...], media_type: str, body: bytes, modified: str | None,
+def keep(site: Site, key: tuple[Any, ...], media_type: str, body: bytes, modified: str | None,
           headers: dict[str, str], extra: dict[str, str]) -> Cached:
     """Put a fresh body in the build's caches with every header it is answered with."""
     tag = etag_of(body)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.artefacts.document_table import TABLE_FILE, DocumentTable
 from kg.artefacts.layout import DUMPS, LDES, QUALITY, SITEMAP, VALIDATION_REPORT
 from kg.artefacts.ldes_history import PAGES, SHAPE, STREAM, History, member_location, page_path, read_history
 from kg.artefacts.release_layout import ReleaseManifest, read_manifest, release_file_names, valid_version, version_key
@@ -83,6 +84,12 @@ class ArtefactReader:
             per = counts.setdefault((kind, rid), {})
             per[name] = per.get(name, 0) + 1
         return counts
+
+    # --- documents written ahead ------------------------------------------------------
+
+    def document_table(self) -> DocumentTable | None:
+        """The documents the build wrote ahead (:mod:`kg.artefacts.document_table`), or None."""
+        return DocumentTable.open(self.folder / TABLE_FILE)
 
     # --- catalogue and VoID ------------------------------------------------------------
 

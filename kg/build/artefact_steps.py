@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kg.artefacts.catalog import CATALOG_STEP
+from kg.artefacts.document_pages import DOCUMENTS_STEP
 from kg.artefacts.dumps import DUMPS_STEP
 from kg.artefacts.ldes import LDES_STEP
 from kg.artefacts.quality import QUALITY_STEP
@@ -24,7 +25,7 @@ from kg.build.stopwatch import Stopwatch
 __all__ = ["ARTEFACT_STEPS", "run_ready_steps"]
 
 #: Steps run in order after the store is loaded and before the switch (a test may add one).
-ARTEFACT_STEPS: list[ArtefactStep] = [DUMPS_STEP, LDES_STEP, QUALITY_STEP, CATALOG_STEP, VOID_STEP, SITEMAP_STEP]
+ARTEFACT_STEPS: list[ArtefactStep] = [DUMPS_STEP, LDES_STEP, QUALITY_STEP, CATALOG_STEP, VOID_STEP, SITEMAP_STEP, DOCUMENTS_STEP]
 
 
 def run_ready_steps(

@@ -69,7 +69,9 @@ DEFER_DUMPS_FROM = 100_000
 #: deferred incremental build (the first keeps the previous build's files: hard links), and
 #: the names of their files among the artefacts. The quality measurements are whole-graph
 #: SPARQL aggregates (2.5 s at 10 000 practices, linear in the graph), like the VoID statistics.
-_FOLLOWERS = (DUMPS_STEP, VOID_STEP, QUALITY_STEP)
+#: The documents written ahead are made from the dumps: none in the first build (the router
+#: makes every document), the second writes them from its new dumps.
+_FOLLOWERS = (DUMPS_STEP, VOID_STEP, QUALITY_STEP, DOCUMENTS_STEP)
 _FOLLOWING = (f"{VOID}.", f"{QUALITY}.")
 
 

@@ -77,6 +77,12 @@ class EngineProfile:
     #: What to change on the server when the default graph is not the union of the named graphs.
     union_hint: str = "start it with the union of the named graphs as its default graph"
 
+    @property
+    def answers_as_published(self) -> bool:
+        """Every term comes back as the build wrote it, so the documents the build wrote ahead
+        (:mod:`kg.artefacts.document_table`) are byte for byte this engine's answers too."""
+        return self.own_geometry_type is None
+
     def endpoints(self, settings: Settings) -> tuple[str, str, str]:
         """(query, update, graph store) URLs: explicit settings, or the engine's siblings of
         ``KG_STORE``.
