@@ -3,7 +3,10 @@
 One store is built the default way (incremental after its first build), the other with
 ``full=True`` every time; after each change both must hold the same quads and the same
 artefacts, byte for byte once the times of the builds are masked (build ids, member stamps,
-``prov:generatedAtTime``, the days of the sitemap).
+``prov:generatedAtTime``, the days of the sitemap). The documents written ahead are compared
+by what they answer: an incremental build carries the previous table over and lists the
+documents its change touched as stale, so each document it still answers must be the full
+build's.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.artefacts.document_table import STALE_FILE, TABLE_FILE, read_stale
 from kg.build.pipeline import BuildResult, build
 from kg.errors import KGError
 from kg.settings import PROJECT_ROOT, Settings
@@ -43,9 +47,9 @@ def snapshot(root: Path) -> dict[str, bytes]:
     live = (root / "current").resolve()
     out: dict[str, bytes] = {}
     for path in sorted((live / "artefacts").rglob("*")):
-        if path.is_file() and path.suffix == ".sqlite":  # the documents written ahead: their rows
-            out[str(path.relative_to(live))] = masked(table_rows(path))
-        elif path.is_file():
+        if path.name in (TABLE_FILE, STALE_FILE):
+            continue  # the documents written ahead: compared by what they answer (table_answers)
+        if path.is_file():
             data = path.read_bytes()
             out[str(path.relative_to(live))] = masked(gzip.decompress(data) if path.name.endswith(".gz") else data)
     store = ox.Store.read_only(str(live / "oxigraph"))
@@ -53,15 +57,28 @@ def snapshot(root: Path) -> dict[str, bytes]:
     return out
 
 
-def table_rows(path: Path) -> bytes:
-    """Every row of a build's document table in key order."""
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+def table_answers(root: Path) -> dict[tuple[str, str], bytes]:
+    """What the live build's document table answers: every row whose key is not listed as
+    stale (an incremental build carries the previous table over and lists what changed)."""
+    live = (root / "current").resolve() / "artefacts"
+    if not (live / TABLE_FILE).is_file():
+        return {}
+    stale = read_stale(live / STALE_FILE)
+    connection = sqlite3.connect(f"file:{live / TABLE_FILE}?mode=ro", uri=True)
     try:
-        rows = connection.execute("SELECT key, format, body, modified, dated, paged FROM documents ORDER BY key, format").fetchall()
-        (date,) = connection.execute("SELECT build_date FROM meta").fetchone()
+        rows = connection.execute("SELECT key, format, body, modified, dated, paged FROM documents").fetchall()
     finally:
         connection.close()
-    return b"\n".join([str(date).encode()] + [f"{k} {f} {m} {d} {paged}".encode() + b"\n" + b for k, f, b, m, d, paged in rows])
+    return {(k, f): masked(f"{m} {d} {paged}\n".encode() + b) for k, f, b, m, d, paged in rows if k not in stale}
+
+
+def answer_differences(incremental: Path, full: Path) -> list[str]:
+    """The documents the incremental build's table answers otherwise than the full build's
+    (empty: each one it answers is the full build's; the rest the web tier makes)."""
+    mine, theirs = table_answers(incremental), table_answers(full)
+    assert theirs, f"the full build in {full} wrote no documents ahead"
+    assert mine, f"the incremental build in {incremental} answers no document from its table"
+    return sorted(f"{k}.{f}" for (k, f), body in mine.items() if theirs.get((k, f)) != body)
 
 
 def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:

@@ -26,9 +26,21 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from conftest import Server, free_port
-from incremental_support import Twin, differences, error_text, rename_record, replace_in, snapshot, strict_shapes
+from incremental_support import (
+    Twin,
+    answer_differences,
+    differences,
+    error_text,
+    rename_record,
+    replace_in,
+    snapshot,
+    strict_shapes,
+    table_answers,
+)
+from inprocess_support import serve_in_process
 
 from endpoint.pages.build_indexes import Site
+from kg.artefacts.document_table import STALE_FILE, TABLE_FILE, read_stale
 from kg.build import build_state, pipeline
 from kg.build.incremental import plan_build
 from kg.build.pipeline import BuildResult, build
@@ -71,6 +83,7 @@ def _same(twin: Twin, results: tuple[BuildResult | KGError, BuildResult | KGErro
     assert incremental.mode == "incremental", f"{step}: {incremental.why}"
     assert full.mode == "full"
     assert differences(snapshot(Path(twin.incremental.store)), snapshot(Path(twin.full.store))) == [], step
+    assert answer_differences(Path(twin.incremental.store), Path(twin.full.store)) == [], step
 
 
 def _praktijk(data: Path, n: int) -> Path:
@@ -320,6 +333,7 @@ def test_kill_9_at_any_moment_of_an_incremental_build(synthetic: tuple[Path, Pat
         assert not list((root / "builds").glob(".tmp-*"))
         build(twin.full, full=True)
         assert differences(snapshot(root), snapshot(Path(twin.full.store))) == [], stage
+        assert answer_differences(root, Path(twin.full.store)) == [], stage
     assert landed >= len(KILL_AFTER) // 2, "too few kills landed inside the build"
 
 
@@ -367,6 +381,43 @@ def test_the_web_tier_serves_the_change_right_after_the_switch(synthetic: tuple[
             assert answer.json()["boolean"] is True
     finally:
         server.stop()
+
+
+def test_an_incremental_build_carries_the_documents_written_ahead_over_and_lists_what_its_change_touched(
+        synthetic: tuple[Path, Path], tmp_path: Path) -> None:
+    """The previous table is linked, not written again; the documents of the changed records,
+    of what they point at and of what points at them are stale, and the web tier makes those
+    with the change (kg.artefacts.document_carry)."""
+    clean, _ = synthetic
+    data = tmp_path / "data"
+    shutil.copytree(clean, data)
+    settings = Twin.of(data, tmp_path, SYNTHETIC_BASE_IRI).incremental
+    root = Path(settings.store)
+    build(settings)
+    first = (root / "current").resolve() / "artefacts" / TABLE_FILE
+    organisation = _referenced_organisation(data)
+    naming = sorted(p.stem for p in (data / "praktijken").glob("*.yaml")
+                    if re.search(rf"organisatie: \"?{organisation}\"?\n", p.read_text(encoding="utf-8")))
+    assert naming
+    path = data / "organisaties" / f"{organisation}.yaml"
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(r"(naam:\n  nl: \"?)", r"\1Hernoemde ", text, count=1)
+    assert changed != text
+    path.write_text(changed, encoding="utf-8")
+    assert build(settings).mode == "incremental"
+    live = (root / "current").resolve()
+    table = live / "artefacts" / TABLE_FILE
+    assert table.stat().st_ino == first.stat().st_ino  # one file, linked: nothing written again
+    stale = read_stale(live / "artefacts" / STALE_FILE)
+    # The organisation itself, and every practice that names it (its label is in their documents).
+    assert f"organisatie/{organisation}" in stale
+    assert {f"praktijk/{stem}" for stem in naming} <= stale
+    assert json.loads((live / "BUILD.json").read_text())["extra"]["documents"] == {"stale": len(stale)}
+    assert len(stale) < len(table_answers(root)) + len(stale)  # the table still answers the rest
+    with serve_in_process(settings) as client:
+        for key in (f"organisatie/{organisation}", f"praktijk/{naming[0]}"):
+            answer = client.get(f"/doc/{key}", headers={"Accept": "text/turtle"})
+            assert answer.status_code == 200 and "Hernoemde" in answer.text, key
 
 
 def _wait_for_build(http: httpx.Client, build_id: str) -> None:

@@ -31,6 +31,7 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
+from kg.artefacts.document_carry import carry_documents
 from kg.artefacts.document_rdf import (
     LABEL_PROPERTIES,
     PAGE_SIZE,
@@ -229,9 +230,15 @@ def _first_page(slot: BuildSlot) -> FirstPage:
 
 
 def write_documents(inputs: ArtefactInputs) -> dict[str, int] | None:
-    """The document table of this build, from its N-Quads dump (none with ``KG_DOCUMENTS_AHEAD=false``)."""
+    """The document table of this build, from its N-Quads dump (none with ``KG_DOCUMENTS_AHEAD=false``);
+    an incremental build carries the previous one's over (:mod:`kg.artefacts.document_carry`)."""
     if not inputs.settings.documents_ahead:
         return None
+    change = inputs.change
+    if change is not None:
+        carried = carry_documents(inputs, change)
+        if carried is not None or not change.dumps_current:
+            return carried  # none: the web tier makes every document until a build writes them
     uris = Iris(inputs.settings.base_iri)
     prefixes = document_prefixes(uris.base)
     build_date = time.strftime("%Y-%m-%d", time.gmtime())

@@ -21,6 +21,14 @@ bodies are not compressed: inflating one cost more than finding it (zlib: ~40 µ
 (Row(body=b'<a> <b> <c> .', modified='2026-12-08', dated=True, paged=False), None)
 >>> table.build_date, table.formats
 ('2026-12-08', ('ttl',))
+
+An incremental build does not write the table again: it links the previous build's file (it
+never changes once written, which is what lets readers open it immutable) and lists the
+documents the change made stale beside it; those are left to the web tier.
+
+>>> write_stale(folder / STALE_FILE, {"praktijk/a"})
+>>> DocumentTable.open(folder / TABLE_FILE).get("praktijk/a", "ttl") is None
+True
 """
 
 from __future__ import annotations
@@ -32,10 +40,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
-__all__ = ["FORMATS", "TABLE_FILE", "DocumentTable", "Row", "table_writer"]
+__all__ = ["FORMATS", "STALE_FILE", "TABLE_FILE", "DocumentTable", "Row", "read_stale", "table_writer", "write_stale"]
 
 #: Its name in a build's ``artefacts/`` folder.
 TABLE_FILE = "documents.sqlite"
+#: The keys (``concept/ref``, one per line) of the documents in the table that a later
+#: incremental build changed: the table answers none of them.
+STALE_FILE = "documents.stale"
 #: The formats written ahead, by suffix (``kg.media``): Turtle, what ``DESCRIBE`` answers and
 #: crawlers of linked data ask for. The other RDF formats would triple the build's cost and the
 #: table's size (N-Triples is 2.4×, RDF/XML 1.7× the bytes of Turtle); JSON-LD names the
@@ -95,9 +106,11 @@ def table_writer(path: Path, build_date: str) -> Iterator[Callable[[str, str, by
 class DocumentTable:
     """The table of one build, read-only; one connection per thread (SQLite's rule)."""
 
-    def __init__(self, path: Path, build_date: str) -> None:
+    def __init__(self, path: Path, build_date: str, stale: frozenset[str] = frozenset()) -> None:
         self.path = path
         self.build_date = build_date
+        #: Documents the table holds in an older version (:data:`STALE_FILE`).
+        self.stale = stale
         self.formats = FORMATS
         self._local = threading.local()
 
@@ -112,7 +125,7 @@ class DocumentTable:
             connection.close()
         except sqlite3.Error:
             return None
-        return cls(path, str(found[0])) if found else None
+        return cls(path, str(found[0]), read_stale(path.with_name(STALE_FILE))) if found else None
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
@@ -123,6 +136,8 @@ class DocumentTable:
 
     def get(self, key: str, fmt: str) -> Row | None:
         """The row of a document (``concept/ref``) in a format (suffix), or None."""
+        if key in self.stale:
+            return None
         connection = getattr(self._local, "connection", None)
         if connection is None:
             connection = self._local.connection = self._connect(self.path)
@@ -132,3 +147,16 @@ class DocumentTable:
         except sqlite3.Error:
             return None
         return Row(found[0], found[1], bool(found[2]), bool(found[3])) if found else None
+
+
+def read_stale(path: Path) -> frozenset[str]:
+    """The keys listed in a :data:`STALE_FILE` (none when there is no such file)."""
+    try:
+        return frozenset(path.read_text(encoding="utf-8").split())
+    except FileNotFoundError:
+        return frozenset()
+
+
+def write_stale(path: Path, keys: set[str] | frozenset[str]) -> None:
+    """List ``keys`` as stale (sorted, one per line: a file a person can read)."""
+    path.write_text("".join(f"{key}\n" for key in sorted(keys)), encoding="utf-8")

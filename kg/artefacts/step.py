@@ -37,7 +37,7 @@ from kg.settings import Settings
 from kg.shacl.report import ValidationReport
 from kg.store.build_slot import BuildSlot
 
-__all__ = ["EVERYTHING", "ArtefactInputs", "ArtefactStep", "Need", "Summary"]
+__all__ = ["EVERYTHING", "ArtefactInputs", "ArtefactStep", "BuildChange", "Need", "Summary"]
 
 #: What a step reports for ``BUILD.json`` (its ``extra`` entry): any JSON value, or None for nothing.
 Summary = Union[None, int, str, Sequence[str], dict[str, int]]
@@ -54,6 +54,21 @@ class Need(Enum):
 
 #: Everything the build can offer, once the gate has passed.
 EVERYTHING = frozenset(Need)
+
+
+@dataclass(frozen=True)
+class BuildChange:
+    """What an incremental build changed, for the steps that carry the previous build's files
+    over instead of making them again (the documents written ahead)."""
+
+    #: The subjects of the old and new versions of the changed records.
+    subjects: tuple[str, ...]
+    #: Every IRI the change touched (subjects and what they point at); None when there were
+    #: too many to list (the step then makes its files anew).
+    touched: tuple[str, ...] | None
+    #: Whether this build's dumps hold the change (false in the first build of a deferred
+    #: incremental build, which keeps the previous build's dumps until the second one).
+    dumps_current: bool = True
 
 
 @dataclass
@@ -78,6 +93,8 @@ class ArtefactInputs:
     #: The LDES history the LDES step wrote (its ``state.json``), for the steps after it: read
     #: back, it costs a second parse of one entry per graph (120 000 at 100 000 practices).
     ldes_history: History | None = None
+    #: What an incremental build changed; None in a full build.
+    change: BuildChange | None = None
 
 
 @dataclass(frozen=True)

@@ -180,6 +180,8 @@ class Prepared:
     #: The IRIs the change touched: every subject of the old and new versions of the changed
     #: records and every IRI they point at (the web tier updates its indexes for these only).
     touched: list[str]
+    #: The subjects of the old and new versions of the changed records (a part of ``touched``).
+    subjects: list[str]
 
 
 def prepare_incremental(slot: BuildSlot, settings: Settings, watch: Stopwatch, work: Path, plan: Plan,
@@ -215,7 +217,8 @@ def prepare_incremental(slot: BuildSlot, settings: Settings, watch: Stopwatch, w
     summary = (f"{len(changes.changed)} changed or added, {len(changes.removed)} removed, "
                f"{changes.hashed} files hashed, {len(focus)} focus nodes validated again")
     touched = sorted(n.value for n in old.subjects | new.subjects | old.objects | new.objects)
-    return Prepared(graphs, extra, report, raw, summary, touched)
+    subjects = sorted(n.value for n in old.subjects | new.subjects)
+    return Prepared(graphs, extra, report, raw, summary, touched, subjects)
 
 
 def _read_referrers_again(store: ox.Store, iris: Iris, changes: Changes) -> None:

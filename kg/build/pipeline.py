@@ -32,11 +32,13 @@ from typing import Any, Sequence
 import pyoxigraph as ox
 
 from kg.artefacts.catalog import CATALOG_STEP
+from kg.artefacts.document_pages import DOCUMENTS_STEP
+from kg.artefacts.document_table import STALE_FILE, TABLE_FILE
 from kg.artefacts.dumps import DUMPS_STEP, NQUADS_DUMP
 from kg.artefacts.examples_graph import examples_graph
 from kg.artefacts.layout import CATALOG, DUMPS, QUALITY, VALIDATION_REPORT, VOID, VOID_GRAPH
 from kg.artefacts.quality import QUALITY_STEP
-from kg.artefacts.step import EVERYTHING, ArtefactInputs
+from kg.artefacts.step import EVERYTHING, ArtefactInputs, BuildChange
 from kg.artefacts.void import VOID_STEP
 from kg.build.artefact_steps import ARTEFACT_STEPS, run_ready_steps
 from kg.build.build_state import save_state
@@ -69,9 +71,7 @@ DEFER_DUMPS_FROM = 100_000
 #: deferred incremental build (the first keeps the previous build's files: hard links), and
 #: the names of their files among the artefacts. The quality measurements are whole-graph
 #: SPARQL aggregates (2.5 s at 10 000 practices, linear in the graph), like the VoID statistics.
-#: The documents written ahead are made from the dumps: none in the first build (the router
-#: makes every document), the second writes them from its new dumps.
-_FOLLOWERS = (DUMPS_STEP, VOID_STEP, QUALITY_STEP, DOCUMENTS_STEP)
+_FOLLOWERS = (DUMPS_STEP, VOID_STEP, QUALITY_STEP)
 _FOLLOWING = (f"{VOID}.", f"{QUALITY}.")
 
 
@@ -193,15 +193,16 @@ def _build_incrementally(slot: BuildSlot, settings: Settings, watch: Stopwatch, 
     (:func:`_dumps_after`)."""
     _, vocab_dir, ontology, _ = paths(settings)
     prepared = prepare_incremental(slot, settings, watch, work, plan, vocab_dir, ontology)
-    inputs = ArtefactInputs(settings, slot.build_id, prepared.graphs, slot, attribution=attribution)
     assert plan.previous is not None
+    touched = prepared.touched if len(prepared.touched) <= MAX_TOUCHED else None
+    deferred = BuildInfo.read(plan.previous).triples >= DEFER_DUMPS_FROM
+    change = BuildChange(tuple(prepared.subjects), tuple(touched) if touched is not None else None, not deferred)
+    inputs = ArtefactInputs(settings, slot.build_id, prepared.graphs, slot, attribution=attribution, change=change)
     # What changed, for the web tier's per-build indexes (kg.store.graph_store.CHANGE_KEY).
     manifest: dict[str, Any] = {CHANGE_KEY: {
-        "summary": prepared.summary, "based_on": plan.previous.name,
-        "touched": prepared.touched if len(prepared.touched) <= MAX_TOUCHED else None,
+        "summary": prepared.summary, "based_on": plan.previous.name, "touched": touched,
     }}
-    previous_info = BuildInfo.read(plan.previous)
-    if previous_info.triples < DEFER_DUMPS_FROM:
+    if not deferred:
         _write_dumps(slot, settings, watch, inputs, prepared)
         return _finish(slot, settings, watch, inputs, prepared.report, prepared.raw, manifest, set(), plan)
     with watch.stage("previous dumps, VoID and quality measurements kept until the new ones are written"):
@@ -220,16 +221,21 @@ def _dumps_after(live: BuildResult, settings: Settings, watch: Stopwatch, prepar
     try:
         for path in (live.folder / ARTEFACTS).iterdir():
             # Never a link to a file this build writes again: writing would change the live build's.
-            if path.name not in (DUMPS, VALIDATION_REPORT) and not path.name.startswith((*_FOLLOWING, f"{CATALOG}.")):
+            if path.name not in (DUMPS, VALIDATION_REPORT, TABLE_FILE, STALE_FILE) \
+                    and not path.name.startswith((*_FOLLOWING, f"{CATALOG}.")):
                 _link_tree(path, slot.artefacts_dir / path.name)
         _link_tree(live.folder / INCREMENTAL, slot.folder / INCREMENTAL)
-        inputs = ArtefactInputs(settings, slot.build_id, prepared.graphs, slot)
+        # The documents: the first build's carried over again, now with the new VoID graph's
+        # stale too; or, where the first build had none (too large a change), written anew.
+        carried = (live.folder / ARTEFACTS / TABLE_FILE).is_file()
+        inputs = ArtefactInputs(settings, slot.build_id, prepared.graphs, slot,
+                                change=BuildChange((), () if carried else None))
         _write_dumps(slot, settings, watch, inputs, prepared)
         first = live.folder / BUILD_INFO
         earlier = {plan.previous.name: BuildInfo.read(live.folder).extra[CHANGE_KEY]["touched"]} if plan.previous else {}
         manifest: dict[str, Any] = {CHANGE_KEY: {"summary": f"dumps, VoID and catalogue of {first.parent.name}",
                                                  "based_on": live.build_id, "touched": [], "earlier": earlier}}
-        done = {step.key for step in ARTEFACT_STEPS if step not in (*_FOLLOWERS, CATALOG_STEP)}
+        done = {step.key for step in ARTEFACT_STEPS if step not in (*_FOLLOWERS, CATALOG_STEP, DOCUMENTS_STEP)}
         after = Plan(False, f"{plan.why}; the dumps followed in a second build", plan.fingerprint, live.folder)
         return _finish(slot, settings, watch, inputs, prepared.report, None, manifest, done, after, save=False)
     except BaseException:
