@@ -15,7 +15,9 @@ to the records whose subjects are S, pointing at O, alters exactly:
 - the documents of whatever links to an S (the label or type of an S may have changed);
 
 and the VoID graph, which every build writes again, alters the documents of its subjects and
-of what it points at. Each IRI counts for its document (``…#part`` for ``…``).
+of what it points at, but not of what points at them: the names of the dataset and its
+partitions (what other documents show of them) come from the settings, whose change makes a
+full build. Each IRI counts for its document (``…#part`` for ``…``).
 
 >>> from kg.rdf.iris import Iris
 >>> sorted(document_keys(Iris("https://example.org"),
@@ -58,7 +60,7 @@ def carry_documents(inputs: ArtefactInputs, change: BuildChange) -> dict[str, in
     uris = Iris(inputs.settings.base_iri)
     void = _void_terms(inputs.slot, uris)
     iris = {*change.subjects, *change.touched, *void}
-    iris |= _referrers(inputs.slot, [*change.subjects, *void])
+    iris |= _referrers(inputs.slot, list(change.subjects))
     stale = read_stale(source.with_name(STALE_FILE)) | document_keys(uris, iris)
     target = inputs.slot.artefacts_dir / TABLE_FILE
     _link(source, target)
