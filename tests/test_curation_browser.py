@@ -313,3 +313,34 @@ def test_an_editor_adds_an_actor_with_a_role_removes_it_and_sees_a_nested_messag
         assert site.record().read_bytes() == current
     finally:
         context.close()
+
+
+def test_a_long_code_list_can_be_searched_and_keeps_what_is_chosen(browser: object, site: Deployment) -> None:
+    """The action domains (25 codes) get a search box: typing hides the codes whose label does not
+    match (case ignored), never a chosen one, and clearing it shows them all again."""
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    context = browser.new_context(locale="nl-BE")
+    page = context.new_page()
+    try:
+        _sign_in(page, site, "ed")
+        page.goto(_local(site) + f"/beheer/praktijk/{LEUVEN}?concept=-")
+        codes = page.locator("#v-actiedomeinen label.check")
+        total = codes.count()
+        assert total > 8
+        search = page.get_by_label("Zoek in de lijst").and_(page.locator('[aria-controls="v-actiedomeinen"]'))
+        search.fill("WATER")
+        expect(codes.filter(has_text="Circulair waterbeheer")).to_be_visible()
+        expect(codes.filter(has_text="Hergebruik van water")).to_be_visible()
+        expect(codes.filter(has_text="Bio-economie en voeding")).to_be_hidden()
+        expect(codes.filter(has_text="Ondernemerschap")).to_be_visible()  # chosen in the record
+        visible = [codes.nth(i).inner_text() for i in range(total) if codes.nth(i).is_visible()]
+        assert all("water" in text.lower() or text.strip() in ("Ondernemerschap", "Herstel en hergebruik", "Deelsystemen")
+                   for text in visible), visible
+        search.fill("")
+        expect(codes.filter(has_text="Bio-economie en voeding")).to_be_visible()
+        page.goto(_local(site) + f"/beheer/praktijk/{LEUVEN}?concept=-&lang=en")
+        expect(page.get_by_label("Search in the list").first).to_be_visible()
+    finally:
+        context.close()
