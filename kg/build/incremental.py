@@ -38,6 +38,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.artefacts.examples_graph import examples_graph
+from kg.artefacts.layout import VOID_GRAPH
 from kg.build.affected import Footprint, affected_focus, footprint
 from kg.build.build_state import BuildState, DamagedState, FileStat, RecordEntry, chunk_path, file_stat, load_state
 from kg.build.fingerprint import PART_NAMES, SERVED_ONLY, changed_parts, fingerprint
@@ -209,7 +210,8 @@ def prepare_incremental(slot: BuildSlot, settings: Settings, watch: Stopwatch, w
     graphs = _graph_list(plan.previous, settings.data_dir, iris, changes.kept, new_graphs) + extra
     with watch.stage("SHACL gate on the changed records and what depends on them"):
         shapes = Shapes.load(settings.shapes_dir, settings.base_iri)
-        focus = affected_focus(slot.store, old, new, iris.ontology_graph())
+        outside = {iris.ontology_graph(), ox.NamedNode(settings.base_iri + VOID_GRAPH)}
+        focus = affected_focus(slot.store, old, new, outside)
         fresh = run_checks(slot.store, focus_restricted(compile_shapes(shapes, slot.store), focus)) if focus else []
         raw = [r for r in plan.state.raw if r.focus not in focus] + fresh
         report = report_from_raw(raw, shapes, graphs)
