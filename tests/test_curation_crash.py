@@ -184,3 +184,22 @@ def test_a_withdrawal_that_went_live_before_the_crash_gets_its_history_on_recove
     entry = history.read(site.settings.curation_dir / history.AUDIT_LOG)[-1]
     assert (entry["action"], entry["id"], entry["build"], entry["after"]) == ("withdraw", rid, live, None)
     assert entry["changed"] == ["reference/redirects.csv"]
+
+
+def test_recovery_removes_a_temporary_file_a_kill_left_before_its_rename(site: Deployment) -> None:
+    """A kill between writing a file's temporary copy and renaming it leaves ``.NAME.tmp-PID``
+    beside the record (seen in the merge test when the kill landed on a referrer's write):
+    recovery removes it with the rest, so ``data/`` is exactly as before."""
+    path = site.record()
+    before, files = path.read_bytes(), _data_files(site)
+    with site.api("ed") as api:
+        etag = api.get(f"/api/records/praktijk/{LEUVEN}").headers["etag"]
+    new = before.replace(b"start: \"2020\"", b"start: \"2016\"")
+    assert new != before
+    _publish_and_kill(site, new, etag, also_server=False)
+    left = path.with_name(f".{path.name}.tmp-4242")
+    left.write_bytes(new[: len(new) // 2])  # the state a kill inside write_atomic leaves
+    recovered = kg(site.settings, "curate", "recover")
+    assert recovered.returncode == 0 and "put back" in recovered.stdout
+    assert not left.exists()
+    assert _data_files(site) == files

@@ -46,7 +46,7 @@ from kg.build.build_state import load_state
 from kg.build.pipeline import build
 from kg.curation import history
 from kg.curation.field_errors import FieldError, from_problem, from_result
-from kg.curation.files import JOURNAL, added_file_path, record_path, remove_atomic, write_atomic
+from kg.curation.files import JOURNAL, added_file_path, record_path, remove_atomic, remove_temporaries, write_atomic
 from kg.curation.record_edit import etag, key_lines
 from kg.errors import EditConflict, Problem, SourceError, ValidationFailed
 from kg.rdf.iris import Iris
@@ -279,6 +279,8 @@ def finish_journal(settings: Settings) -> str | None:
         for file, before in reversed(files):
             _put_back(file, before)
         done = "the interrupted publication had not gone live; the files were put back"
+    for file, _ in files:  # a kill between a temporary file and its rename leaves the temporary
+        remove_temporaries(file)
     journal.unlink()
     return done
 

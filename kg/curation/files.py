@@ -75,6 +75,18 @@ def write_atomic(path: Path, data: bytes) -> None:
     _sync_folder(path.parent)
 
 
+def remove_temporaries(path: Path) -> list[Path]:
+    """Remove what :func:`write_atomic` of ``path`` left behind when its process was killed
+    between writing the temporary file and renaming it; the files removed. Only for recovery,
+    under the publication lock (no write is under way)."""
+    left = sorted(path.parent.glob(f".{path.name}.tmp-*"))
+    for temporary in left:
+        temporary.unlink(missing_ok=True)
+    if left:
+        _sync_folder(path.parent)
+    return left
+
+
 def remove_atomic(path: Path) -> None:
     """Remove ``path`` (a record a failed publication had created) and make it durable."""
     path.unlink(missing_ok=True)
