@@ -40,6 +40,7 @@ from incremental_support import (
 from inprocess_support import serve_in_process
 
 from endpoint.pages.build_indexes import Site
+from kg.artefacts.document_rdf import PAGE_SIZE, incoming_query
 from kg.artefacts.document_table import STALE_FILE, TABLE_FILE, read_stale
 from kg.build import build_state, pipeline
 from kg.build.incremental import plan_build
@@ -412,12 +413,50 @@ def test_an_incremental_build_carries_the_documents_written_ahead_over_and_lists
     # The organisation itself, and every practice that names it (its label is in their documents).
     assert f"organisatie/{organisation}" in stale
     assert {f"praktijk/{stem}" for stem in naming} <= stale
-    assert json.loads((live / "BUILD.json").read_text())["extra"]["documents"] == {"stale": len(stale)}
+    assert json.loads((live / "BUILD.json").read_text())["extra"]["documents"] == {"stale": len(stale), "kept_long_lists": 0}
     assert len(stale) < len(table_answers(root)) + len(stale)  # the table still answers the rest
     with serve_in_process(settings) as client:
         for key in (f"organisatie/{organisation}", f"praktijk/{naming[0]}"):
             answer = client.get(f"/doc/{key}", headers={"Accept": "text/turtle"})
             assert answer.status_code == 200 and "Hernoemde" in answer.text, key
+
+
+@pytest.mark.slow
+def test_a_hub_whose_first_page_of_links_the_change_left_alone_keeps_its_document(tmp_path: Path) -> None:
+    """600 practices all name the role 'trekker': its document holds page 1 of 600 links. A change
+    to a practice off that page keeps the row (the web tier would take hundreds of ms to make it
+    at scale); a change to one on the page, a removal and an addition make it stale. After each,
+    every document the incremental table answers is the full build's."""
+    data = tmp_path / "data"
+    synthesize(data, 600, source_data=PROJECT_ROOT / "data", vocab_dir=VOCAB, seed=5)
+    twin = Twin.of(data, tmp_path, SYNTHETIC_BASE_IRI)
+    assert all(isinstance(r, BuildResult) for r in twin.build())
+    root = Path(twin.incremental.store)
+    hub = "concept/rol/trekker"
+    live = (root / "current").resolve()
+    page = EmbeddedStore(root).select(incoming_query(f"{SYNTHETIC_BASE_IRI}/id/{hub}", 1))
+    on_page = {row["s"].value.split("#", 1)[0].rsplit("/", 1)[1] for row in page[:PAGE_SIZE] if "/id/praktijk/" in row["s"].value}
+    assert len(page) > PAGE_SIZE
+    practices = sorted(p.stem for p in (data / "praktijken").glob("*.yaml"))
+    off_page = [p for p in practices if p not in on_page]
+    assert off_page and on_page
+
+    def edit(stem: str) -> None:
+        replace_in(data / "praktijken" / f"{stem}.yaml", "titel:\n  nl: \"", "titel:\n  nl: \"Anders ")
+
+    steps: list[tuple[str, Callable[[], None], bool]] = [
+        ("edit a practice off the hub's first page", lambda: edit(off_page[0]), False),
+        ("edit a practice on it", lambda: edit(sorted(on_page)[0]), True),
+        ("remove a practice on it", lambda: (data / "praktijken" / f"{sorted(on_page)[1]}.yaml").unlink(), True),
+    ]
+    for step, change, hub_stale in steps:
+        before = read_stale(live / "artefacts" / STALE_FILE)
+        change()
+        _same(twin, twin.build(), step)
+        live = (root / "current").resolve()
+        stale = read_stale(live / "artefacts" / STALE_FILE)
+        assert (hub in stale) is (hub_stale or hub in before), step
+    assert json.loads((live / "BUILD.json").read_text())["mode"] == "incremental"
 
 
 def _wait_for_build(http: httpx.Client, build_id: str) -> None:

@@ -14,6 +14,10 @@ to the records whose subjects are S, pointing at O, alters exactly:
 - the documents of S and O (own triples, links into them);
 - the documents of whatever links to an S (the label or type of an S may have changed);
 
+except the document of an O with more links than a page, whose page 1 (the store's index
+order) the change left as it was and which names no S: a hub such as a theme or a role, whose
+document the web tier makes slowest, keeps its row (checked against the new store's page 1);
+
 and the VoID graph, which every build writes again, alters the documents of its subjects and
 of what it points at, but not of what points at them: the names of the dataset and its
 partitions (what other documents show of them) come from the settings, whose change makes a
@@ -35,7 +39,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.artefacts.document_table import STALE_FILE, TABLE_FILE, read_stale, write_stale
+from kg.artefacts.document_rdf import PAGE_SIZE, incoming_query
+from kg.artefacts.document_table import STALE_FILE, TABLE_FILE, DocumentTable, write_stale
 from kg.artefacts.layout import VOID_GRAPH
 from kg.artefacts.step import ArtefactInputs, BuildChange
 from kg.rdf.iris import Iris
@@ -55,17 +60,44 @@ def carry_documents(inputs: ArtefactInputs, change: BuildChange) -> dict[str, in
     if previous is None or change.touched is None:
         return None
     source = previous / ARTEFACTS / TABLE_FILE
-    if not source.is_file():
+    table = DocumentTable.open(source)
+    if table is None:
         return None
     uris = Iris(inputs.settings.base_iri)
-    void = _void_terms(inputs.slot, uris)
-    iris = {*change.subjects, *change.touched, *void}
-    iris |= _referrers(inputs.slot, list(change.subjects))
-    stale = read_stale(source.with_name(STALE_FILE)) | document_keys(uris, iris)
+    reached = (document_keys(uris, change.subjects) | document_keys(uris, _void_terms(inputs.slot, uris))
+               | document_keys(uris, _referrers(inputs.slot, list(change.subjects))))
+    pointed_at = document_keys(uris, change.touched) - reached
+    changed = {iri.split("#", 1)[0] for iri in change.subjects}
+    kept = {key for key in pointed_at if _first_page_unchanged(inputs.slot, table, uris, key, changed)}
+    stale = table.stale | reached | (pointed_at - kept)
     target = inputs.slot.artefacts_dir / TABLE_FILE
     _link(source, target)
     write_stale(target.with_name(STALE_FILE), stale)
-    return {"stale": len(stale)}
+    return {"stale": len(stale), "kept_long_lists": len(kept)}
+
+
+def _first_page_unchanged(slot: BuildSlot, table: DocumentTable, uris: Iris, key: str, changed: set[str]) -> bool:
+    """Whether the document of a thing that the change only links to is still the table's:
+    true for a thing with more links than a page (a theme, a municipality, a role) when the
+    links on its page 1, and whether there is a next page, are the same in the new store and
+    none of the things it names changed. Such hubs are the documents that cost the web tier
+    most to make (hundreds of ms), and most changes leave their first page alone."""
+    row = table.get(key, "ttl")
+    if row is None or not row.paged:
+        return False  # every link into it is in its document: a link the change made is there
+    target = uris.target(f"{uris.base}/id/{key}")
+    assert target is not None
+    e = ox.NamedNode(target.iri)
+    old = list(ox.parse(input=row.body, format=ox.RdfFormat.TURTLE))
+    if any(isinstance(t, ox.NamedNode) and t.value.split("#", 1)[0] in changed for q in old for t in (q.subject, q.object)):
+        return False
+    before = {(q.subject.value, q.predicate.value) for q in old
+              if q.object == e and isinstance(q.subject, ox.NamedNode) and q.subject.value != target.doc_iri
+              and not q.subject.value.startswith(target.iri + "#")}
+    found = slot.query(incoming_query(target.iri, 1))
+    assert isinstance(found, ox.QuerySolutions)
+    rows = [(row_["s"].value, row_["p"].value) for row_ in found]
+    return len(rows) > PAGE_SIZE and set(rows[:PAGE_SIZE]) == before
 
 
 def document_keys(uris: Iris, iris: Iterable[str]) -> set[str]:
