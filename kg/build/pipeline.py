@@ -279,7 +279,7 @@ def _finish(slot: BuildSlot, settings: Settings, watch: Stopwatch, inputs: Artef
     if save and raw is not None and not settings.is_remote:  # else no incremental build could use it
         with watch.stage("state for the next build"):
             save_state(slot.folder, slot.build_id, settings.data_dir, plan.fingerprint, inputs.graphs, raw,
-                       plan.started_ns, plan.stats)
+                       plan.started_ns, plan.stats, plan.change)
     triples = len(slot)
     if settings.is_remote:
         with watch.stage("load remote store"):
