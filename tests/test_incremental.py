@@ -40,6 +40,7 @@ from incremental_support import (
 from inprocess_support import serve_in_process
 
 from endpoint.pages.build_indexes import Site
+from kg.artefacts import ldes_history
 from kg.artefacts.document_table import STALE_FILE, TABLE_FILE, read_stale
 from kg.build import build_state, pipeline
 from kg.build.incremental import plan_build
@@ -170,9 +171,10 @@ def _records_kept(settings: Settings) -> set[tuple[object, ...]]:
 def test_incremental_builds_equal_full_builds_on_synthetic_data_with_planted_defects(synthetic: tuple[Path, Path], strict: Path,
                                                                                      tmp_path: Path, compact_from: int,
                                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the state kept as a base and a journal of changed records, and with the journal
-    folded into a new base as soon as it holds more than a twentieth of the records."""
+    """With the build state and the LDES graph index kept as a base and a journal of changes,
+    and with each journal folded into a new base as soon as it holds more than a twentieth of it."""
     monkeypatch.setattr(build_state, "COMPACT_FROM", compact_from)
+    monkeypatch.setattr(ldes_history, "COMPACT_FROM", compact_from)
     clean, broken = synthetic
     data = tmp_path / "data"
     shutil.copytree(clean, data)

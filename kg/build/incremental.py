@@ -196,6 +196,10 @@ class Prepared:
     touched: list[str]
     #: The subjects of the old and new versions of the changed records (a part of ``touched``).
     subjects: list[str]
+    #: The graphs made anew (the changed records', then the reference graphs), in build order.
+    made: list[RecordGraph]
+    #: The names of the previous build's record graphs not kept (changed, read again or gone).
+    gone: list[str]
 
 
 def prepare_incremental(slot: BuildSlot, settings: Settings, watch: Stopwatch, work: Path, plan: Plan,
@@ -212,6 +216,7 @@ def prepare_incremental(slot: BuildSlot, settings: Settings, watch: Stopwatch, w
         new_graphs, extra = _map_changed(settings, changes, problems, iris, work, vocab_dir, ontology)
     with watch.stage("store: the previous build's plus the change"):
         stale = [iris.graph(e.kind, e.id) for e in _stale(settings.data_dir, plan.state, changes)]
+        made: list[RecordGraph] = [*new_graphs, *extra]
         old = footprint(slot.store, stale)
         slot.remove_graphs(stale)
         new = Footprint()
@@ -232,7 +237,7 @@ def prepare_incremental(slot: BuildSlot, settings: Settings, watch: Stopwatch, w
                f"{changes.hashed} files hashed, {len(focus)} focus nodes validated again")
     touched = sorted(n.value for n in old.subjects | new.subjects | old.objects | new.objects)
     subjects = sorted(n.value for n in old.subjects | new.subjects)
-    return Prepared(graphs, extra, report, raw, summary, touched, subjects)
+    return Prepared(graphs, extra, report, raw, summary, touched, subjects, made, [g.value for g in stale])
 
 
 def _read_referrers_again(store: ox.Store, iris: Iris, state: BuildState, changes: Changes, data_dir: Path) -> None:

@@ -196,7 +196,8 @@ def _build_incrementally(slot: BuildSlot, settings: Settings, watch: Stopwatch, 
     assert plan.previous is not None
     touched = prepared.touched if len(prepared.touched) <= MAX_TOUCHED else None
     deferred = BuildInfo.read(plan.previous).triples >= DEFER_DUMPS_FROM
-    change = BuildChange(tuple(prepared.subjects), tuple(touched) if touched is not None else None, not deferred)
+    change = BuildChange(tuple(prepared.subjects), tuple(touched) if touched is not None else None, not deferred,
+                         tuple(prepared.made), tuple(prepared.gone))
     inputs = ArtefactInputs(settings, slot.build_id, prepared.graphs, slot, attribution=attribution, change=change)
     # What changed, for the web tier's per-build indexes (kg.store.graph_store.CHANGE_KEY).
     manifest: dict[str, Any] = {CHANGE_KEY: {
