@@ -281,7 +281,7 @@ def _finish(slot: BuildSlot, settings: Settings, watch: Stopwatch, inputs: Artef
         with watch.stage("state for the next build"):
             save_state(slot.folder, slot.build_id, settings.data_dir, plan.fingerprint, inputs.graphs, raw,
                        plan.started_ns, plan.stats, plan.change)
-    triples = len(slot)
+    triples = slot.quad_count()
     if settings.is_remote:
         with watch.stage("load remote store"):
             publish(settings, slot, triples, beside_dump=[ox.NamedNode(settings.base_iri + VOID_GRAPH)])

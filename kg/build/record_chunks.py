@@ -89,6 +89,10 @@ class StoredGraph(RecordGraph):
         return self._iris.entity(self.kind, self.id)
 
     @property
+    def subject_iri(self) -> str:
+        return self._iris.entity_iri(self.kind, self.id)
+
+    @property
     def path(self) -> str:
         """The record file."""
         return self._path
