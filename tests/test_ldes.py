@@ -28,6 +28,7 @@ from ldes_support import AS, TREE, TRIG, Member, Replay, replay
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, RDF, XSD
 
+from kg.artefacts import ldes_history
 from kg.artefacts.ldes_history import read_history
 from kg.artefacts.releases import freeze
 from kg.artefacts.step import ArtefactInputs, ArtefactStep
@@ -352,3 +353,36 @@ def test_state_is_plain_json(stream: Stream) -> None:
     state = json.loads((Path(stream.settings.store) / "current" / "artefacts" / "ldes" / "state.json").read_text())
     assert state["members"] == stream.counts[-1] and state["page_size"] == PAGE_SIZE
     assert [b["create"] + b["update"] + b["delete"] for b in state["builds"]] == [stream.counts[0], 2]
+
+
+def test_the_graph_index_finds_each_graph_in_its_base_its_journal_or_this_build(tmp_path: Path,
+                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """kg.artefacts.ldes_history.GraphIndex: a base sorted by graph name searched without reading
+    it whole, a journal whose later lines win, and the fold of the journal into a new base."""
+    monkeypatch.setattr(ldes_history, "COMPACT_FROM", 3)
+    names = [f"https://example.org/graph/{kind}/{n}" for kind in ("b", "a", "é") for n in range(7)]
+    first, second, third = (tmp_path / name for name in ("1", "2", "3"))
+    for folder in (first, second, third):
+        folder.mkdir()
+    index = ldes_history.GraphIndex()
+    for n, name in enumerate(names):
+        index[name] = ldes_history.Entry(name + "#it", f"d{n}", f"{name}/v1", "t1")
+    index.write(first)  # 21 lines: more than 3, a base
+    assert index.base_count == len(names) and not (first / ldes_history.GRAPHS_JOURNAL).exists()
+    again = ldes_history.GraphIndex(first, len(names))
+    again[names[4]] = ldes_history.Entry(names[4] + "#it", None, f"{names[4]}/v2", "t2")  # a tombstone
+    again.write(second)  # one line: a journal beside the base
+    assert (second / ldes_history.GRAPHS).stat().st_ino == (first / ldes_history.GRAPHS).stat().st_ino
+    third_index = ldes_history.GraphIndex(second, len(names))
+    for n, name in enumerate(names):
+        expected = (None, f"{name}/v2") if n == 4 else (f"d{n}", f"{name}/v1")
+        assert (lambda e: (e.digest, e.member))(third_index.get(name)) == expected, name
+    assert third_index.get("https://example.org/graph/a/70") is None
+    assert third_index.get("https://example.org/graph/0") is None and third_index.get("https://example.org/graph/z") is None
+    for name in names[:3]:
+        third_index[name] = ldes_history.Entry(name + "#it", "new", f"{name}/v3", "t3")
+    third_index.write(third)  # 1 + 3 lines: more than 3 and than 21 // 20, a new base
+    folded = ldes_history.GraphIndex(third, third_index.base_count)
+    assert not (third / ldes_history.GRAPHS_JOURNAL).exists()
+    assert folded.all() == {**again.all(), **{n: third_index.get(n) for n in names[:3]}}
+    assert [folded.get(n) for n in names] == [third_index.get(n) for n in names]

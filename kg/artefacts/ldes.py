@@ -64,7 +64,12 @@ def write_ldes(inputs: ArtefactInputs) -> dict[str, int]:
     moment = build_time(inputs.build_id, history.last_time)
     time_text = format_time(moment)
     stamp = moment.strftime("%Y%m%dT%H%M%S%fZ")
-    changes = _changes(inputs.graphs, history, settings.base_iri, time_text, stamp, inputs.attribution)
+    change = inputs.change
+    if previous is not None and change is not None and change.graphs is not None:
+        # Every other graph is the previous build's, whose digest the history holds already.
+        changes = _changes(change.graphs, history, settings.base_iri, time_text, stamp, inputs.attribution, change.gone)
+    else:
+        changes = _changes(inputs.graphs, history, settings.base_iri, time_text, stamp, inputs.attribution)
     first = next(changes, None)
     (target / PAGES).mkdir(parents=True)
     if previous is not None:
@@ -76,6 +81,7 @@ def write_ldes(inputs: ArtefactInputs) -> dict[str, int]:
     _record(history, members, inputs.build_id, time_text, stamp, first_page)
     write_new(target / STREAM, stream_document(history).encode("utf-8"))
     shutil.copyfile(SHAPE_SOURCE, target / SHAPE)
+    history.graphs.write(target)
     write_new(target / STATE, history.to_json().encode("utf-8"))
     inputs.ldes_history = history
     return {"added": len(members), "members": history.members, "pages": history.pages}
@@ -118,16 +124,21 @@ def _record(history: History, members: Sequence[Member], build_id: str, time_tex
 
 
 def _changes(graphs: Sequence[RecordGraph], history: History, base: str, time_text: str, stamp: str,
-             attribution: Mapping[str, str]) -> Iterator[Member]:
+             attribution: Mapping[str, str], gone: Sequence[str] | None = None) -> Iterator[Member]:
     """Members for every graph that is new or changed, then tombstones for those that went.
 
     ``graphs`` are the build's ``RecordGraph``s (what was loaded into the store), in the
     build's deterministic order; should one graph name occur twice, its parts are merged.
     ``attribution`` (entity IRI → agent IRI) names who published a version, where a curator did.
+
+    With ``gone`` (an incremental build) ``graphs`` are only those the build made anew and
+    ``gone`` the names of the previous build's graphs it did not keep: only these are looked
+    up in the history, and only those of ``gone`` not made anew can get a tombstone.
     """
     grouped: dict[str, list[RecordGraph]] = {}
     for graph in graphs:
         grouped.setdefault(graph.graph.value, []).append(graph)
+    known = history.graphs.all() if gone is None else None  # a full build looks every graph up
     for name, parts in grouped.items():
         entity = parts[0].subject.value
         quads: list[ox.Quad] | None = None
@@ -136,7 +147,7 @@ def _changes(graphs: Sequence[RecordGraph], history: History, base: str, time_te
         else:
             quads = [q for part in parts for q in part.quads]
             current = digest(quads)
-        previous = history.graphs.get(name)
+        previous = known.get(name) if known is not None else history.graphs.get(name)
         if previous is not None and previous.digest is not None and previous.entity == entity:
             if previous.digest == current:
                 continue
@@ -154,9 +165,10 @@ def _changes(graphs: Sequence[RecordGraph], history: History, base: str, time_te
         else:
             content = tuple(quads) if quads is not None else tuple(parts[0].quads)
             yield Member(iri, entity, name, time_text, kind, content, current, agent=attribution.get(entity))
-    for name in sorted(set(history.graphs) - set(grouped)):
-        previous = history.graphs[name]
-        if previous.digest is None:
+    candidates = set(known) if known is not None else set(gone or ())
+    for name in sorted(candidates - set(grouped)):
+        previous = known.get(name) if known is not None else history.graphs.get(name)
+        if previous is None or previous.digest is None:
             continue  # already tombstoned
         yield Member(member_iri(base, name, stamp), previous.entity, name, time_text, "Delete", agent=attribution.get(previous.entity))
 

@@ -12,6 +12,7 @@ pages (the sitemap protocol's limit per file) ``sitemap.xml`` becomes a sitemap 
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -46,7 +47,12 @@ def write_sitemap(inputs: ArtefactInputs) -> int:
             else:
                 lastmod.setdefault(subject, modified)
     build_day = time.strftime("%Y-%m-%d", time.gmtime())  # what a page without dct:modified says
-    pages = sorted((names.url("doc", s[len(space):]), _day(t) or build_day) for s, t in lastmod.items())
+    # One string operation per page (names.url("doc", …) for each of 130 000 subjects at
+    # 100 000 practices was a fifth of this step): {public}/doc/ in place of {base}/id/.
+    doc = names.url("doc", "")
+    start = len(space)
+    # The date of a W3C datetime (precise enough for the sitemap protocol).
+    pages = sorted((doc + s[start:], t[:10] or build_day) for s, t in lastmod.items())
     write_sitemaps(inputs.slot.artefacts_dir, names, pages)
     return len(pages)
 
@@ -70,11 +76,6 @@ def doc_subjects(quads: Iterable[ox.Quad], space: str) -> tuple[tuple[str, str],
     return tuple(sorted((s, m) for s, m in found.items() if s.startswith(space) and "#" not in s))
 
 
-def _day(time_text: str) -> str:
-    """W3C datetime as the sitemap protocol wants it (the date is precise enough)."""
-    return time_text[:10]
-
-
 def write_sitemaps(folder: Path, names: Names, pages: list[tuple[str, str]]) -> None:
     """``sitemap.xml`` (and ``sitemap-{n}.xml`` parts with an index when there are many)."""
     if len(pages) <= MAX_URLS:
@@ -95,10 +96,13 @@ def write_sitemaps(folder: Path, names: Names, pages: list[tuple[str, str]]) -> 
 
 def _urlset(pages: Iterable[tuple[str, str]]) -> str:
     out = [f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{_NS}">\n']
-    for url, day in pages:
-        out.append(f"  <url><loc>{escape(url)}</loc>{_lastmod(day)}</url>\n")
+    out += [f"  <url><loc>{escape(url) if _SPECIAL.search(url) else url}</loc>{_lastmod(day)}</url>\n" for url, day in pages]
     out.append("</urlset>\n")
     return "".join(out)
+
+
+#: What XML escapes in a URL (an IRI's ``&``; ``<`` and ``>`` cannot occur): most URLs have none.
+_SPECIAL = re.compile("[&<>]")
 
 
 def _lastmod(day: str) -> str:

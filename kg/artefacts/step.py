@@ -69,6 +69,11 @@ class BuildChange:
     #: Whether this build's dumps hold the change (false in the first build of a deferred
     #: incremental build, which keeps the previous build's dumps until the second one).
     dumps_current: bool = True
+    #: The graphs the build made anew (the changed records' and the reference graphs, in the
+    #: build's order; every other graph is the previous build's), for the LDES; None: not known.
+    graphs: tuple[RecordGraph, ...] | None = None
+    #: The names of the previous build's graphs this build did not keep (changed or gone).
+    gone: tuple[str, ...] = ()
 
 
 @dataclass

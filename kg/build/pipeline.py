@@ -196,7 +196,8 @@ def _build_incrementally(slot: BuildSlot, settings: Settings, watch: Stopwatch, 
     assert plan.previous is not None
     touched = prepared.touched if len(prepared.touched) <= MAX_TOUCHED else None
     deferred = BuildInfo.read(plan.previous).triples >= DEFER_DUMPS_FROM
-    change = BuildChange(tuple(prepared.subjects), tuple(touched) if touched is not None else None, not deferred)
+    change = BuildChange(tuple(prepared.subjects), tuple(touched) if touched is not None else None, not deferred,
+                         tuple(prepared.made), tuple(prepared.gone))
     inputs = ArtefactInputs(settings, slot.build_id, prepared.graphs, slot, attribution=attribution, change=change)
     # What changed, for the web tier's per-build indexes (kg.store.graph_store.CHANGE_KEY).
     manifest: dict[str, Any] = {CHANGE_KEY: {
@@ -279,8 +280,8 @@ def _finish(slot: BuildSlot, settings: Settings, watch: Stopwatch, inputs: Artef
     if save and raw is not None and not settings.is_remote:  # else no incremental build could use it
         with watch.stage("state for the next build"):
             save_state(slot.folder, slot.build_id, settings.data_dir, plan.fingerprint, inputs.graphs, raw,
-                       plan.started_ns, plan.stats)
-    triples = len(slot)
+                       plan.started_ns, plan.stats, plan.change)
+    triples = slot.quad_count()
     if settings.is_remote:
         with watch.stage("load remote store"):
             publish(settings, slot, triples, beside_dump=[ox.NamedNode(settings.base_iri + VOID_GRAPH)])

@@ -294,7 +294,7 @@ def _live_has(settings: Settings, path: Path, data: bytes | None) -> bool:
     state = load_state((build_root(settings) / CURRENT).resolve())
     if state is None:
         return False
-    entry = state.by_file.get(path.relative_to(settings.data_dir.resolve()).as_posix())
+    entry = state.records.get(path.relative_to(settings.data_dir.resolve()).as_posix())
     if data is None:
         return entry is None
     return entry is not None and f'"sha256-{entry.content_hash}"' == etag(data)

@@ -165,6 +165,12 @@ class Iris:
         """The thing itself: ``{base}/id/{concept}/{ref}``."""
         return self._term("id", concept, ref)
 
+    def entity_iri(self, concept: str, ref: str) -> str:
+        """The IRI of :meth:`entity` as a string, without making (or caching) the term."""
+        if concept not in CONCEPTS:
+            raise ValueError(f"{concept!r} is not a concept the graph publishes ({', '.join(CONCEPTS)}).")
+        return f"{self._id_prefix}{concept}/{ref}"
+
     def doc(self, concept: str, ref: str) -> NamedNode:
         """The document describing the thing: ``{base}/doc/{concept}/{ref}``."""
         return self._term("doc", concept, ref)

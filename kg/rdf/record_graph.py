@@ -26,3 +26,9 @@ class RecordGraph:
     subject: NamedNode
     quads: tuple[Quad, ...]
     record: Record | None
+
+    @property
+    def subject_iri(self) -> str:
+        """The IRI of ``subject`` (a graph kept on disk gives it without making the term:
+        the SHACL report indexes every graph by it)."""
+        return self.subject.value

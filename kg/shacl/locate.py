@@ -37,7 +37,7 @@ class Locator:
 
     def __init__(self, graphs: Sequence[RecordGraph]) -> None:
         self.graphs = graphs
-        self.by_subject = {g.subject.value: g for g in graphs}
+        self.by_subject = {g.subject_iri: g for g in graphs}
         self._by_any_subject: dict[str, RecordGraph] | None = None
 
     def graph_of(self, focus: str) -> RecordGraph | None:

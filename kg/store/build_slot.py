@@ -43,12 +43,16 @@ class BuildSlot:
         self.final = self.builds / build_id
         self.folder.mkdir(parents=True)
         (self.folder / ARTEFACTS).mkdir()
+        #: The quads of the store, kept by this slot's own changes when it starts from a build
+        #: that says how many it holds (None: counted when asked, :meth:`quad_count`).
+        self._quads: int | None = None
         if start_from is not None:
             try:
                 ox.Store.read_only(str(start_from / OXIGRAPH)).backup(str(self.folder / OXIGRAPH))
             except OSError as exc:
                 shutil.rmtree(self.folder, ignore_errors=True)
                 raise StoreError(f"The store of the previous build {start_from} cannot be copied: {exc}") from exc
+            self._quads = _stated_quads(start_from)
         self.store = ox.Store(str(self.folder / OXIGRAPH))
 
     @property
@@ -66,6 +70,9 @@ class BuildSlot:
 
     def load(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads to the new build (bulk: no transaction per quad)."""
+        if self._quads is not None:
+            quads = list(quads)
+            self._quads += self._new_quads(quads)
         try:
             self.store.bulk_extend(quads)
         except OSError as exc:
@@ -76,6 +83,8 @@ class BuildSlot:
         serialization of terms it already checked (the build's chunk files), so the parser
         skips checking the IRIs again (~8 % of the load's CPU at 100 000 practices)."""
         try:
+            if self._quads is not None:  # an incremental build's few graphs: counted as they come in
+                self._quads += self._new_quads(ox.parse(path=str(path), format=fmt, lenient=trusted))
             self.store.bulk_load(path=str(path), format=fmt, lenient=trusted)
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"Loading {path} into the new build failed: {exc}") from exc
@@ -84,9 +93,21 @@ class BuildSlot:
         """Drop named graphs and their quads (an incremental build, before it adds their new versions)."""
         try:
             for graph in graphs:
+                if self._quads is not None:
+                    self._quads -= sum(1 for _ in self.store.quads_for_pattern(None, None, None, graph))
                 self.store.remove_graph(graph)
         except OSError as exc:
             raise StoreError(f"Removing changed graphs from the new build failed: {exc}") from exc
+
+    def _new_quads(self, quads: Iterable[ox.Quad]) -> int:
+        """How many of ``quads`` the store does not hold yet (each counted once)."""
+        return sum(1 for quad in set(quads) if quad not in self.store)
+
+    def quad_count(self) -> int:
+        """The quads of the new build: an incremental build's from the previous build's count
+        and its own changes (``len()`` of a store reads all of it: 0.3–0.4 s at 100 000
+        practices), any other build's counted."""
+        return self._quads if self._quads is not None else len(self.store)
 
     def query(self, sparql: str, **kw: Any) -> QueryResult:
         return run_query(self.store, sparql, **kw)
@@ -183,3 +204,11 @@ def new_build_id() -> str:
     """
     t = time.time()
     return time.strftime("%Y%m%dT%H%M%S", time.gmtime(t)) + f"{int(t % 1 * 1e6):06d}Z"
+
+
+def _stated_quads(build: Path) -> int | None:
+    """The quads a finished build says its store holds (``triples`` in its BUILD.json)."""
+    try:
+        return int(json.loads((build / BUILD_INFO).read_text(encoding="utf-8"))["triples"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
