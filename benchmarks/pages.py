@@ -117,14 +117,31 @@ def all_documents(store_root: Path, base: str) -> list[str]:
 # --- load generators -----------------------------------------------------------------
 
 
-def run_wrk(name: str, host: str, requests: list[tuple[str, dict[str, str]]], seconds: int, concurrency: int) -> Result:
-    """Load with wrk: a Lua script cycles through the requests, each with its own headers."""
+def _lua_requests(requests: list[tuple[str, dict[str, str]]]) -> list[str]:
+    """The opening of a wrk Lua script: the table ``reqs`` of paths, each with its headers."""
     lines = ["local reqs = {"]
     for path, headers in requests:
         hdr = ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items())
         lines.append(f"  {{ {json.dumps(path)}, {{ {hdr} }} }},")
-    lines += [
-        "}", "local i = 0", "math.randomseed(os.time())",
+    return lines + ["}"]
+
+
+def _wrk(lines: list[str], host: str, seconds: int, concurrency: int) -> str:
+    """Run wrk with the Lua script ``lines`` (two threads at most); its standard output."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write("\n".join(lines))
+        script = handle.name
+    try:
+        return subprocess.run(["wrk", f"-t{min(2, concurrency)}", f"-c{concurrency}", f"-d{seconds}s", "-s", script, host],
+                              capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
+    finally:
+        os.unlink(script)
+
+
+def run_wrk(name: str, host: str, requests: list[tuple[str, dict[str, str]]], seconds: int, concurrency: int) -> Result:
+    """Load with wrk: a Lua script cycles through the requests, each with its own headers."""
+    lines = _lua_requests(requests) + [
+        "local i = 0", "math.randomseed(os.time())",
         "request = function()", "  i = i + 1", "  local r = reqs[(i % #reqs) + 1]",
         "  return wrk.format('GET', r[1], r[2])", "end",
         "done = function(summary, latency, requests)",
@@ -133,15 +150,7 @@ def run_wrk(name: str, host: str, requests: list[tuple[str, dict[str, str]]], se
         "    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))",
         "end",
     ]
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write("\n".join(lines))
-        script = handle.name
-    try:
-        threads = min(2, concurrency)
-        out = subprocess.run(["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{seconds}s", "-s", script, host],
-                             capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
-    finally:
-        os.unlink(script)
+    out = _wrk(lines, host, seconds, concurrency)
     match = re.search(r"RESULT (\d+) ([\d.]+) ([\d.]+) ([\d.]+) (\d+)", out)
     if not match:
         raise SystemExit(f"wrk said:\n{out}")
@@ -155,12 +164,8 @@ def run_walk(name: str, host: str, requests: list[tuple[str, dict[str, str]]], s
     latency: wrk keeps waiting out its duration); one that does not is timed by wrk itself,
     and every request it made was still a first one."""
     threads = min(2, concurrency)
-    lines = ["local reqs = {"]
-    for path, headers in requests:
-        hdr = ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items())
-        lines.append(f"  {{ {json.dumps(path)}, {{ {hdr} }} }},")
-    lines += [
-        "}", "local counter = 0", "local threads = {}",
+    lines = _lua_requests(requests) + [
+        "local counter = 0", "local threads = {}",
         "function setup(thread) thread:set('id', counter); counter = counter + 1; table.insert(threads, thread) end",
         f"local nthreads = {threads}",
         "local i, last, got = 0, 0, 0",
@@ -184,14 +189,7 @@ def run_walk(name: str, host: str, requests: list[tuple[str, dict[str, str]]], s
         "    latency.mean / 1e6))",
         "end",
     ]
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write("\n".join(lines))
-        script = handle.name
-    try:
-        out = subprocess.run(["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{seconds}s", "-s", script, host],
-                             capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
-    finally:
-        os.unlink(script)
+    out = _wrk(lines, host, seconds, concurrency)
     match = re.search(r"RESULT (\d+) ([\d.]+) ([\d.]+) ([\d.]+) (\d+) ([\d.]+)", out)
     if not match:
         raise SystemExit(f"wrk said:\n{out}")
