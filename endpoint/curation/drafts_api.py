@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse, Response
 
 from endpoint.curation.auth import require_bearer
 from endpoint.curation.publishing import stored
+from endpoint.curation.versions import version_sent
 from endpoint.errors import HTTPProblem
 from endpoint.state import state_of
 from kg.curation import drafts
@@ -30,7 +31,6 @@ from kg.errors import CurationError
 __all__ = ["router"]
 
 router = APIRouter()
-_JSON_TAG = "-json"
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "No valid API token"}, 404: {"description": "No such kind, record or draft"},
     412: {"description": "If-Match is not the record's current version"},
@@ -81,10 +81,7 @@ async def put_draft(request: Request, kind: str, rid: str) -> Response:
     user = require_bearer(request, "curator")
     settings = state_of(request.app).settings
     now = stored(settings, _kind(kind), rid)
-    if_match, if_none = request.headers.get("if-match"), request.headers.get("if-none-match")
-    if if_match is None and if_none != "*":
-        raise HTTPProblem(428, "Send If-Match with the record's ETag (from GET /api/records), or If-None-Match: * for a new record.")
-    base = if_match.replace(_JSON_TAG, "") if if_match is not None else None
+    base = version_sent(request.headers, "GET /api/records", may_create=True)
     if base != now.etag:
         raise HTTPProblem(412, f"{kind}/{rid} is not at that version (or {'exists' if now.etag else 'does not exist'}).",
                           headers={"ETag": now.etag} if now.etag else None)

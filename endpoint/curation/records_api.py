@@ -30,6 +30,7 @@ from fastapi.responses import JSONResponse, Response
 
 from endpoint.curation.auth import require_bearer
 from endpoint.curation.publishing import publish, stored, today, withdraw
+from endpoint.curation.versions import json_etag, version_sent
 from endpoint.errors import HTTPProblem
 from endpoint.state import state_of
 from kg.curation.form import EDITABLE_KINDS, record_keys
@@ -40,7 +41,6 @@ from kg.media import RECORD_YAML, with_charset
 __all__ = ["router"]
 
 router = APIRouter()
-_JSON_TAG = "-json"
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "No valid API token"}, 403: {"description": "The token's role may not do this"},
     404: {"description": "No such kind or record"}, 412: {"description": "If-Match is not the current version"},
@@ -64,7 +64,7 @@ async def get_record(request: Request, kind: str, rid: str) -> Response:
         raise HTTPProblem(404, f"There is no {kind} '{rid}'.")
     headers = {"Cache-Control": "no-store", "Vary": "Accept, Authorization"}
     if "json" in request.headers.get("accept", "") and "yaml" not in request.headers.get("accept", ""):
-        return JSONResponse(now.values, headers={**headers, "ETag": now.etag[:-1] + _JSON_TAG + '"'})
+        return JSONResponse(now.values, headers={**headers, "ETag": json_etag(now.etag)})
     return Response(now.text, media_type=with_charset(RECORD_YAML.media_type), headers={**headers, "ETag": now.etag})
 
 
@@ -98,10 +98,7 @@ async def put_record(request: Request, kind: str, rid: str) -> Response:
     user = require_bearer(request, "editor")
     settings = state_of(request.app).settings
     now = stored(settings, _kind(kind), rid)
-    if_match, if_none = request.headers.get("if-match"), request.headers.get("if-none-match")
-    if if_match is None and if_none != "*":
-        raise HTTPProblem(428, "Send If-Match with the record's ETag (from GET), or If-None-Match: * to create it.")
-    base = if_match.replace(_JSON_TAG, "") if if_match is not None else None
+    base = version_sent(request.headers, "GET", may_create=True)
     text = await _new_text(request, kind, rid, now.text)
     answer = await publish(state_of(request.app), user, kind, rid, text, base)
     status = answer["status"]
@@ -148,10 +145,9 @@ def _current(request: Request, kind: str, rid: str) -> str:
     now = stored(state_of(request.app).settings, _kind(kind), rid)
     if now.text is None:
         raise HTTPProblem(404, f"There is no {kind} '{rid}'.")
-    if_match = request.headers.get("if-match")
-    if if_match is None:
-        raise HTTPProblem(428, "Send If-Match with the record's ETag (from GET).")
-    return if_match.replace(_JSON_TAG, "")
+    base = version_sent(request.headers, "GET", may_create=False)
+    assert base is not None
+    return base
 
 
 @router.delete("/api/records/{kind}/{rid}", tags=["curation"], responses=_REMOVE_RESPONSES, status_code=204)
