@@ -14,9 +14,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from endpoint.curation.auth import check_csrf, require_session
 from endpoint.curation.editing import NEW, show_form
-from endpoint.curation.workspace import form_of
+from endpoint.curation.workspace import signed_form
 from endpoint.errors import HTTPProblem
 from endpoint.state import state_of
 from kg.curation import drafts
@@ -33,9 +32,7 @@ router = APIRouter(include_in_schema=False)
 @router.post("/beheer/{kind}/{rid}/concept")
 async def save_draft(request: Request, kind: str, rid: str) -> Response:
     """Save the submitted form as the account's draft (role curator), then reopen it."""
-    session = require_session(request)
-    form = await form_of(request)
-    check_csrf(session, form)
+    session, form = await signed_form(request)
     settings = state_of(request.app).settings
     if kind not in EDITABLE_KINDS:
         raise HTTPProblem(404, f"'{kind}' is not a kind of record curators edit.")
@@ -56,9 +53,7 @@ async def save_draft(request: Request, kind: str, rid: str) -> Response:
 @router.post("/beheer/{kind}/{rid}/concept/weggooien")
 async def discard_draft(request: Request, kind: str, rid: str) -> Response:
     """Discard a draft: one's own, or (role editor) anyone's; back to the record or the list."""
-    session = require_session(request)
-    form = await form_of(request)
-    check_csrf(session, form)
+    session, form = await signed_form(request)
     settings = state_of(request.app).settings
     owner = (form.get("van") or [session.user.name])[0] or session.user.name
     if owner != session.user.name and not allows(session.user.role, "editor"):

@@ -17,9 +17,9 @@ import yaml
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from endpoint.curation.auth import check_csrf, require_session
+from endpoint.curation.auth import require_session
 from endpoint.curation.publishing import publish, stored, today
-from endpoint.curation.workspace import form_of, records_of
+from endpoint.curation.workspace import records_of, signed_form
 from endpoint.errors import HTTPProblem
 from endpoint.layout import Reader, reader_of, render
 from endpoint.state import state_of
@@ -151,9 +151,7 @@ def _keep(settings: Settings, session: Session, kind: str, rid: str, base: str |
 @router.post("/beheer/{kind}/{rid}")
 async def publish_form(request: Request, kind: str, rid: str) -> Response:
     """Publish the submitted form (role editor; CSRF token required)."""
-    session = require_session(request, "editor")
-    form = await form_of(request)
-    check_csrf(session, form)
+    session, form = await signed_form(request, "editor")
     settings = state_of(request.app).settings
     fields = form_fields(settings, kind)
     values = record_values(fields, form)

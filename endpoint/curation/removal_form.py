@@ -18,9 +18,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from endpoint.curation.auth import check_csrf, require_session
+from endpoint.curation.auth import require_session
 from endpoint.curation.publishing import stored, withdraw
-from endpoint.curation.workspace import form_of, records_of
+from endpoint.curation.workspace import records_of, signed_form
 from endpoint.errors import HTTPProblem
 from endpoint.layout import reader_of, render
 from endpoint.state import state_of
@@ -65,9 +65,7 @@ async def removal_page(request: Request, kind: str, rid: str) -> Response:
 @router.post("/beheer/{kind}/{rid}/intrekken")
 async def remove(request: Request, kind: str, rid: str) -> Response:
     """Withdraw (``actie=intrekken``) or merge (``actie=samenvoegen`` with ``doel``), once confirmed."""
-    session = require_session(request, "editor")
-    form = await form_of(request)
-    check_csrf(session, form)
+    session, form = await signed_form(request, "editor")
     _kind(kind)
     value = {k: (v or [""])[0].strip() for k, v in form.items()}
     merge = value.get("actie") == "samenvoegen"

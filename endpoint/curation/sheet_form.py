@@ -23,7 +23,7 @@ from starlette.datastructures import UploadFile
 from endpoint.curation.auth import check_csrf, require_session
 from endpoint.curation.editing import form_fields, show_form
 from endpoint.curation.publishing import publish, stored, today
-from endpoint.curation.workspace import form_of
+from endpoint.curation.workspace import signed_form
 from endpoint.errors import HTTPProblem
 from endpoint.layout import reader_of, render
 from endpoint.state import state_of
@@ -89,9 +89,7 @@ async def propose_sheet(request: Request) -> Response:
 @router.post(PATH + "/publiceren")
 async def publish_sheet(request: Request) -> Response:
     """Publish the corrected proposal and the files the sheet's import adds (role editor)."""
-    session = require_session(request, "editor")
-    form = await form_of(request)
-    check_csrf(session, form)
+    session, form = await signed_form(request, "editor")
     try:
         data = base64.b64decode((form.get("fiche") or [""])[0], validate=True)
     except binascii.Error:
