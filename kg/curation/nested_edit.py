@@ -35,7 +35,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from kg.records.format import TRANSLATED, Field
 
-__all__ = ["deep", "dump", "merge_items", "typed"]
+__all__ = ["decimal_value", "deep", "dump", "merge_items", "typed"]
 
 #: Value types whose strings YAML would read as numbers or dates unless quoted.
 _QUOTED = frozenset({"date", "day", "nis"})
@@ -75,12 +75,18 @@ def typed(spec: Field | None, value: Any, old: Any = None) -> Any:
     if spec.type == "bool":
         return value is True or str(value).lower() in ("true", "1", "on")
     if spec.type == "decimal" and isinstance(value, str):
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            return value  # the record checks name it
-        return int(number) if number == number.to_integral_value() else float(number)
+        return decimal_value(value)
     return value
+
+
+def decimal_value(text: str) -> Any:
+    """A decimal typed in the form as the number the file holds (an integer when whole); the text
+    unchanged when it is no number, for the record checks to name."""
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return text
+    return int(number) if number == number.to_integral_value() else float(number)
 
 
 def _typed_item(fields: Mapping[str, Field], item: Any) -> Any:

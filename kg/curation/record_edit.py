@@ -30,14 +30,13 @@ import datetime
 import hashlib
 import io
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from kg.curation.nested_edit import deep, merge_items, typed
+from kg.curation.nested_edit import decimal_value, deep, merge_items, typed
 from kg.importer.yaml_out import emit, load_round_trip
 from kg.records.format import RECORD_KINDS, TRANSLATED, Field
 
@@ -90,11 +89,7 @@ def _yaml_value(kind: str, key: str, value: Any, old: Any) -> Any:
     if spec.type in _QUOTED and isinstance(value, list):
         return [DoubleQuotedScalarString(v) if isinstance(v, str) else v for v in value]
     if spec.type == "decimal" and isinstance(value, str):
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            return value  # the record checks name it
-        return int(number) if number == number.to_integral_value() else float(number)
+        return decimal_value(value)
     if isinstance(value, Mapping) and isinstance(old, Mapping) and old.get(TRANSLATED):
         kept = [lang for lang in old[TRANSLATED] if lang in value]
         return {**value, **({TRANSLATED: kept} if kept else {})}
