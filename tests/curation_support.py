@@ -14,7 +14,8 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,3 +139,14 @@ def csrf_of(page: str) -> str:
     found = re.search(r'name="_csrf" value="([^"]+)"', page)
     assert found, "no CSRF token on the page"
     return found.group(1)
+
+
+def wait_until(check: Callable[[], bool], seconds: float = 120) -> bool:
+    """Poll ``check`` until it holds (a wait for the live build, not a measurement: the time to
+    live is ``benchmarks/curation_publish.py``'s)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.2)
+    return False

@@ -17,14 +17,13 @@ import json
 import os
 import re
 import signal
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from conftest import Server, free_port
-from curation_support import LEUVEN, TITLE_LIMIT, Deployment, csrf_of, deploy, sign_in
+from curation_support import LEUVEN, TITLE_LIMIT, Deployment, csrf_of, deploy, sign_in, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -49,15 +48,6 @@ def _save_title(browser: httpx.Client, rid: str, title: str, path: str | None = 
             "v:titel:nl": title, "v:titel:en": "Circular city strategy"}
     return browser.post(path or f"/beheer/praktijk/{rid}/concept", data=data)
 
-
-def _wait_until(check: object, seconds: float = 120) -> bool:
-    """Poll until ``check`` holds (a wait for the live build, not a measurement)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():  # type: ignore[operator]
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_a_curator_saves_a_draft_an_editor_publishes_it(site: Deployment) -> None:
@@ -96,7 +86,7 @@ def test_a_curator_saves_a_draft_an_editor_publishes_it(site: Deployment) -> Non
     assert published.status_code == 200, published.text
     assert b"nl: Strategie circulaire stad (concept)\n" in site.record().read_bytes()
     assert _drafts(site) == []  # published: the draft is gone
-    assert _wait_until(lambda: "Strategie circulaire stad (concept)" in httpx.get(f"{site.url}/doc/praktijk/{LEUVEN}").text)
+    assert wait_until(lambda: "Strategie circulaire stad (concept)" in httpx.get(f"{site.url}/doc/praktijk/{LEUVEN}").text)
 
 
 def test_a_draft_of_a_record_changed_meanwhile_gives_the_conflict_page(site: Deployment) -> None:

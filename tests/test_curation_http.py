@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 import subprocess
 import threading
-import time
 from pathlib import Path
 from typing import Iterator
 
 import httpx
 import pytest
 from conftest import Server, free_port
-from curation_support import LEUVEN, TITLE_LIMIT, Deployment, csrf_of, deploy, kg, sign_in
+from curation_support import LEUVEN, TITLE_LIMIT, Deployment, csrf_of, deploy, kg, sign_in, wait_until
 
 from endpoint.curation.routes import WORKSPACE_ROUTERS
 
@@ -41,16 +40,6 @@ def _sparql_ask(site: Deployment, query: str) -> bool:
     assert answer.status_code == 200, answer.text
     return bool(answer.json()["boolean"])
 
-
-def _wait_until(check: object, seconds: float = 120) -> bool:
-    """Poll ``check`` until it holds (a wait, not a measurement: the time to live is
-    ``benchmarks/curation_publish.py``'s)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():  # type: ignore[operator]
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_the_workspace_is_absent_when_curation_is_off(http: httpx.Client) -> None:
@@ -156,8 +145,8 @@ def test_a_valid_change_goes_live_with_its_history(site: Deployment) -> None:
     assert answer.headers["etag"] != etag and answer.headers["etag"] == _etag(site)
     assert path.read_bytes() == new
     title = '"Strategie circulaire stad Leuven 2030"@nl'
-    assert _wait_until(lambda: _sparql_ask(site, f"ASK {{ ?p <http://purl.org/dc/terms/title> {title} }}"))
-    assert _wait_until(lambda: "Strategie circulaire stad Leuven 2030" in httpx.get(f"{site.url}/doc/praktijk/{LEUVEN}").text)
+    assert wait_until(lambda: _sparql_ask(site, f"ASK {{ ?p <http://purl.org/dc/terms/title> {title} }}"))
+    assert wait_until(lambda: "Strategie circulaire stad Leuven 2030" in httpx.get(f"{site.url}/doc/praktijk/{LEUVEN}").text)
     with sign_in(site, "ed") as browser:
         history = browser.get("/beheer/geschiedenis", params={"soort": "praktijk", "id": LEUVEN})
     assert history.status_code == 200 and "Leuven 2030" in history.text and "ed" in history.text
