@@ -32,10 +32,7 @@ full build. Each IRI counts for its document (``…#part`` for ``…``).
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterable
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -45,7 +42,7 @@ from kg.artefacts.layout import VOID_GRAPH
 from kg.artefacts.step import ArtefactInputs, BuildChange
 from kg.rdf.iris import Iris
 from kg.store.build_slot import BuildSlot
-from kg.store.folders import ARTEFACTS
+from kg.store.folders import ARTEFACTS, link_or_copy
 
 __all__ = ["carry_documents", "document_keys"]
 
@@ -71,7 +68,7 @@ def carry_documents(inputs: ArtefactInputs, change: BuildChange) -> dict[str, in
     kept = {key for key in pointed_at if _first_page_unchanged(inputs.slot, table, uris, key, changed)}
     stale = table.stale | reached | (pointed_at - kept)
     target = inputs.slot.artefacts_dir / TABLE_FILE
-    _link(source, target)
+    link_or_copy(source, target)
     write_stale(target.with_name(STALE_FILE), stale)
     return {"stale": len(stale), "kept_long_lists": len(kept)}
 
@@ -131,10 +128,3 @@ def _referrers(slot: BuildSlot, subjects: list[str]) -> set[str]:
         found.update(row["s"].value for row in answer if isinstance(row["s"], ox.NamedNode))
     return found
 
-
-def _link(source: Path, target: Path) -> None:
-    """A hard link where the file system allows one (no copy of ~0.3 GB at 100 000 practices)."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)

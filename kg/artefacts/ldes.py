@@ -31,7 +31,6 @@ nothing. The pages themselves are written by :mod:`kg.artefacts.ldes_pages`.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -47,7 +46,7 @@ from kg.artefacts.ldes_pages import PageWriter, stream_document, write_new
 from kg.artefacts.step import ArtefactInputs, ArtefactStep, Need
 from kg.rdf.mapping import RecordGraph
 from kg.settings import PROJECT_ROOT
-from kg.store.folders import ARTEFACTS
+from kg.store.folders import ARTEFACTS, link_or_copy
 
 __all__ = ["LDES_STEP", "write_ldes"]
 
@@ -180,20 +179,14 @@ def _carry_forward(previous: Path, target: Path, history: History, rewrite_last:
         is_last = number == history.pages
         if is_last and rewrite_last:
             continue  # rewritten by the page writer from open.nq
-        _link(page_path(previous, number), page_path(target, number))
+        link_or_copy(page_path(previous, number), page_path(target, number))
     body = previous / OPEN_BODY
     if body.exists():
         if rewrite_last:
             shutil.copyfile(body, target / OPEN_BODY)
         else:
-            _link(body, target / OPEN_BODY)
+            link_or_copy(body, target / OPEN_BODY)
 
-
-def _link(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:  # another file system, or links not allowed: copy instead
-        shutil.copyfile(source, target)
 
 
 #: Needs only the graph list and the previous build: runs beside the SHACL gate.

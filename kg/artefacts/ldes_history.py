@@ -32,13 +32,13 @@ from __future__ import annotations
 import json
 import mmap
 import os
-import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from kg.errors import StoreError
+from kg.store.folders import link_or_copy
 
 __all__ = [
     "COMPACT_FROM", "GRAPHS", "GRAPHS_JOURNAL", "OPEN_BODY", "PAGES", "SHAPE", "SHAPE_PATH", "STATE", "STREAM", "STREAM_PATH",
@@ -162,7 +162,7 @@ class GraphIndex:
             self.folder = target
             return
         if self.folder is not None and (self.folder / GRAPHS).exists():
-            _link(self.folder / GRAPHS, target / GRAPHS)
+            link_or_copy(self.folder / GRAPHS, target / GRAPHS)
         text = self._journal_text + "".join(_line(n, e) for n, e in self.added.items())
         if text:
             _write_new(target / GRAPHS_JOURNAL, text)
@@ -196,12 +196,6 @@ def _write_new(path: Path, text: str) -> None:
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
 
-
-def _link(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:  # another file system, or links not allowed: copy instead
-        shutil.copyfile(source, target)
 
 
 @dataclass

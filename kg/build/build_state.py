@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +47,7 @@ from typing import NamedTuple
 from kg.build.record_chunks import StoredGraph
 from kg.rdf.mapping import RecordGraph
 from kg.shacl.compiled import RawResult
-from kg.store.folders import INCREMENTAL
+from kg.store.folders import INCREMENTAL, link_or_copy
 
 __all__ = [
     "CHUNKS", "COMPACT_FROM", "JOURNAL_FILE", "RACY_MARGIN_NS", "STATE_FILE", "STATE_VERSION", "BuildState", "DamagedState",
@@ -333,9 +332,5 @@ def chunk_path(build_folder: Path, entry: RecordEntry) -> Path:
 
 
 def _link(source: Path, target: Path) -> None:
-    if target.exists():
-        return
-    try:
-        os.link(source, target)
-    except OSError:  # another file system, or links not allowed: copy instead
-        shutil.copyfile(source, target)
+    if not target.exists():
+        link_or_copy(source, target)

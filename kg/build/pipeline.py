@@ -21,7 +21,6 @@ change can affect, then the same artefact steps and the same switch (:func:`_fin
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from collections.abc import Mapping
@@ -55,7 +54,7 @@ from kg.settings import Settings
 from kg.shacl.compiled import RawResult
 from kg.shacl.gate import ValidationReport, validate, validation_quads
 from kg.store.build_slot import BuildSlot, build_lock, new_build_id
-from kg.store.folders import ARTEFACTS, BUILD_INFO, INCREMENTAL, TEMPORARY, build_root
+from kg.store.folders import ARTEFACTS, BUILD_INFO, INCREMENTAL, TEMPORARY, build_root, link_or_copy
 from kg.store.graph_store import CHANGE_KEY, MAX_TOUCHED, BuildInfo
 from kg.store.remote_publish import publish
 from kg.store.synthetic_marker import guard_build
@@ -258,16 +257,10 @@ def _write_dumps(slot: BuildSlot, settings: Settings, watch: Stopwatch, inputs: 
 def _link_tree(source: Path, target: Path) -> None:
     """Hard links of a file, or of every file under a folder (copies across file systems)."""
     if source.is_dir():
-        shutil.copytree(source, target, copy_function=_link)
+        shutil.copytree(source, target, copy_function=link_or_copy)
     else:
-        _link(source, target)
+        link_or_copy(source, target)
 
-
-def _link(source: Path | str, target: Path | str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 def _finish(slot: BuildSlot, settings: Settings, watch: Stopwatch, inputs: ArtefactInputs, report: ValidationReport,

@@ -23,6 +23,8 @@ PosixPath('var/store')
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 from kg.errors import ConfigError
@@ -30,6 +32,7 @@ from kg.settings import Settings
 
 __all__ = [
     "ARTEFACTS", "BUILD_INFO", "BUILDS", "CURRENT", "HISTORY", "INCREMENTAL", "LOCK", "OXIGRAPH", "RELEASES", "TEMPORARY", "build_root",
+    "link_or_copy",
 ]
 
 CURRENT = "current"
@@ -62,3 +65,13 @@ def build_root(settings: Settings) -> Path:
             "`kg build` keeps dumps, reports and the LDES history (shared by every web host)."
         )
     return Path(settings.artefacts_dir)
+
+
+def link_or_copy(source: Path | str, target: Path | str) -> None:
+    """A hard link of ``source`` at ``target``: a later build reuses a file of an earlier one
+    without copying it (they are never written again once made); a copy where the file system
+    allows no link (another device, or links not allowed)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
